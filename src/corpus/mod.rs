@@ -1,0 +1,134 @@
+//! The corpus on disk: which files are documents, and how each becomes clean
+//! paragraphs and passages.
+
+pub mod clean;
+pub mod passage;
+pub mod read;
+
+use std::path::{Path, PathBuf};
+
+pub use clean::{Cleaned, clean};
+pub use passage::{Passage, split_passages};
+pub use read::{Decoded, SkipReason, decode};
+
+/// File names inside a corpus that are not documents: this project's own
+/// corpus README and the user dictionary.
+const NOT_DOCUMENTS: &[&str] = &["readme.md", "dict.txt"];
+
+/// A document file found in the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Where it is on disk.
+    pub path: PathBuf,
+    /// Its path relative to the corpus root, with `/` separators: its name in
+    /// the index and in every output.
+    pub rel: String,
+}
+
+/// A file the walk passed over, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// The path as far as it could be shown.
+    pub path: String,
+    /// Why it was skipped.
+    pub reason: SkipReason,
+}
+
+/// True for files plansearch reads as documents.
+pub fn is_document_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    (lower.ends_with(".txt") || lower.ends_with(".md"))
+        && !NOT_DOCUMENTS.contains(&lower.as_str())
+        && !lower.starts_with('.')
+}
+
+/// Walks `root` for document files, in a stable (sorted) order. Directories that
+/// cannot be read, symlink loops and non-UTF-8 names are reported, not fatal.
+pub fn walk(root: &Path) -> impl Iterator<Item = Result<SourceFile, Skipped>> + '_ {
+    walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(move |entry| match entry {
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| root.display().to_string());
+                let reason = if e.loop_ancestor().is_some() {
+                    SkipReason::Unreadable("symbolic link loop".into())
+                } else {
+                    SkipReason::Unreadable(
+                        e.io_error()
+                            .map(|io| io.to_string())
+                            .unwrap_or_else(|| e.to_string()),
+                    )
+                };
+                Some(Err(Skipped { path, reason }))
+            }
+            Ok(entry) if !entry.file_type().is_file() => None,
+            Ok(entry) => {
+                let name = entry.file_name().to_string_lossy();
+                if !is_document_name(&name) {
+                    return None;
+                }
+                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                match rel.to_str() {
+                    Some(rel) => Some(Ok(SourceFile {
+                        path: entry.path().to_path_buf(),
+                        rel: rel.replace(std::path::MAIN_SEPARATOR, "/"),
+                    })),
+                    None => Some(Err(Skipped {
+                        path: entry.path().to_string_lossy().into_owned(),
+                        reason: SkipReason::BadFileName,
+                    })),
+                }
+            }
+        })
+}
+
+/// Reads and decodes one file.
+pub fn read_file(path: &Path) -> Result<Decoded, SkipReason> {
+    let meta = std::fs::metadata(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if meta.len() > read::MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge(meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    decode(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_txt_and_md_but_not_readme_or_dictionary() {
+        let cases: &[(&str, bool)] = &[
+            ("00001.txt", true),
+            ("上海口岸服务条例.md", true),
+            ("REPORT.TXT", true),
+            ("README.md", false),
+            ("dict.txt", false),
+            ("manifest.csv", false),
+            ("report.txt.meta.toml", false),
+            (".hidden.txt", false),
+        ];
+        for (name, want) in cases {
+            assert_eq!(is_document_name(name), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn walks_the_shipped_corpus_in_order() {
+        let files: Vec<SourceFile> = walk(Path::new("corpus")).filter_map(Result::ok).collect();
+        assert_eq!(files.len(), 361);
+        assert_eq!(files[0].rel, "documents/00001.txt");
+        assert!(
+            files
+                .iter()
+                .any(|f| f.rel == "seeds/003_0c8bad910db2f3a0.txt")
+        );
+        assert!(files.iter().all(|f| !f.rel.ends_with("README.md")));
+    }
+}

@@ -1,0 +1,566 @@
+//! The region a document is about, as a unit of data/regions.
+//!
+//! Mentions are place names found as whole tokens. Each is weighted by where it
+//! stands (title, issuing body, signature, body text), by how it names its unit
+//! (full name, short name, alias, ambiguous form, common word) and by its context
+//! (a partner in 对口合作, a company, a street are not the subject). Evidence then
+//! flows up the hierarchy, and the region is chosen top-down: the province that
+//! gathers most independent evidence, a city under it only if the evidence sits
+//! there, a county only if it dominates and the document speaks as a county.
+//! A wrong answer is worse than none: ties and thin evidence give "unknown".
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::Evidence;
+use super::matcher::WordMatcher;
+use crate::gazetteer::{FormKind, Level, Reading, gazetteer};
+use crate::text::fold_str;
+
+const SIGNALS_CSV: &str = include_str!("../../data/regions/signals.csv");
+
+/// What a matched word is.
+enum Entry {
+    /// A place name with its readings.
+    Place(Vec<Reading>),
+    /// A programme, event or literary name of one province (兰洽会, 贡嘎培优),
+    /// or of several (京津冀: `None`, matched only so it is not read as a place).
+    Signal(Option<u32>),
+}
+
+struct RegionMatcher {
+    matcher: WordMatcher,
+    entries: Vec<Entry>,
+}
+
+static MATCHER: LazyLock<RegionMatcher> = LazyLock::new(|| {
+    let g = gazetteer();
+    let mut words = Vec::new();
+    let mut entries = Vec::new();
+    for form in g.forms() {
+        if form.chars().count() < 2 || g.common_word_kind(form) == Some("generic") {
+            continue;
+        }
+        words.push(form.to_string());
+        entries.push(Entry::Place(g.readings(form).to_vec()));
+    }
+    let mut rows = csv::Reader::from_reader(SIGNALS_CSV.as_bytes());
+    for row in rows.records() {
+        let row = row.expect("data/regions/signals.csv is valid CSV");
+        words.push(row[0].to_string());
+        entries.push(Entry::Signal(row[1].parse().ok()));
+    }
+    RegionMatcher {
+        matcher: WordMatcher::new(words),
+        entries,
+    }
+});
+
+/// Names of this many characters are trusted without the jieba boundary check.
+const TRUSTED_CHARS: usize = 4;
+
+/// Weight of a mention by position.
+const IN_TITLE: f32 = 6.0;
+const ISSUER: f32 = 5.0;
+const NEAR_TOP: f32 = 2.0;
+const BODY: f32 = 1.0;
+const SIGNAL: f32 = 3.0;
+/// Discount for a place in a partner's, company's or street's context.
+const NOT_SUBJECT: f32 = 0.15;
+/// Weight of a common word (合作, 黑河) that other evidence backs.
+const COMMON_WORD: f32 = 0.2;
+/// Least evidence for naming a province at all (one plain mention of a county
+/// of it is 0.8).
+const MIN_PROVINCE_SCORE: f32 = 0.8;
+/// Characters of text counted as the top of the document.
+const TOP_CHARS: usize = 300;
+
+/// Where the document speaks from: 我市/全市 vs 我县/全县 vs 我省/全省.
+#[derive(Debug, Default, Clone, Copy)]
+struct SelfReference {
+    province: usize,
+    city: usize,
+    county: usize,
+}
+
+fn self_reference(text: &str) -> SelfReference {
+    let count = |words: &[&str]| words.iter().map(|w| text.matches(w).count()).sum();
+    SelfReference {
+        province: count(&["我省", "全省", "本省", "省委", "省政府"]),
+        city: count(&[
+            "我市",
+            "全市",
+            "本市",
+            "市委",
+            "市政府",
+            "我州",
+            "全州",
+            "全盟",
+        ]),
+        county: count(&[
+            "我县",
+            "全县",
+            "本县",
+            "县委",
+            "县政府",
+            "县长",
+            "我区",
+            "全区",
+            "我旗",
+            "全旗",
+        ]),
+    }
+}
+
+/// One confirmed mention, for the evidence list.
+struct Mention {
+    form: String,
+    weight: f32,
+    why: &'static str,
+}
+
+/// Finds the document's region: the code of the deepest unit it is sure of.
+pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
+    let g = gazetteer();
+    let rm = &*MATCHER;
+    let folded = fold_str(text);
+    let title_folded = title.map(fold_str).unwrap_or_default();
+
+    let mut direct: HashMap<u32, f32> = HashMap::new();
+    let mut signals: HashMap<u32, f32> = HashMap::new();
+    let mut common: HashMap<u32, f32> = HashMap::new();
+    let mut mentions: HashMap<(String, &'static str), (f32, usize)> = HashMap::new();
+    let mut note = |m: Mention| {
+        let e = mentions.entry((m.form, m.why)).or_default();
+        e.0 += m.weight;
+        e.1 += 1;
+    };
+
+    let mut scan = |haystack: &str, in_title: bool| {
+        for m in rm.matcher.find(haystack, TRUSTED_CHARS) {
+            let form = rm.matcher.word(m.word);
+            let (position_weight, mut why) = if in_title {
+                (IN_TITLE, "title")
+            } else if is_issuer(haystack, m.start, m.end) {
+                (ISSUER, "issuing body")
+            } else if haystack[..m.start].chars().count() < TOP_CHARS {
+                (NEAR_TOP, "top of text")
+            } else {
+                (BODY, "text")
+            };
+            let mut weight = position_weight;
+            if !in_title
+                && why != "issuing body"
+                && !is_subject_context(haystack, form, m.start, m.end)
+            {
+                weight *= NOT_SUBJECT;
+                why = "partner/company context";
+            }
+            match &rm.entries[m.word] {
+                Entry::Signal(None) => {}
+                Entry::Signal(Some(code)) => {
+                    *signals.entry(*code).or_default() += SIGNAL.min(weight * SIGNAL);
+                    note(Mention {
+                        form: form.to_string(),
+                        weight: SIGNAL,
+                        why: "provincial programme/name",
+                    });
+                }
+                Entry::Place(readings) => {
+                    let is_common = g.common_word_kind(form).is_some();
+                    let strong: Vec<&Reading> = readings
+                        .iter()
+                        .filter(|r| r.kind != FormKind::HistoricalShadowed)
+                        .collect();
+                    if strong.is_empty() {
+                        continue;
+                    }
+                    let share = 1.0 / strong.len() as f32;
+                    for r in &strong {
+                        let w = weight * share * kind_weight(r.kind);
+                        if is_common {
+                            *common.entry(r.code).or_default() += w * COMMON_WORD;
+                        } else {
+                            *direct.entry(r.code).or_default() += w;
+                        }
+                    }
+                    if !is_common {
+                        note(Mention {
+                            form: form.to_string(),
+                            weight,
+                            why,
+                        });
+                    }
+                }
+            }
+        }
+    };
+    if !title_folded.is_empty() {
+        scan(&title_folded, true);
+    }
+    scan(&folded, false);
+
+    // Common words count only where other evidence already stands.
+    for (code, w) in common {
+        let backed = g
+            .lineage(code)
+            .iter()
+            .any(|r| direct.get(&r.code).copied().unwrap_or(0.0) >= 1.0);
+        if backed {
+            *direct.entry(code).or_default() += w;
+        }
+    }
+
+    let mut evidence: Vec<(String, &'static str, f32, usize)> = mentions
+        .into_iter()
+        .map(|((form, why), (w, n))| (form, why, w, n))
+        .collect();
+    evidence.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    let mut lines: Vec<String> = evidence
+        .iter()
+        .take(8)
+        .map(|(form, why, w, n)| format!("{form} ×{n} in {why} (weight {w:.1})"))
+        .collect();
+
+    let decision = decide(&direct, &signals, self_reference(&folded));
+    lines.extend(decision.reasons);
+    match decision.code {
+        Some(code) => Evidence {
+            value: Some(code),
+            confidence: decision.confidence,
+            evidence: lines,
+            given: false,
+        },
+        None => Evidence {
+            value: None,
+            confidence: 0.0,
+            evidence: if lines.is_empty() {
+                vec!["no place name, issuing body or provincial programme found".into()]
+            } else {
+                lines
+            },
+            given: false,
+        },
+    }
+}
+
+fn kind_weight(kind: FormKind) -> f32 {
+    match kind {
+        FormKind::Full => 1.0,
+        FormKind::Informal => 0.9,
+        FormKind::Short => 0.8,
+        FormKind::Historical => 0.6,
+        FormKind::AmbiguousShort => 0.5,
+        FormKind::HistoricalShadowed => 0.0,
+    }
+}
+
+/// 中共张掖市委, 张掖市人民政府, 张掖市人大常委会, 市委发: the body that issues the document.
+fn is_issuer(text: &str, start: usize, end: usize) -> bool {
+    let after: String = text[end..].chars().take(7).collect();
+    let before: String = text[..start]
+        .chars()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let issuer_suffix = [
+        "委员会",
+        "人民政府",
+        "人民代表大会",
+        "人大常委会",
+        "政府办公室",
+        "委办公室",
+        "统计局",
+    ];
+    let narrow_suffix = ["委", "政府"];
+    let follows_issuer = issuer_suffix.iter().any(|s| after.starts_with(s))
+        || narrow_suffix
+            .iter()
+            .any(|s| after.starts_with(s) && !after.starts_with("委托"));
+    follows_issuer || before.ends_with("中共")
+}
+
+/// False when the place is someone else: a partner (与广东台山对口合作), a
+/// company (北京海国投, 三江特变), a street (张掖路).
+fn is_subject_context(text: &str, form: &str, start: usize, end: usize) -> bool {
+    let clause_start = text[..start]
+        .rfind(['。', ',', '，', ';', '；', '、', '\n', ':', '：'])
+        .map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    let clause_end = text[end..]
+        .find(['。', ',', '，', ';', '；', '\n'])
+        .map_or(text.len(), |i| end + i);
+    let clause = &text[clause_start..clause_end];
+    let after: String = text[end..].chars().take(3).collect();
+    let before: String = text[clause_start..start]
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if ["路", "街", "大道", "大街", "巷", "号"]
+        .iter()
+        .any(|s| after.starts_with(s))
+    {
+        return false;
+    }
+    // A bare short name glued to more name (三江特变, 安吉纳) in a clause about
+    // firms is a company or brand.
+    let has_suffix = form.ends_with(['省', '市', '县', '区', '州', '盟', '旗']);
+    let glued = text[end..]
+        .chars()
+        .next()
+        .is_some_and(|c| crate::text::is_cjk(c) && !"省市县区州盟旗镇乡村街".contains(c));
+    let firm_clause = ["企业", "公司", "集团", "品牌", "小巨人", "龙头"]
+        .iter()
+        .any(|w| clause.contains(w));
+    if !has_suffix && glued && firm_clause {
+        return false;
+    }
+    let partner_verb = [
+        "与", "同", "赴", "到", "对接", "携手", "联合", "依托", "向", "和",
+    ];
+    let partner_clause = [
+        "对口", "协作", "帮扶", "援", "合作", "共建", "交流", "考察", "企业", "公司", "集团",
+        "银行",
+    ];
+    let partner = partner_verb.iter().any(|v| before.contains(v))
+        && partner_clause.iter().any(|w| clause.contains(w));
+    !partner
+}
+
+struct Decision {
+    code: Option<u32>,
+    confidence: f32,
+    reasons: Vec<String>,
+}
+
+/// Chooses the region top-down from direct evidence per unit.
+fn decide(
+    direct: &HashMap<u32, f32>,
+    signals: &HashMap<u32, f32>,
+    speaks: SelfReference,
+) -> Decision {
+    let g = gazetteer();
+    // Evidence flows up: a county's mentions are evidence for its city and province.
+    let mut total: HashMap<u32, f32> = HashMap::new();
+    for (&code, &w) in direct {
+        for r in g.lineage(code) {
+            *total.entry(r.code).or_default() += w;
+        }
+    }
+    // Place evidence of each province, before provincial signals are added:
+    // signals say which province, never which city.
+    let places: HashMap<u32, f32> = total.clone();
+    for (&code, &w) in signals {
+        *total.entry(code).or_default() += w;
+    }
+    let children_of = |parent: Option<u32>, level: Level| -> Vec<(u32, f32)> {
+        let mut v: Vec<(u32, f32)> = total
+            .iter()
+            .filter_map(|(&code, &w)| {
+                let r = g.region(code)?;
+                let matches_parent = match parent {
+                    None => r.level == Level::Province,
+                    Some(p) => r.parent == Some(p) && r.level == level,
+                };
+                matches_parent.then_some((code, w))
+            })
+            .collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    };
+    let mut reasons = Vec::new();
+    let name = |code: u32| g.region(code).map_or(String::new(), |r| r.name.clone());
+
+    let provinces = children_of(None, Level::Province);
+    let Some(&(province, p_score)) = provinces.first() else {
+        return Decision {
+            code: None,
+            confidence: 0.0,
+            reasons,
+        };
+    };
+    let runner_up = provinces.get(1).map_or(0.0, |p| p.1);
+    if p_score < MIN_PROVINCE_SCORE || p_score < 2.0 * runner_up {
+        reasons.push(format!(
+            "no province stands out: {} {p_score:.1}{}",
+            name(province),
+            provinces
+                .get(1)
+                .map_or(String::new(), |p| format!(" vs {} {:.1}", name(p.0), p.1))
+        ));
+        return Decision {
+            code: None,
+            confidence: 0.0,
+            reasons,
+        };
+    }
+    let all: f32 = provinces.iter().map(|p| p.1).sum();
+    let confidence = p_score / all;
+    reasons.push(format!(
+        "province {} gathers {p_score:.1} of {all:.1}{}",
+        name(province),
+        provinces.get(1).map_or(String::new(), |p| format!(
+            " (next: {} {:.1})",
+            name(p.0),
+            p.1
+        ))
+    ));
+
+    // Cities under the province; municipal districts report to the province directly.
+    let cities = children_of(Some(province), Level::City);
+    let mut chosen = province;
+    let p_places = places.get(&province).copied().unwrap_or(0.0);
+    let mut chosen_score = p_places;
+    let city_share = if speaks.province > speaks.city.max(speaks.county) {
+        0.75
+    } else {
+        0.5
+    };
+    if let Some(&(city, c_score)) = cities.first() {
+        let next = cities.get(1).map_or(0.0, |c| c.1);
+        let speaks_below_province = speaks.city + speaks.county > speaks.province;
+        if c_score >= city_share * p_places
+            && c_score >= 2.0 * next
+            && (c_score >= 1.5 || speaks_below_province && c_score >= 0.8)
+        {
+            reasons.push(format!(
+                "city {} holds {c_score:.1} of the province's {p_places:.1} from place names",
+                name(city)
+            ));
+            chosen = city;
+            chosen_score = c_score;
+        } else {
+            reasons.push(format!(
+                "no city holds most of the evidence (best {} {c_score:.1} of {p_places:.1})",
+                name(city)
+            ));
+        }
+    }
+    let counties = children_of(Some(chosen), Level::County);
+    if let Some(&(county, k_score)) = counties.first() {
+        let next = counties.get(1).map_or(0.0, |c| c.1);
+        let speaks_as_county = speaks.county > 0 && speaks.county * 2 >= speaks.city;
+        // A county needs the document to speak as one (全县, 县长), or a lot of evidence.
+        let (share, least) = if speaks_as_county {
+            (0.5, 0.8)
+        } else {
+            (0.7, 5.0)
+        };
+        if k_score >= share * chosen_score && k_score >= least && k_score >= 2.5 * next {
+            reasons.push(format!(
+                "county {} dominates with {k_score:.1} of {chosen_score:.1}",
+                name(county)
+            ));
+            chosen = county;
+        } else if counties.len() >= 2 {
+            reasons.push(format!(
+                "{} counties mentioned, none dominant: a document of {}",
+                counties.len(),
+                name(chosen)
+            ));
+        }
+    }
+    Decision {
+        code: Some(chosen),
+        confidence,
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path_of(title: Option<&str>, text: &str) -> Option<String> {
+        extract_region(title, text)
+            .value
+            .map(|c| gazetteer().facet_path(c))
+    }
+
+    #[test]
+    fn issuing_body_and_listed_counties_make_a_city_document() {
+        // Seed 003.
+        let text = "市委发〔2018〕10号\n各县区委、县区人民政府,市委各部门:\n中共张掖市委 张掖市人民政府\n2018年2月8日\n关于加快推进县域经济发展的工作方案\n深入落实习近平总书记视察甘肃重要讲话。到2020年,全市县域经济体实现生产总值480亿元以上,其中甘州区生产总值超过200亿元,临泽县、高台县、山丹县、民乐县生产总值超过60亿元。";
+        assert_eq!(
+            path_of(Some("关于加快推进县域经济发展的工作方案"), text).as_deref(),
+            Some("/甘肃省/张掖市")
+        );
+    }
+
+    #[test]
+    fn partners_and_companies_are_not_the_subject() {
+        // Seed 002: 勃利 is the subject; 广东台山 and 北京海国投 are partners.
+        let text = "严格落实粮食安全县长责任制,粮食种植面积稳定在150万亩以上。打造倭肯民主三产融合、勃利镇元明文旅融合等模式。强化以商招商,依托北京海国投等合作企业,扩大招商引资“朋友圈”。强化对口合作,与广东台山在开发区共建、文化旅游、人才科技等领域实现互通交流。强化政企合作,与北京海国投、中国电建等企业保持长期稳定合作关系。";
+        assert_eq!(
+            path_of(None, text).as_deref(),
+            Some("/黑龙江省/七台河市/勃利县")
+        );
+    }
+
+    #[test]
+    fn provincial_programmes_name_the_province() {
+        // Seed 000: 兰洽会 and 全省“四强”行动 are Gansu's; the county is anonymised.
+        let text = "X县深入学习贯彻中央和省市委经济工作会议精神。抢抓全省“四强”行动等重大机遇。依托“兰洽会”等平台,精准开展定向招商。";
+        assert_eq!(
+            path_of(Some("产业赋能助推经济高质量发展典型材料"), text).as_deref(),
+            Some("/甘肃省")
+        );
+    }
+
+    #[test]
+    fn place_names_inside_words_are_not_mentions() {
+        let text = "示范县带动作用显著发挥,成功创建省级县域经济“三起来”示范县。加快在建水电项目。";
+        let found = path_of(None, text);
+        assert!(found.as_deref() != Some("/河南省/濮阳市/范县"), "{found:?}");
+        assert!(
+            found.as_deref().is_none_or(|p| !p.contains("建水")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn regulations_take_the_region_in_their_title() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "上海市优化营商环境条例",
+                "第一条 为了持续优化本市营商环境,根据国务院《优化营商环境条例》,制定本条例。第二条 本条例适用于本市行政区域内优化营商环境工作。浦东新区应当发挥改革开放试验田作用。",
+                "/上海市",
+            ),
+            (
+                "景宁畲族自治县自治条例",
+                "第一条 根据宪法和民族区域自治法,结合景宁畲族自治县的政治、经济和文化特点,制定本条例。第二条 自治县是浙江省丽水市管辖的畲族实行区域自治的地方。",
+                "/浙江省/丽水市/景宁畲族自治县",
+            ),
+        ];
+        for (title, text, want) in cases {
+            assert_eq!(
+                path_of(Some(title), text).as_deref(),
+                Some(*want),
+                "{title}"
+            );
+        }
+    }
+
+    #[test]
+    fn rivers_and_mountains_alone_are_not_regions() {
+        let text = "加强黑河流域生态保护,推进祁连山生态修复。";
+        assert_eq!(path_of(None, text), None);
+    }
+
+    #[test]
+    fn historical_and_informal_names_resolve() {
+        let text = "郫县人民政府关于加快发展的意见。全县上下要认真贯彻落实。";
+        assert_eq!(
+            path_of(None, text).as_deref(),
+            Some("/四川省/成都市/郫都区")
+        );
+    }
+}

@@ -1,0 +1,43 @@
+//! plansearch: full-text search over Chinese county development documents
+//! (政府工作报告, 规划, 实施意见, 工作方案, 典型材料), built for researchers who
+//! compare measures across counties.
+//!
+//! The pipeline, one module per concern:
+//! [`corpus`] (walk, decode, clean, passages) → [`extract`] (region, year, type,
+//! sectors) → [`document`] (one file analysed) → [`indexer`] (tantivy index with
+//! the [`tokenizer`]s and [`schema`]) → [`query`] + [`search`] → [`output`].
+//!
+//! ```no_run
+//! use plansearch::indexer::{build_index, open_index, IndexConfig};
+//! use plansearch::search::{search, SearchRequest};
+//!
+//! let config = IndexConfig::new("corpus", "index");
+//! build_index(&config, &mut |_| {})?;
+//! let index = open_index(config.index.as_path())?;
+//! let request = SearchRequest {
+//!     query: "肉牛养殖".into(),
+//!     regions: vec!["甘肃".into()],
+//!     limit: Some(10),
+//!     facets: true,
+//!     ..Default::default()
+//! };
+//! for hit in search(&index, &request)?.hits {
+//!     println!("{} {}", hit.title, hit.snippet);
+//! }
+//! # Ok::<(), plansearch::error::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod corpus;
+pub mod document;
+pub mod error;
+pub mod extract;
+pub mod gazetteer;
+pub mod indexer;
+pub mod output;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod text;
+pub mod tokenizer;

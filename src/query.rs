@@ -1,0 +1,614 @@
+//! The query language: words (all must occur), "phrases", `OR`, `-exclude`,
+//! parentheses, field prefixes `title:` / `heading:` / `body:`, and inline
+//! filters `region:甘肃 year:2018..2023 sector:农业农村 type:规划 target-year:2025`.
+//!
+//! Parsing is ours, not tantivy's QueryParser: that parser turns unquoted
+//! Chinese into an exact phrase (tantivy#2472), so 乡村振兴 would miss
+//! 乡村全面振兴. Malformed input gets a one-line message, never a panic.
+
+use std::fmt;
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+/// Deepest nesting of parentheses accepted.
+const MAX_DEPTH: usize = 32;
+
+/// Text fields a term can be restricted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    /// Document title.
+    Title,
+    /// Heading path.
+    Heading,
+    /// Passage text.
+    Body,
+}
+
+/// A parsed query expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A word (all its parts must occur) or a quoted phrase.
+    Term {
+        /// The text as typed.
+        text: String,
+        /// True for a quoted phrase.
+        phrase: bool,
+        /// Restricts the term to one field; `None` means all text fields.
+        field: Option<TextField>,
+    },
+    /// All must match.
+    And(Vec<Node>),
+    /// Any may match.
+    Or(Vec<Node>),
+    /// Must not match.
+    Not(Box<Node>),
+}
+
+/// Filters written inline in the query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InlineFilters {
+    /// `region:` values.
+    pub regions: Vec<String>,
+    /// `year:` values (a year or a range).
+    pub years: Vec<String>,
+    /// `sector:` values.
+    pub sectors: Vec<String>,
+    /// `type:` values.
+    pub types: Vec<String>,
+    /// `target-year:` values.
+    pub target_years: Vec<String>,
+}
+
+/// A parsed query: the expression (none if the query is only filters) and the
+/// inline filters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedQuery {
+    /// The search expression.
+    pub root: Option<Node>,
+    /// Filters given inline.
+    pub filters: InlineFilters,
+}
+
+/// What is wrong with a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError(pub String);
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, QueryError> {
+    Err(QueryError(msg.into()))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Lexeme {
+    Word(String),
+    Phrase(String),
+    Open,
+    Close,
+    Or,
+    Minus,
+    /// `name:` — a field or filter prefix.
+    Prefix(String),
+}
+
+const FIELDS: &[&str] = &["title", "heading", "body"];
+const FILTERS: &[&str] = &[
+    "region",
+    "year",
+    "sector",
+    "type",
+    "target-year",
+    "target_year",
+];
+
+/// Parses a query string.
+pub fn parse(input: &str) -> Result<ParsedQuery, QueryError> {
+    let chars = input.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return err(format!(
+            "the query is {chars} characters long; the limit is {MAX_QUERY_CHARS}"
+        ));
+    }
+    let input = crate::text::fold_width(input);
+    let lexemes = lex(&input)?;
+    if lexemes.is_empty() {
+        return err("empty query: type at least one word, e.g. 肉牛养殖");
+    }
+    let mut parser = Parser {
+        lexemes,
+        pos: 0,
+        depth: 0,
+        filters: InlineFilters::default(),
+    };
+    let root = parser.parse_or()?;
+    if let Some(l) = parser.lexemes.get(parser.pos) {
+        return match l {
+            Lexeme::Close => err("unbalanced parentheses: a ')' has no matching '('"),
+            other => err(format!("unexpected {other:?} in the query")),
+        };
+    }
+    if let Some(node) = &root
+        && !has_positive(node)
+    {
+        return err("a query needs a word that must occur, not only -exclusions");
+    }
+    if root.is_none() && parser.filters == InlineFilters::default() {
+        return err("empty query: type at least one word, e.g. 肉牛养殖");
+    }
+    Ok(ParsedQuery {
+        root,
+        filters: parser.filters,
+    })
+}
+
+fn has_positive(node: &Node) -> bool {
+    match node {
+        Node::Term { .. } => true,
+        Node::Not(_) => false,
+        Node::And(children) => children.iter().any(has_positive),
+        Node::Or(children) => children.iter().all(has_positive),
+    }
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '「' | '」')
+}
+
+fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = input.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() || c == ',' || c == '、' {
+            i += 1;
+        } else if is_quote(c) {
+            let start = i;
+            i += 1;
+            let mut phrase = String::new();
+            while i < chars.len() && !is_quote(chars[i]) {
+                phrase.push(chars[i]);
+                i += 1;
+            }
+            if i == chars.len() {
+                return err(format!(
+                    "unbalanced quotes: the quote at character {} is never closed",
+                    start + 1
+                ));
+            }
+            i += 1;
+            if phrase.trim().is_empty() {
+                return err("empty phrase \"\": put words between the quotes");
+            }
+            out.push(Lexeme::Phrase(phrase.trim().to_string()));
+        } else if c == '(' {
+            out.push(Lexeme::Open);
+            i += 1;
+        } else if c == ')' {
+            out.push(Lexeme::Close);
+            i += 1;
+        } else if c == '-' && out_allows_minus(&chars, i) {
+            out.push(Lexeme::Minus);
+            i += 1;
+        } else {
+            let start = i;
+            while i < chars.len()
+                && !chars[i].is_whitespace()
+                && !matches!(chars[i], '(' | ')' | ',' | '、')
+                && !is_quote(chars[i])
+            {
+                if chars[i] == ':' {
+                    break;
+                }
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            if i < chars.len() && chars[i] == ':' {
+                let name = word.to_lowercase();
+                if FIELDS.contains(&name.as_str()) || FILTERS.contains(&name.as_str()) {
+                    out.push(Lexeme::Prefix(name));
+                    i += 1;
+                    continue;
+                }
+                if !word.is_empty()
+                    && word
+                        .chars()
+                        .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
+                {
+                    return err(format!(
+                        "unknown field {word:?}: fields are title:, heading:, body:; filters are region:, year:, sector:, type:, target-year:"
+                    ));
+                }
+                // A colon inside a word (5:30) is part of it.
+                let mut word = word;
+                i += 1;
+                word.push(':');
+                while i < chars.len()
+                    && !chars[i].is_whitespace()
+                    && !matches!(chars[i], '(' | ')')
+                    && !is_quote(chars[i])
+                {
+                    word.push(chars[i]);
+                    i += 1;
+                }
+                out.push(word_or_or(word));
+                continue;
+            }
+            if !word.is_empty() {
+                out.push(word_or_or(word));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A '-' is a negation at the start of a word, not inside one (2018-2020).
+fn out_allows_minus(chars: &[char], i: usize) -> bool {
+    let at_word_start = i == 0 || chars[i - 1].is_whitespace() || chars[i - 1] == '(';
+    let followed = chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+    at_word_start && followed
+}
+
+fn word_or_or(word: String) -> Lexeme {
+    if word == "OR" || word == "|" || word == "或" {
+        Lexeme::Or
+    } else {
+        Lexeme::Word(word)
+    }
+}
+
+struct Parser {
+    lexemes: Vec<Lexeme>,
+    pos: usize,
+    depth: usize,
+    filters: InlineFilters,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Lexeme> {
+        self.lexemes.get(self.pos)
+    }
+
+    fn parse_or(&mut self) -> Result<Option<Node>, QueryError> {
+        let mut alternatives = Vec::new();
+        loop {
+            if self.peek() == Some(&Lexeme::Or) {
+                return err("OR needs a word on both sides");
+            }
+            let and = self.parse_and()?;
+            match self.peek() {
+                Some(Lexeme::Or) => {
+                    self.pos += 1;
+                    match and {
+                        Some(node) => alternatives.push(node),
+                        None => return err("OR needs a word on both sides"),
+                    }
+                    if matches!(self.peek(), None | Some(Lexeme::Close)) {
+                        return err("OR needs a word on both sides");
+                    }
+                }
+                _ => {
+                    if let Some(node) = and {
+                        alternatives.push(node);
+                    } else if !alternatives.is_empty() {
+                        return err("OR needs a word on both sides");
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(match alternatives.len() {
+            0 => None,
+            1 => alternatives.pop(),
+            _ => Some(Node::Or(alternatives)),
+        })
+    }
+
+    fn parse_and(&mut self) -> Result<Option<Node>, QueryError> {
+        let mut parts = Vec::new();
+        while let Some(l) = self.peek() {
+            if matches!(l, Lexeme::Or | Lexeme::Close) {
+                break;
+            }
+            if let Some(node) = self.parse_unary()? {
+                parts.push(node);
+            }
+        }
+        Ok(match parts.len() {
+            0 => None,
+            1 => parts.pop(),
+            _ => Some(Node::And(parts)),
+        })
+    }
+
+    fn parse_unary(&mut self) -> Result<Option<Node>, QueryError> {
+        if self.peek() == Some(&Lexeme::Minus) {
+            self.pos += 1;
+            return match self.parse_primary()? {
+                Some(node) => Ok(Some(Node::Not(Box::new(node)))),
+                None => err("'-' must be followed by a word to exclude"),
+            };
+        }
+        self.parse_primary()
+    }
+
+    fn parse_primary(&mut self) -> Result<Option<Node>, QueryError> {
+        let Some(l) = self.peek().cloned() else {
+            return Ok(None);
+        };
+        self.pos += 1;
+        match l {
+            Lexeme::Word(w) => Ok(Some(Node::Term {
+                text: w,
+                phrase: false,
+                field: None,
+            })),
+            Lexeme::Phrase(p) => Ok(Some(Node::Term {
+                text: p,
+                phrase: true,
+                field: None,
+            })),
+            Lexeme::Open => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return err(format!("parentheses nested deeper than {MAX_DEPTH}"));
+                }
+                let inner = self.parse_or()?;
+                if self.peek() != Some(&Lexeme::Close) {
+                    return err("unbalanced parentheses: a '(' is never closed");
+                }
+                self.pos += 1;
+                self.depth -= 1;
+                match inner {
+                    Some(node) => Ok(Some(node)),
+                    None => err("empty parentheses: put words inside ( )"),
+                }
+            }
+            Lexeme::Close => err("unbalanced parentheses: a ')' has no matching '('"),
+            Lexeme::Or => err("OR needs a word on both sides"),
+            Lexeme::Minus => err("'-' must be followed by a word to exclude"),
+            Lexeme::Prefix(name) => self.parse_prefixed(&name),
+        }
+    }
+
+    fn parse_prefixed(&mut self, name: &str) -> Result<Option<Node>, QueryError> {
+        let value = match self.peek().cloned() {
+            Some(Lexeme::Word(w)) => (w, false),
+            Some(Lexeme::Phrase(p)) => (p, true),
+            _ => {
+                return err(format!(
+                    "{name}: needs a value, e.g. {name}:{}",
+                    example_value(name)
+                ));
+            }
+        };
+        self.pos += 1;
+        let field = match name {
+            "title" => Some(TextField::Title),
+            "heading" => Some(TextField::Heading),
+            "body" => Some(TextField::Body),
+            _ => None,
+        };
+        if let Some(field) = field {
+            return Ok(Some(Node::Term {
+                text: value.0,
+                phrase: value.1,
+                field: Some(field),
+            }));
+        }
+        let list = match name {
+            "region" => &mut self.filters.regions,
+            "year" => &mut self.filters.years,
+            "sector" => &mut self.filters.sectors,
+            "type" => &mut self.filters.types,
+            _ => &mut self.filters.target_years,
+        };
+        list.push(value.0);
+        Ok(None)
+    }
+}
+
+fn example_value(name: &str) -> &'static str {
+    match name {
+        "region" => "甘肃",
+        "year" => "2018..2023",
+        "sector" => "农业农村",
+        "type" => "规划",
+        "target-year" | "target_year" => "2025",
+        _ => "营商环境",
+    }
+}
+
+/// A year or an inclusive range of years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearRange {
+    /// First year, if bounded.
+    pub from: Option<u16>,
+    /// Last year, if bounded.
+    pub to: Option<u16>,
+}
+
+impl YearRange {
+    /// Parses `2018`, `2018..2023`, `2018..`, `..2020` (also `2018-2023`).
+    pub fn parse(s: &str) -> Result<YearRange, String> {
+        let s = crate::text::fold_width(s.trim()).replace('年', "");
+        let year = |t: &str| -> Result<Option<u16>, String> {
+            let t = t.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            match t.parse::<u16>() {
+                Ok(y) if (1900..=2100).contains(&y) => Ok(Some(y)),
+                _ => Err(format!(
+                    "bad year {t:?}: write a year like 2018 or a range like 2018..2023"
+                )),
+            }
+        };
+        let (from, to) = if let Some((a, b)) = s.split_once("..") {
+            (year(a)?, year(b)?)
+        } else if let Some((a, b)) = s.split_once(['-', '~', '至']) {
+            (year(a)?, year(b)?)
+        } else {
+            let y = year(&s)?;
+            (y, y)
+        };
+        if from.is_none() && to.is_none() {
+            return Err(format!(
+                "bad year {s:?}: write a year like 2018 or a range like 2018..2023"
+            ));
+        }
+        if let (Some(a), Some(b)) = (from, to)
+            && a > b
+        {
+            return Err(format!("bad year range {s:?}: {a} is after {b}"));
+        }
+        Ok(YearRange { from, to })
+    }
+
+    /// True if the year lies in the range.
+    pub fn contains(&self, year: u16) -> bool {
+        self.from.is_none_or(|f| year >= f) && self.to.is_none_or(|t| year <= t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn term(t: &str) -> Node {
+        Node::Term {
+            text: t.into(),
+            phrase: false,
+            field: None,
+        }
+    }
+
+    #[test]
+    fn parses_the_query_language() {
+        let cases: &[(&str, Node)] = &[
+            ("肉牛养殖", term("肉牛养殖")),
+            ("放管服 改革", Node::And(vec![term("放管服"), term("改革")])),
+            (
+                "\"乡村振兴\"",
+                Node::Term {
+                    text: "乡村振兴".into(),
+                    phrase: true,
+                    field: None,
+                },
+            ),
+            (
+                "“营商环境”",
+                Node::Term {
+                    text: "营商环境".into(),
+                    phrase: true,
+                    field: None,
+                },
+            ),
+            ("冷链 OR 物流", Node::Or(vec![term("冷链"), term("物流")])),
+            (
+                "招商引资 -北京",
+                Node::And(vec![term("招商引资"), Node::Not(Box::new(term("北京")))]),
+            ),
+            (
+                "(肉牛 OR 牛羊) 养殖",
+                Node::And(vec![
+                    Node::Or(vec![term("肉牛"), term("牛羊")]),
+                    term("养殖"),
+                ]),
+            ),
+            (
+                "title:规划",
+                Node::Term {
+                    text: "规划".into(),
+                    phrase: false,
+                    field: Some(TextField::Title),
+                },
+            ),
+            ("2018-2020年", term("2018-2020年")),
+            ("5G基站", term("5G基站")),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse(input).unwrap().root.as_ref(), Some(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn takes_inline_filters() {
+        let q = parse(
+            "营商环境 region:甘肃 year:2018..2023 sector:农业农村 type:规划 target-year:2025",
+        )
+        .unwrap();
+        assert_eq!(q.root, Some(term("营商环境")));
+        assert_eq!(q.filters.regions, ["甘肃"]);
+        assert_eq!(q.filters.years, ["2018..2023"]);
+        assert_eq!(q.filters.sectors, ["农业农村"]);
+        assert_eq!(q.filters.types, ["规划"]);
+        assert_eq!(q.filters.target_years, ["2025"]);
+    }
+
+    #[test]
+    fn malformed_queries_get_one_line_messages() {
+        let long = "肉".repeat(10_000);
+        let cases: &[(&str, &str)] = &[
+            ("", "empty query"),
+            ("   ", "empty query"),
+            ("\"乡村振兴", "unbalanced quotes"),
+            ("(肉牛 OR 牛羊", "unbalanced parentheses"),
+            ("肉牛)", "unbalanced parentheses"),
+            ("()", "empty parentheses"),
+            ("foo:肉牛", "unknown field"),
+            ("-北京", "not only -exclusions"),
+            ("OR 肉牛", "OR needs a word"),
+            ("肉牛 OR", "OR needs a word"),
+            ("region:", "needs a value"),
+            (&long, "the limit is 1000"),
+            ("\"\"", "empty phrase"),
+        ];
+        for (input, want) in cases {
+            let e = parse(input).unwrap_err().0;
+            assert!(e.contains(want), "{input:?} gave {e:?}");
+            assert!(!e.contains('\n'), "one line: {e:?}");
+        }
+    }
+
+    #[test]
+    fn parses_year_ranges() {
+        assert_eq!(
+            YearRange::parse("2018").unwrap(),
+            YearRange {
+                from: Some(2018),
+                to: Some(2018)
+            }
+        );
+        assert_eq!(
+            YearRange::parse("2018..2023").unwrap(),
+            YearRange {
+                from: Some(2018),
+                to: Some(2023)
+            }
+        );
+        assert_eq!(
+            YearRange::parse("2020..").unwrap(),
+            YearRange {
+                from: Some(2020),
+                to: None
+            }
+        );
+        assert_eq!(
+            YearRange::parse("2018-2020").unwrap(),
+            YearRange {
+                from: Some(2018),
+                to: Some(2020)
+            }
+        );
+        assert!(YearRange::parse("2023..2018").is_err());
+        assert!(YearRange::parse("明年").is_err());
+        assert!(YearRange::parse("..").is_err());
+    }
+}

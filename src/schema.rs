@@ -1,0 +1,191 @@
+//! The index schema: one tantivy document per passage.
+//!
+//! Text is indexed twice: with jieba words (ranking, phrases) and with character
+//! bigrams (literal recall). Facets are hierarchical fields; the values that
+//! facet counts read are also FAST columns.
+
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::tokenizer::{BIGRAMS, WORDS};
+
+/// Bumped whenever the schema or what goes into a field changes; an index with
+/// another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Field names.
+pub mod names {
+    /// Content hash of the document (its identity across renames).
+    pub const DOC_KEY: &str = "doc_key";
+    /// 64-bit number derived from the document key, for grouping.
+    pub const DOC_NUM: &str = "doc_num";
+    /// Passage id as printed with hits: `<doc_key>:<number>`.
+    pub const PASSAGE_ID: &str = "passage_id";
+    /// 1-based passage number in its document.
+    pub const PASSAGE_NO: &str = "passage_no";
+    /// Path relative to the corpus root.
+    pub const PATH: &str = "path";
+    /// Document title (words).
+    pub const TITLE: &str = "title";
+    /// Document title (bigrams).
+    pub const TITLE_LIT: &str = "title_lit";
+    /// Heading path (words).
+    pub const HEADING: &str = "heading";
+    /// Heading path (bigrams).
+    pub const HEADING_LIT: &str = "heading_lit";
+    /// Passage text (words).
+    pub const BODY: &str = "body";
+    /// Passage text (bigrams).
+    pub const BODY_LIT: &str = "body_lit";
+    /// Region facet `/省/市/县`.
+    pub const REGION: &str = "region";
+    /// Province name.
+    pub const PROVINCE: &str = "province";
+    /// City name.
+    pub const CITY: &str = "city";
+    /// County name.
+    pub const COUNTY: &str = "county";
+    /// Region code of the deepest known level.
+    pub const REGION_CODE: &str = "region_code";
+    /// Year of the document.
+    pub const YEAR: &str = "year";
+    /// Target years of the passage (multi-valued).
+    pub const TARGET_YEAR: &str = "target_year";
+    /// Document type label.
+    pub const DOC_TYPE: &str = "doc_type";
+    /// Sector facet `/农业农村/特色种养业` (up to two).
+    pub const SECTOR: &str = "sector";
+}
+
+/// Handles to every field.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// See [`names::DOC_KEY`].
+    pub doc_key: Field,
+    /// See [`names::DOC_NUM`].
+    pub doc_num: Field,
+    /// See [`names::PASSAGE_ID`].
+    pub passage_id: Field,
+    /// See [`names::PASSAGE_NO`].
+    pub passage_no: Field,
+    /// See [`names::PATH`].
+    pub path: Field,
+    /// See [`names::TITLE`].
+    pub title: Field,
+    /// See [`names::TITLE_LIT`].
+    pub title_lit: Field,
+    /// See [`names::HEADING`].
+    pub heading: Field,
+    /// See [`names::HEADING_LIT`].
+    pub heading_lit: Field,
+    /// See [`names::BODY`].
+    pub body: Field,
+    /// See [`names::BODY_LIT`].
+    pub body_lit: Field,
+    /// See [`names::REGION`].
+    pub region: Field,
+    /// See [`names::PROVINCE`].
+    pub province: Field,
+    /// See [`names::CITY`].
+    pub city: Field,
+    /// See [`names::COUNTY`].
+    pub county: Field,
+    /// See [`names::REGION_CODE`].
+    pub region_code: Field,
+    /// See [`names::YEAR`].
+    pub year: Field,
+    /// See [`names::TARGET_YEAR`].
+    pub target_year: Field,
+    /// See [`names::DOC_TYPE`].
+    pub doc_type: Field,
+    /// See [`names::SECTOR`].
+    pub sector: Field,
+}
+
+fn words(stored: bool) -> TextOptions {
+    let options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
+}
+
+fn bigrams() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(BIGRAMS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// Builds the schema.
+pub fn build() -> Schema {
+    use names::*;
+    let mut b = Schema::builder();
+    b.add_text_field(DOC_KEY, STRING | STORED | FAST);
+    b.add_u64_field(DOC_NUM, FAST);
+    b.add_text_field(PASSAGE_ID, STRING | STORED);
+    b.add_u64_field(PASSAGE_NO, STORED | FAST);
+    b.add_text_field(PATH, STRING | STORED);
+    b.add_text_field(TITLE, words(true));
+    b.add_text_field(TITLE_LIT, bigrams());
+    b.add_text_field(HEADING, words(true));
+    b.add_text_field(HEADING_LIT, bigrams());
+    b.add_text_field(BODY, words(true));
+    b.add_text_field(BODY_LIT, bigrams());
+    b.add_facet_field(REGION, FacetOptions::default().set_stored());
+    b.add_text_field(PROVINCE, STRING | STORED | FAST);
+    b.add_text_field(CITY, STRING | STORED | FAST);
+    b.add_text_field(COUNTY, STRING | STORED | FAST);
+    b.add_text_field(REGION_CODE, STRING | STORED);
+    b.add_u64_field(YEAR, INDEXED | STORED | FAST);
+    b.add_u64_field(TARGET_YEAR, INDEXED | STORED | FAST);
+    b.add_text_field(DOC_TYPE, STRING | STORED | FAST);
+    b.add_facet_field(SECTOR, FacetOptions::default().set_stored());
+    b.build()
+}
+
+impl Fields {
+    /// Looks up every field in a schema (built by [`build`]).
+    pub fn new(schema: &Schema) -> tantivy::Result<Fields> {
+        use names::*;
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            doc_key: f(DOC_KEY)?,
+            doc_num: f(DOC_NUM)?,
+            passage_id: f(PASSAGE_ID)?,
+            passage_no: f(PASSAGE_NO)?,
+            path: f(PATH)?,
+            title: f(TITLE)?,
+            title_lit: f(TITLE_LIT)?,
+            heading: f(HEADING)?,
+            heading_lit: f(HEADING_LIT)?,
+            body: f(BODY)?,
+            body_lit: f(BODY_LIT)?,
+            region: f(REGION)?,
+            province: f(PROVINCE)?,
+            city: f(CITY)?,
+            county: f(COUNTY)?,
+            region_code: f(REGION_CODE)?,
+            year: f(YEAR)?,
+            target_year: f(TARGET_YEAR)?,
+            doc_type: f(DOC_TYPE)?,
+            sector: f(SECTOR)?,
+        })
+    }
+}
+
+/// The 64-bit grouping number of a document key.
+pub fn doc_num(doc_key: &str) -> u64 {
+    u64::from_str_radix(doc_key.get(..16).unwrap_or(doc_key), 16).unwrap_or_else(|_| {
+        let h = blake3::hash(doc_key.as_bytes());
+        u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes"))
+    })
+}

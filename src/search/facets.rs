@@ -1,0 +1,273 @@
+//! Facet counts over all hits: region one level below the current filter,
+//! year, sector, document type. Counted in passages, or in documents with
+//! `--by doc` (a document counts once per value however many passages hit).
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::fastfield::FacetReader;
+use tantivy::schema::Facet;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::schema::names;
+
+/// One value of a facet and how many hits have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetValue {
+    /// The value (a region or sector name, a year, a type label).
+    pub value: String,
+    /// Hits with the value.
+    pub count: u64,
+}
+
+/// Counts for the four facets, each sorted by count (years by year).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FacetCounts {
+    /// Regions one level below the region filter (provinces without one).
+    pub region: Vec<FacetValue>,
+    /// Years.
+    pub year: Vec<FacetValue>,
+    /// Sectors (top level, or subsectors under a sector filter).
+    pub sector: Vec<FacetValue>,
+    /// Document types.
+    pub doc_type: Vec<FacetValue>,
+}
+
+/// Counts facet values of matching passages.
+pub struct FacetTally {
+    /// Depth (1 = province) at which regions are counted.
+    pub region_depth: usize,
+    /// Only regions under this path are counted (the filter), if any.
+    pub region_prefix: Option<String>,
+    /// Depth (1 = sector, 2 = subsector) at which sectors are counted.
+    pub sector_depth: usize,
+    /// Count documents instead of passages.
+    pub by_doc: bool,
+}
+
+/// Per-value tallies: passages, and the documents seen.
+#[derive(Default)]
+struct Tally {
+    passages: u64,
+    docs: HashSet<u64>,
+}
+
+impl Tally {
+    fn add(&mut self, doc_num: u64, by_doc: bool) {
+        self.passages += 1;
+        if by_doc {
+            self.docs.insert(doc_num);
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.passages += other.passages;
+        self.docs.extend(other.docs);
+    }
+
+    fn count(&self, by_doc: bool) -> u64 {
+        if by_doc {
+            self.docs.len() as u64
+        } else {
+            self.passages
+        }
+    }
+}
+
+/// Tallies of one segment, keyed by strings so segments merge.
+#[derive(Default)]
+pub struct TallyFruit {
+    region: HashMap<String, Tally>,
+    year: HashMap<String, Tally>,
+    sector: HashMap<String, Tally>,
+    doc_type: HashMap<String, Tally>,
+}
+
+/// A segment's tallies by term ordinal.
+pub struct SegmentTally {
+    by_doc: bool,
+    region_reader: FacetReader,
+    sector_reader: FacetReader,
+    year: Column<u64>,
+    doc_type: Option<StrColumn>,
+    doc_num: Column<u64>,
+    region_depth: usize,
+    region_prefix: Option<String>,
+    sector_depth: usize,
+    // Counts by term ordinal, resolved to strings at harvest.
+    region_ords: HashMap<u64, Tally>,
+    sector_ords: HashMap<u64, Tally>,
+    type_ords: HashMap<u64, Tally>,
+    years: HashMap<u64, Tally>,
+}
+
+impl Collector for FacetTally {
+    type Fruit = FacetCounts;
+    type Child = SegmentTally;
+
+    fn for_segment(
+        &self,
+        _ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTally> {
+        let ff = reader.fast_fields();
+        Ok(SegmentTally {
+            by_doc: self.by_doc,
+            region_reader: reader.facet_reader(names::REGION)?,
+            sector_reader: reader.facet_reader(names::SECTOR)?,
+            year: ff.u64(names::YEAR)?,
+            doc_type: ff.str(names::DOC_TYPE)?,
+            doc_num: ff.u64(names::DOC_NUM)?,
+            region_depth: self.region_depth,
+            region_prefix: self.region_prefix.clone(),
+            sector_depth: self.sector_depth,
+            region_ords: HashMap::new(),
+            sector_ords: HashMap::new(),
+            type_ords: HashMap::new(),
+            years: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<TallyFruit>) -> tantivy::Result<FacetCounts> {
+        let mut all = TallyFruit::default();
+        for f in fruits {
+            for (map, other) in [
+                (&mut all.region, f.region),
+                (&mut all.year, f.year),
+                (&mut all.sector, f.sector),
+                (&mut all.doc_type, f.doc_type),
+            ] {
+                for (k, v) in other {
+                    map.entry(k).or_default().merge(v);
+                }
+            }
+        }
+        let by_doc = self.by_doc;
+        let sorted = |m: HashMap<String, Tally>| -> Vec<FacetValue> {
+            let mut v: Vec<FacetValue> = m
+                .into_iter()
+                .map(|(value, t)| FacetValue {
+                    value,
+                    count: t.count(by_doc),
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            v
+        };
+        let mut years = sorted(all.year);
+        years.sort_by(|a, b| b.value.cmp(&a.value));
+        Ok(FacetCounts {
+            region: sorted(all.region),
+            year: years,
+            sector: sorted(all.sector),
+            doc_type: sorted(all.doc_type),
+        })
+    }
+}
+
+impl SegmentCollector for SegmentTally {
+    type Fruit = TallyFruit;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let doc_num = self.doc_num.first(doc).unwrap_or(u64::from(doc));
+        let by_doc = self.by_doc;
+        for ord in self.region_reader.facet_ords(doc) {
+            self.region_ords
+                .entry(ord)
+                .or_default()
+                .add(doc_num, by_doc);
+        }
+        for ord in self.sector_reader.facet_ords(doc) {
+            self.sector_ords
+                .entry(ord)
+                .or_default()
+                .add(doc_num, by_doc);
+        }
+        if let Some(y) = self.year.first(doc) {
+            self.years.entry(y).or_default().add(doc_num, by_doc);
+        }
+        if let Some(col) = &self.doc_type {
+            for ord in col.term_ords(doc) {
+                self.type_ords.entry(ord).or_default().add(doc_num, by_doc);
+            }
+        }
+    }
+
+    fn harvest(self) -> TallyFruit {
+        let mut fruit = TallyFruit::default();
+        let mut facet = Facet::root();
+        let add = |map: &mut HashMap<String, Tally>, key: String, t: Tally| {
+            map.entry(key).or_default().merge(t);
+        };
+        for (ord, t) in self.region_ords {
+            if self.region_reader.facet_from_ord(ord, &mut facet).is_err() {
+                continue;
+            }
+            let path = facet.to_path_string();
+            if let Some(prefix) = &self.region_prefix
+                && !(path == *prefix || path.starts_with(&format!("{prefix}/")))
+            {
+                continue;
+            }
+            // Documents of the filtered unit itself (a city's own plan under a
+            // city filter) count as "（本级）".
+            let name = level_name(&path, self.region_depth)
+                .or_else(|| path.rsplit('/').next().filter(|n| !n.is_empty()).map(|n| format!("{n}（本级）")));
+            if let Some(name) = name {
+                add(&mut fruit.region, name, t);
+            }
+        }
+        for (ord, t) in self.sector_ords {
+            if self.sector_reader.facet_from_ord(ord, &mut facet).is_err() {
+                continue;
+            }
+            if let Some(name) = level_name(&facet.to_path_string(), self.sector_depth) {
+                add(&mut fruit.sector, name, t);
+            }
+        }
+        if let Some(col) = &self.doc_type {
+            let mut s = String::new();
+            for (ord, t) in self.type_ords {
+                if col.ord_to_str(ord, &mut s).unwrap_or(false) {
+                    add(&mut fruit.doc_type, s.clone(), t);
+                }
+            }
+        }
+        for (y, t) in self.years {
+            add(&mut fruit.year, y.to_string(), t);
+        }
+        fruit
+    }
+}
+
+/// The name at `depth` of a facet path: `/甘肃省/张掖市/临泽县` at 2 is 张掖市.
+fn level_name(path: &str, depth: usize) -> Option<String> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .nth(depth - 1)
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_facet_levels() {
+        assert_eq!(
+            level_name("/甘肃省/张掖市/临泽县", 1).as_deref(),
+            Some("甘肃省")
+        );
+        assert_eq!(
+            level_name("/甘肃省/张掖市/临泽县", 2).as_deref(),
+            Some("张掖市")
+        );
+        assert_eq!(level_name("/甘肃省", 2), None);
+    }
+}

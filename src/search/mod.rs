@@ -1,0 +1,409 @@
+//! Ranked search over passages (or documents) with facet filters and counts.
+
+pub mod compile;
+pub mod facets;
+pub mod highlight;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::{OwnedValue, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+pub use compile::{Filters, Wanted};
+pub use facets::{FacetCounts, FacetValue};
+pub use highlight::Snippet;
+
+use crate::error::{Error, Result};
+use crate::indexer::OpenIndex;
+use crate::query;
+use crate::schema::Fields;
+
+/// Whether hits are passages or documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum HitUnit {
+    /// One hit per passage.
+    #[default]
+    Passage,
+    /// One hit per document, its best passage as snippet.
+    Doc,
+}
+
+/// A search as a researcher asks it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The query string (query language, inline filters allowed).
+    pub query: String,
+    /// Region filters (full or short names at any level).
+    pub regions: Vec<String>,
+    /// Year filters (`2018`, `2018..2023`).
+    pub years: Vec<String>,
+    /// Sector filters.
+    pub sectors: Vec<String>,
+    /// Document type filters.
+    pub types: Vec<String>,
+    /// Target-year filters.
+    pub target_years: Vec<String>,
+    /// Hits to return; `None` for all.
+    pub limit: Option<usize>,
+    /// Passages or documents.
+    pub unit: HitUnit,
+    /// Compute facet counts.
+    pub facets: bool,
+}
+
+/// Region names of a hit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HitRegion {
+    /// Province.
+    pub province: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// County.
+    pub county: Option<String>,
+}
+
+/// One hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// Passage id (`<doc_key>:<n>`), for `plansearch similar`.
+    pub id: String,
+    /// Path relative to the corpus root.
+    pub path: String,
+    /// Document title.
+    pub title: String,
+    /// Region of the document.
+    pub region: HitRegion,
+    /// Year of the document.
+    pub year: Option<u64>,
+    /// Document type.
+    pub doc_type: Option<String>,
+    /// Sectors of the passage (facet paths without the leading slash).
+    pub sectors: Vec<String>,
+    /// Heading path.
+    pub heading: String,
+    /// The passage text.
+    pub passage: String,
+    /// Passage number in the document (1-based).
+    pub passage_no: u64,
+    /// The excerpt shown, without markup.
+    pub snippet: String,
+    /// Highlighted character ranges of the snippet.
+    pub highlights: Vec<(usize, usize)>,
+    /// Ranking score.
+    pub score: f32,
+    /// With `--by doc`: passages of this document that matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matching_passages: Option<u64>,
+    /// Target years of the passage.
+    pub target_years: Vec<u64>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// The query as given.
+    pub query: String,
+    /// Matching passages (or documents with `--by doc`).
+    pub total: u64,
+    /// The hits, best first.
+    pub hits: Vec<Hit>,
+    /// Facet counts over all matches (empty unless asked for).
+    pub facets: FacetCounts,
+}
+
+/// A request checked and compiled, ready to run.
+pub struct PreparedSearch {
+    query: Box<dyn tantivy::query::Query>,
+    wanted: Wanted,
+    filters: Filters,
+    request: SearchRequest,
+}
+
+impl PreparedSearch {
+    /// Parses the query and resolves the filters; every problem is an error
+    /// message for the user.
+    pub fn new(fields: &Fields, request: &SearchRequest) -> Result<PreparedSearch> {
+        let parsed = query::parse(&request.query).map_err(|e| Error::Query(e.0))?;
+        let inline = &parsed.filters;
+        let cat =
+            |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
+        let filters = Filters::resolve(
+            &cat(&request.regions, &inline.regions),
+            &cat(&request.years, &inline.years),
+            &cat(&request.sectors, &inline.sectors),
+            &cat(&request.types, &inline.types),
+            &cat(&request.target_years, &inline.target_years),
+        )?;
+        let (query, wanted) = compile::compile(fields, parsed.root.as_ref(), &filters);
+        Ok(PreparedSearch {
+            query,
+            wanted,
+            filters,
+            request: request.clone(),
+        })
+    }
+
+    /// What the query looks for (for highlighting elsewhere).
+    pub fn wanted(&self) -> &Wanted {
+        &self.wanted
+    }
+
+    /// The compiled tantivy query.
+    pub fn query(&self) -> &dyn tantivy::query::Query {
+        self.query.as_ref()
+    }
+}
+
+/// Runs a search on an open index.
+pub fn search(index: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let reader = index.index.reader()?;
+    let searcher = reader.searcher();
+    let prepared = PreparedSearch::new(&index.fields, request)?;
+    run(&searcher, &index.fields, &prepared)
+}
+
+/// Runs a prepared search with a given searcher.
+pub fn run(
+    searcher: &Searcher,
+    fields: &Fields,
+    prepared: &PreparedSearch,
+) -> Result<SearchResults> {
+    let request = &prepared.request;
+    let tally = facet_tally(&prepared.filters, request.unit == HitUnit::Doc);
+    let (total, scored, facets, per_doc) = match request.unit {
+        HitUnit::Passage => {
+            let limit = request
+                .limit
+                .unwrap_or(usize::MAX)
+                .min(searcher.num_docs() as usize)
+                .max(1);
+            if request.facets {
+                let (top, count, counts) = searcher.search(
+                    prepared.query(),
+                    &(TopDocs::with_limit(limit).order_by_score(), Count, tally),
+                )?;
+                (count as u64, top, counts, HashMap::new())
+            } else {
+                let (top, count) = searcher.search(
+                    prepared.query(),
+                    &(TopDocs::with_limit(limit).order_by_score(), Count),
+                )?;
+                (count as u64, top, FacetCounts::default(), HashMap::new())
+            }
+        }
+        HitUnit::Doc => {
+            let (best, counts) =
+                best_passage_per_doc(searcher, prepared, request.facets.then_some(tally))?;
+            let total = best.len() as u64;
+            let per_doc: HashMap<DocAddress, u64> =
+                best.iter().map(|b| (b.address, b.passages)).collect();
+            let limit = request.limit.unwrap_or(usize::MAX);
+            let top = best
+                .into_iter()
+                .take(limit)
+                .map(|b| (b.score, b.address))
+                .collect();
+            (total, top, counts, per_doc)
+        }
+    };
+    let needles: Vec<String> = prepared
+        .wanted
+        .literals
+        .iter()
+        .chain(&prepared.wanted.words)
+        .cloned()
+        .collect();
+    let mut hits = Vec::with_capacity(scored.len());
+    for (score, address) in scored {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let mut hit = hit_from_doc(fields, &doc, score, &needles);
+        hit.matching_passages = per_doc.get(&address).copied();
+        hits.push(hit);
+    }
+    let facets = if request.facets {
+        facets
+    } else {
+        FacetCounts::default()
+    };
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total,
+        hits,
+        facets,
+    })
+}
+
+fn facet_tally(filters: &Filters, by_doc: bool) -> facets::FacetTally {
+    let region_prefix = match filters.regions.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    let region_depth = region_prefix
+        .as_ref()
+        .map_or(1, |p| (p.matches('/').count() + 1).min(3));
+    let sector_depth = match filters.sectors.as_slice() {
+        [one] if one.matches('/').count() == 1 => 2,
+        [one] => one.matches('/').count(),
+        _ => 1,
+    };
+    facets::FacetTally {
+        region_depth,
+        region_prefix,
+        sector_depth,
+        by_doc,
+    }
+}
+
+/// A document's best passage and how many of its passages matched.
+#[derive(Debug, Clone, Copy)]
+struct BestPassage {
+    score: f32,
+    address: DocAddress,
+    passages: u64,
+}
+
+impl BestPassage {
+    fn absorb(&mut self, other: BestPassage) {
+        self.passages += other.passages;
+        if other.score > self.score || (other.score == self.score && other.address < self.address) {
+            self.score = other.score;
+            self.address = other.address;
+        }
+    }
+}
+
+/// Groups scored matches by document (the `doc_num` column).
+struct GroupByDoc;
+
+struct SegmentGroups {
+    segment: tantivy::SegmentOrdinal,
+    doc_num: tantivy::columnar::Column<u64>,
+    best: HashMap<u64, BestPassage>,
+}
+
+impl tantivy::collector::Collector for GroupByDoc {
+    type Fruit = HashMap<u64, BestPassage>;
+    type Child = SegmentGroups;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentGroups> {
+        Ok(SegmentGroups {
+            segment,
+            doc_num: reader.fast_fields().u64(crate::schema::names::DOC_NUM)?,
+            best: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<u64, BestPassage>>) -> tantivy::Result<Self::Fruit> {
+        let mut all: HashMap<u64, BestPassage> = HashMap::new();
+        for fruit in fruits {
+            for (num, b) in fruit {
+                match all.get_mut(&num) {
+                    Some(existing) => existing.absorb(b),
+                    None => {
+                        all.insert(num, b);
+                    }
+                }
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentGroups {
+    type Fruit = HashMap<u64, BestPassage>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        let num = self.doc_num.first(doc).unwrap_or(u64::from(doc));
+        let hit = BestPassage {
+            score,
+            address: DocAddress::new(self.segment, doc),
+            passages: 1,
+        };
+        match self.best.get_mut(&num) {
+            Some(b) => b.absorb(hit),
+            None => {
+                self.best.insert(num, hit);
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.best
+    }
+}
+
+/// Every matching passage, grouped by document: the best passage of each,
+/// documents ordered by it.
+fn best_passage_per_doc(
+    searcher: &Searcher,
+    prepared: &PreparedSearch,
+    tally: Option<facets::FacetTally>,
+) -> Result<(Vec<BestPassage>, FacetCounts)> {
+    let (groups, counts) = match tally {
+        Some(t) => searcher.search(prepared.query(), &(GroupByDoc, t))?,
+        None => (
+            searcher.search(prepared.query(), &GroupByDoc)?,
+            FacetCounts::default(),
+        ),
+    };
+    let mut best: Vec<BestPassage> = groups.into_values().collect();
+    best.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.address.cmp(&b.address)));
+    Ok((best, counts))
+}
+
+fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// Builds a hit from a stored passage.
+pub fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -> Hit {
+    let passage = text_of(doc, fields.body).unwrap_or_default();
+    let snippet = highlight::snippet(&passage, needles, highlight::SNIPPET_CHARS);
+    let sectors = doc
+        .get_all(fields.sector)
+        .filter_map(|v| match OwnedValue::from(v) {
+            OwnedValue::Facet(f) => Some(f.to_path_string().trim_start_matches('/').to_string()),
+            _ => None,
+        })
+        .collect();
+    Hit {
+        id: text_of(doc, fields.passage_id).unwrap_or_default(),
+        path: text_of(doc, fields.path).unwrap_or_default(),
+        title: text_of(doc, fields.title).unwrap_or_default(),
+        region: HitRegion {
+            province: text_of(doc, fields.province),
+            city: text_of(doc, fields.city),
+            county: text_of(doc, fields.county),
+        },
+        year: doc.get_first(fields.year).and_then(|v| v.as_u64()),
+        doc_type: text_of(doc, fields.doc_type),
+        sectors,
+        heading: text_of(doc, fields.heading).unwrap_or_default(),
+        passage,
+        passage_no: doc
+            .get_first(fields.passage_no)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0),
+        snippet: snippet.text,
+        highlights: snippet.highlights,
+        score,
+        matching_passages: None,
+        target_years: doc
+            .get_all(fields.target_year)
+            .filter_map(|v| v.as_u64())
+            .collect(),
+    }
+}

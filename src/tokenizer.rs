@@ -1,0 +1,554 @@
+//! The two analyzers of plansearch and the one jieba dictionary they share.
+//!
+//! * `jieba` (word fields): jieba-rs search-mode words with **ordinal** positions.
+//!   A long word's dictionary sub-words (农业 in 中国农业发展银行) share its
+//!   position, so phrase adjacency is that of whole words; punctuation is dropped
+//!   but leaves a position gap, so a phrase never spans a sentence break.
+//! * `bigram` (literal fields): overlapping character bigrams of the folded text,
+//!   whitespace removed, as Lucene's CJK analyzer does. A phrase of bigrams is exact
+//!   containment, which gives grep-like recall whatever jieba does.
+//!
+//! Both fold width, ASCII case and traditional characters first; offsets always
+//! point into the original text (bytes, as tantivy wants).
+//!
+//! tantivy-jieba's own tokenizer is not used for indexing: with a custom dictionary
+//! it holds a copy of the dictionary per clone (tantivy clones analyzers per
+//! field and per query), and it neither folds nor drops punctuation. Its re-export
+//! of jieba-rs pins the version we build on (see the README).
+
+use std::sync::{Arc, OnceLock};
+
+use jieba_rs::Jieba;
+use tantivy::Index;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+
+use crate::text::{fold, is_word_char};
+
+/// Name under which the word analyzer is registered.
+pub const WORDS: &str = "plansearch_words";
+/// Name under which the bigram analyzer is registered.
+pub const BIGRAMS: &str = "plansearch_bigrams";
+
+/// Longest token kept, in characters (never bytes: a 14-character Chinese term
+/// is 42 bytes and must survive).
+pub const MAX_TOKEN_CHARS: usize = 40;
+
+const POLICY_TERMS: &str = include_str!("../data/dict/policy_terms.txt");
+
+/// Frequency given to place names missing from jieba's dictionary: high enough
+/// to keep 临泽县 whole, low enough not to pull 范县 out of 示范县.
+const PLACE_NAME_FREQ: usize = 20;
+
+/// The jieba dictionary of this process: jieba's default, the policy terms, the
+/// sector keywords, the place names and the user's own words.
+pub struct Dictionary {
+    jieba: Arc<Jieba>,
+    digest: String,
+    user_words: Vec<String>,
+}
+
+static DICTIONARY: OnceLock<Dictionary> = OnceLock::new();
+
+impl Dictionary {
+    fn build(user_words: &[String]) -> Dictionary {
+        let mut jieba = Jieba::new();
+        let mut digest = blake3::Hasher::new();
+        digest.update(b"jieba-rs 0.11 default dictionary\n");
+        for line in POLICY_TERMS.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            add_dictionary_line(&mut jieba, line);
+        }
+        digest.update(POLICY_TERMS.as_bytes());
+        let taxonomy = crate::extract::sector::taxonomy();
+        for keyword in taxonomy.all_keywords() {
+            let keyword = crate::text::fold_str(keyword);
+            if keyword.chars().count() >= 2 && !jieba.has_word(&keyword) {
+                jieba.add_word(&keyword, None, None);
+            }
+        }
+        digest.update(crate::extract::sector::TAXONOMY_TOML.as_bytes());
+        let mut forms: Vec<&str> = crate::gazetteer::gazetteer().forms().collect();
+        forms.sort_unstable();
+        for form in forms {
+            if form.chars().count() >= 2 && !jieba.has_word(form) {
+                jieba.add_word(form, Some(PLACE_NAME_FREQ), Some("ns"));
+            }
+            digest.update(form.as_bytes());
+        }
+        let mut user: Vec<String> = Vec::new();
+        for line in user_words {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            add_dictionary_line(&mut jieba, line);
+            digest.update(b"\nuser:");
+            digest.update(line.as_bytes());
+            user.push(line.to_string());
+        }
+        Dictionary {
+            jieba: Arc::new(jieba),
+            digest: digest.finalize().to_hex()[..16].to_string(),
+            user_words: user,
+        }
+    }
+
+    /// The shared jieba instance.
+    pub fn jieba(&self) -> &Arc<Jieba> {
+        &self.jieba
+    }
+
+    /// A short digest of everything that went into the dictionary; an index built
+    /// with another digest must be rebuilt.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The user's own words in use.
+    pub fn user_words(&self) -> &[String] {
+        &self.user_words
+    }
+}
+
+/// Adds a `word [freq [tag]]` line; the word is folded like the text it must meet.
+fn add_dictionary_line(jieba: &mut Jieba, line: &str) {
+    let mut parts = line.split_whitespace();
+    let Some(word) = parts.next() else { return };
+    let word = crate::text::fold_str(word);
+    let freq = parts.next().and_then(|f| f.parse().ok());
+    jieba.add_word(&word, freq, parts.next());
+}
+
+/// Sets this process's dictionary, with the user's words; call before anything
+/// tokenizes. Fails if the dictionary was already built with other words.
+pub fn init_dictionary(user_words: &[String]) -> Result<&'static Dictionary, String> {
+    let dict = DICTIONARY.get_or_init(|| Dictionary::build(user_words));
+    let wanted: Vec<&str> = user_words
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty() && !w.starts_with('#'))
+        .collect();
+    if dict.user_words.iter().map(String::as_str).ne(wanted) {
+        return Err("the jieba dictionary was already built with other user words".into());
+    }
+    Ok(dict)
+}
+
+/// This process's dictionary (built without user words if nobody set it).
+pub fn dictionary() -> &'static Dictionary {
+    DICTIONARY.get_or_init(|| Dictionary::build(&[]))
+}
+
+/// Registers both analyzers on an index; needed every time an index is opened,
+/// since tantivy does not persist tokenizers.
+pub fn register(index: &Index) {
+    let jieba = dictionary().jieba().clone();
+    index
+        .tokenizers()
+        .register(WORDS, TextAnalyzer::from(WordTokenizer::new(jieba)));
+    index
+        .tokenizers()
+        .register(BIGRAMS, TextAnalyzer::from(BigramTokenizer::default()));
+}
+
+/// jieba words with ordinal positions; clones share the dictionary.
+#[derive(Clone)]
+pub struct WordTokenizer {
+    jieba: Arc<Jieba>,
+    tokens: Vec<Token>,
+}
+
+impl WordTokenizer {
+    /// A tokenizer over the given dictionary.
+    pub fn new(jieba: Arc<Jieba>) -> Self {
+        WordTokenizer {
+            jieba,
+            tokens: Vec::new(),
+        }
+    }
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = BufferedTokens<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
+        self.tokens.clear();
+        word_tokens(&self.jieba, text, &mut self.tokens);
+        BufferedTokens::new(&mut self.tokens)
+    }
+}
+
+/// Appends the word tokens of `text` to `out`.
+pub fn word_tokens(jieba: &Jieba, text: &str, out: &mut Vec<Token>) {
+    let folded = fold(text);
+    for g in grouped_words(jieba, &folded.text) {
+        out.push(Token {
+            offset_from: folded.original_offset(g.byte_start),
+            offset_to: folded.original_offset(g.byte_end),
+            position: g.position,
+            text: g.word.to_string(),
+            position_length: 1,
+        });
+    }
+}
+
+/// A search-mode word with its ordinal position.
+struct GroupedWord<'a> {
+    word: &'a str,
+    byte_start: usize,
+    byte_end: usize,
+    position: usize,
+    /// True for the whole word of its group (not one of its grams).
+    head: bool,
+}
+
+/// jieba search-mode words of folded text, kept if they hold a letter or digit,
+/// with positions: a long word's grams share its position; punctuation leaves a
+/// gap; whitespace leaves none.
+fn grouped_words<'a>(jieba: &Jieba, folded: &'a str) -> Vec<GroupedWord<'a>> {
+    let words = jieba.cut_for_search(folded, true);
+    // cut_for_search emits a long word's 2- and 3-character grams just before the
+    // word itself; walking backwards, each word opens a group its grams join.
+    let mut group_of = vec![0usize; words.len()];
+    let mut head = vec![false; words.len()];
+    let mut groups = 0usize;
+    let mut span = (usize::MAX, usize::MAX);
+    for (i, w) in words.iter().enumerate().rev() {
+        if w.word.chars().all(char::is_whitespace) {
+            continue;
+        }
+        if !(w.byte_start >= span.0 && w.byte_end <= span.1) {
+            groups += 1;
+            span = (w.byte_start, w.byte_end);
+            head[i] = true;
+        }
+        group_of[i] = groups;
+    }
+    words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            group_of[*i] != 0
+                && w.word.chars().any(is_word_char)
+                && w.end - w.start <= MAX_TOKEN_CHARS
+        })
+        .map(|(i, w)| GroupedWord {
+            word: w.word,
+            byte_start: w.byte_start,
+            byte_end: w.byte_end,
+            position: groups - group_of[i],
+            head: head[i],
+        })
+        .collect()
+}
+
+/// The whole words of a phrase with their positions (gaps at punctuation), as
+/// the word fields index them: what a phrase query must find in order.
+pub fn phrase_terms(text: &str) -> Vec<(usize, String)> {
+    let folded = fold(text);
+    let words = grouped_words(dictionary().jieba(), &folded.text);
+    let first = words.first().map_or(0, |w| w.position);
+    words
+        .into_iter()
+        .filter(|w| w.head)
+        .map(|w| (w.position - first, w.word.to_string()))
+        .collect()
+}
+
+/// Character bigrams over runs of letters, digits and ideographs.
+#[derive(Clone, Default)]
+pub struct BigramTokenizer {
+    tokens: Vec<Token>,
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = BufferedTokens<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
+        self.tokens.clear();
+        bigram_tokens(text, &mut self.tokens);
+        BufferedTokens::new(&mut self.tokens)
+    }
+}
+
+/// Appends the bigram tokens of `text` to `out`.
+///
+/// Whitespace is skipped (a line break inside a word must not hide it); any other
+/// non-word character ends a run. Each run gives its overlapping bigrams and, for
+/// its last character, a unigram, so that a one-character query is a prefix
+/// search over this field's terms.
+pub fn bigram_tokens(text: &str, out: &mut Vec<Token>) {
+    let folded = fold(text);
+    let mut run: Vec<(usize, char)> = Vec::new();
+    let mut position = 0usize;
+    let mut flush = |run: &mut Vec<(usize, char)>, position: &mut usize| {
+        if run.is_empty() {
+            return;
+        }
+        for pair in run.windows(2) {
+            let (start, a) = pair[0];
+            let (end, b) = pair[1];
+            let mut text = String::with_capacity(a.len_utf8() + b.len_utf8());
+            text.push(a);
+            text.push(b);
+            out.push(Token {
+                offset_from: folded.original_offset(start),
+                offset_to: folded.original_offset(end + b.len_utf8()),
+                position: *position,
+                text,
+                position_length: 1,
+            });
+            *position += 1;
+        }
+        let (start, last) = run[run.len() - 1];
+        out.push(Token {
+            offset_from: folded.original_offset(start),
+            offset_to: folded.original_offset(start + last.len_utf8()),
+            position: *position,
+            text: last.to_string(),
+            position_length: 1,
+        });
+        // Leave a gap so that no phrase spans two runs.
+        *position += 2;
+        run.clear();
+    };
+    for (i, c) in folded.text.char_indices() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if is_word_char(c) {
+            run.push((i, c));
+        } else {
+            flush(&mut run, &mut position);
+        }
+    }
+    flush(&mut run, &mut position);
+}
+
+/// The literal "words" of a query string as the bigram field sees them: folded,
+/// whitespace removed, split at punctuation.
+pub fn literal_runs(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    for c in folded.text.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if is_word_char(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
+}
+
+/// The bigram terms of one run, in order (a one-character run is its unigram).
+pub fn run_bigrams(run: &str) -> Vec<String> {
+    let chars: Vec<char> = run.chars().collect();
+    if chars.len() == 1 {
+        return vec![run.to_string()];
+    }
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+/// A token stream over tokens computed up front.
+pub struct BufferedTokens<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+}
+
+impl<'a> BufferedTokens<'a> {
+    fn new(tokens: &'a mut Vec<Token>) -> Self {
+        BufferedTokens { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for BufferedTokens<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// Word tokens of `text` as plain strings (for extraction, tests and `--explain`).
+pub fn words(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    word_tokens(dictionary().jieba(), text, &mut tokens);
+    tokens.into_iter().map(|t| t.text).collect()
+}
+
+/// Coarse segmentation (jieba's default mode) of folded text: what a query's
+/// words are, before search-mode expansion.
+pub fn cut(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    dictionary()
+        .jieba()
+        .cut(&folded.text, true)
+        .into_iter()
+        .map(|t| t.word.to_string())
+        .filter(|w| w.chars().any(is_word_char))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens_of<T: Tokenizer>(mut tokenizer: T, text: &str) -> Vec<Token> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push(t.clone());
+        }
+        out
+    }
+
+    fn word_tokenizer() -> WordTokenizer {
+        WordTokenizer::new(dictionary().jieba().clone())
+    }
+
+    #[test]
+    fn positions_are_ordinal_not_character_offsets() {
+        // Pitfall: tantivy-jieba counts positions in characters by default.
+        let tokens = tokens_of(word_tokenizer(), "我们都有光明的前途");
+        let positions: Vec<usize> = tokens.iter().map(|t| t.position).collect();
+        let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["我们", "都", "有", "光明", "的", "前途"]);
+        assert_eq!(positions, [0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn subwords_share_the_position_of_their_word() {
+        // Pitfall: plain cut does not find 农业 in 中国农业发展银行.
+        let tokens = tokens_of(word_tokenizer(), "中国农业发展银行贷款");
+        let at = |w: &str| tokens.iter().find(|t| t.text == w).map(|t| t.position);
+        assert!(at("农业").is_some());
+        assert_eq!(at("农业"), at("农业发展银行"));
+        assert_eq!(at("银行"), at("农业发展银行"));
+        assert_eq!(at("贷款"), at("农业发展银行").map(|p| p + 1));
+    }
+
+    #[test]
+    fn punctuation_and_spaces_are_not_tokens() {
+        // Pitfall: jieba emits "，" and " " as tokens.
+        let tokens = tokens_of(word_tokenizer(), "特色农业，农产品 加工、物流");
+        for t in &tokens {
+            assert!(t.text.chars().any(char::is_alphanumeric), "{:?}", t.text);
+        }
+        // A punctuation mark leaves a gap: no phrase spans the comma.
+        let agri = tokens.iter().find(|t| t.text == "农业").unwrap().position;
+        let produce = tokens.iter().find(|t| t.text == "农产品").unwrap().position;
+        assert_eq!(produce, agri + 2);
+    }
+
+    #[test]
+    fn offsets_are_bytes_into_the_original() {
+        let text = "ＧＤＰ增长，農業發展";
+        for t in tokens_of(word_tokenizer(), text) {
+            assert!(text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to));
+            let original = &text[t.offset_from..t.offset_to];
+            assert_eq!(crate::text::fold_str(original), t.text);
+        }
+    }
+
+    #[test]
+    fn long_chinese_terms_are_kept() {
+        // Pitfall: RemoveLongFilter counts bytes and drops 14-character terms.
+        let term = "黄河流域生态保护和高质量发展";
+        assert_eq!(term.chars().count(), 14);
+        assert!(words(term).iter().any(|w| w == term));
+    }
+
+    #[test]
+    fn traditional_and_full_width_text_is_folded() {
+        let cases: &[(&str, &str)] = &[("農業", "农业"), ("ＧＤＰ", "gdp"), ("５Ｇ基站", "5g基站")];
+        for (input, want) in cases {
+            assert!(
+                words(input).iter().any(|w| w == want),
+                "{input}: {:?}",
+                words(input)
+            );
+        }
+    }
+
+    #[test]
+    fn policy_terms_and_place_names_are_whole_words() {
+        for term in [
+            "放管服",
+            "专精特新",
+            "营商环境",
+            "高标准农田",
+            "张掖市",
+            "临泽县",
+            "勃利县",
+        ] {
+            assert!(cut(term) == [term], "{term}: {:?}", cut(term));
+        }
+    }
+
+    #[test]
+    fn place_names_are_not_pulled_out_of_other_words() {
+        // From the seeds: 示范县 holds 范县, 在建水电 holds 建水.
+        let cases: &[(&str, &str)] = &[
+            ("示范县带动作用显著发挥", "范县"),
+            ("加快在建水电项目建设", "建水"),
+            ("探索县域经济发展新路径", "索县"),
+            ("培育和龙头企业合作", "和龙"),
+        ];
+        for (sentence, place) in cases {
+            assert!(
+                !cut(sentence).iter().any(|w| w == place),
+                "{sentence}: {:?}",
+                cut(sentence)
+            );
+        }
+    }
+
+    #[test]
+    fn bigrams_cover_runs_and_skip_whitespace() {
+        let texts: Vec<String> = tokens_of(BigramTokenizer::default(), "一般公\n\n共预算，5G")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(
+            texts,
+            ["一般", "般公", "公共", "共预", "预算", "算", "5g", "g"]
+        );
+    }
+
+    #[test]
+    fn bigram_phrases_do_not_span_runs() {
+        let tokens = tokens_of(BigramTokenizer::default(), "农业，产业");
+        let pos = |w: &str| tokens.iter().find(|t| t.text == w).unwrap().position;
+        assert!(pos("产业") > pos("农业") + 2);
+    }
+
+    #[test]
+    fn query_literals_split_at_punctuation() {
+        assert_eq!(literal_runs("特色农业，农产品"), ["特色农业", "农产品"]);
+        assert_eq!(literal_runs("5Ａ级 景区"), ["5a级景区"]);
+        assert_eq!(run_bigrams("农业"), ["农业"]);
+        assert_eq!(run_bigrams("牛"), ["牛"]);
+        assert_eq!(run_bigrams("中国农业"), ["中国", "国农", "农业"]);
+    }
+}

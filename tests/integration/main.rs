@@ -1,0 +1,6 @@
+//! Integration tests: one binary, so the shipped corpus is indexed once.
+
+mod cli;
+mod common;
+mod pitfalls;
+mod search;
