@@ -217,8 +217,12 @@ impl SegmentCollector for SegmentTally {
             }
             // Documents of the filtered unit itself (a city's own plan under a
             // city filter) count as "（本级）".
-            let name = level_name(&path, self.region_depth)
-                .or_else(|| path.rsplit('/').next().filter(|n| !n.is_empty()).map(|n| format!("{n}（本级）")));
+            let name = level_name(&path, self.region_depth).or_else(|| {
+                path.rsplit('/')
+                    .next()
+                    .filter(|n| !n.is_empty())
+                    .map(|n| format!("{n}（本级）"))
+            });
             if let Some(name) = name {
                 add(&mut fruit.region, name, t);
             }

@@ -24,8 +24,9 @@ fn cattle_farming_finds_the_seed_passage_in_the_top_three() {
     let v = search_json(&["肉牛养殖"]);
     let top3: Vec<&Value> = v["hits"].as_array().unwrap().iter().take(3).collect();
     assert!(
-        top3.iter().any(|h| h["path"] == "seeds/000_cca008fd74b9d59b.txt"
-            && h["passage"].as_str().unwrap().contains("千头肉牛养殖场")),
+        top3.iter()
+            .any(|h| h["path"] == "seeds/000_cca008fd74b9d59b.txt"
+                && h["passage"].as_str().unwrap().contains("千头肉牛养殖场")),
         "{top3:#?}"
     );
 }
@@ -38,7 +39,10 @@ fn search_json_has_the_documented_shape() {
     let hits = v["hits"].as_array().unwrap();
     assert!(!hits.is_empty() && hits.len() <= 5);
     for hit in hits {
-        for key in ["id", "path", "title", "region", "year", "doc_type", "sectors", "heading", "passage", "snippet", "score"] {
+        for key in [
+            "id", "path", "title", "region", "year", "doc_type", "sectors", "heading", "passage",
+            "snippet", "score",
+        ] {
             assert!(hit.get(key).is_some(), "missing {key} in {hit}");
         }
         for key in ["province", "city", "county"] {
@@ -48,12 +52,17 @@ fn search_json_has_the_documented_shape() {
         assert!(hit["score"].is_number());
     }
     // Unknown stays null: seed 000 has no year and no county.
-    let seed = hits.iter().find(|h| h["path"] == "seeds/000_cca008fd74b9d59b.txt").expect("seed 000 hit");
+    let seed = hits
+        .iter()
+        .find(|h| h["path"] == "seeds/000_cca008fd74b9d59b.txt")
+        .expect("seed 000 hit");
     assert!(seed["year"].is_null());
     assert!(seed["region"]["county"].is_null());
     assert_eq!(seed["region"]["province"], "甘肃省");
     for facet in ["region", "year", "sector", "doc_type"] {
-        let values = v["facets"][facet].as_array().unwrap_or_else(|| panic!("facets.{facet}"));
+        let values = v["facets"][facet]
+            .as_array()
+            .unwrap_or_else(|| panic!("facets.{facet}"));
         for fv in values {
             assert!(fv["value"].is_string() && fv["count"].is_u64(), "{fv}");
         }
@@ -64,9 +73,27 @@ fn search_json_has_the_documented_shape() {
 #[test]
 fn inspect_labels_the_seeds_as_a_careful_reader_would() {
     let cases: &[(&str, &str, Option<&str>, Option<&str>, Option<u64>)] = &[
-        ("corpus/seeds/003_0c8bad910db2f3a0.txt", "甘肃省", Some("张掖市"), None, Some(2018)),
-        ("corpus/seeds/002_cf2980ef73398ada.txt", "黑龙江省", Some("七台河市"), Some("勃利县"), Some(2022)),
-        ("corpus/seeds/000_cca008fd74b9d59b.txt", "甘肃省", None, None, None),
+        (
+            "corpus/seeds/003_0c8bad910db2f3a0.txt",
+            "甘肃省",
+            Some("张掖市"),
+            None,
+            Some(2018),
+        ),
+        (
+            "corpus/seeds/002_cf2980ef73398ada.txt",
+            "黑龙江省",
+            Some("七台河市"),
+            Some("勃利县"),
+            Some(2022),
+        ),
+        (
+            "corpus/seeds/000_cca008fd74b9d59b.txt",
+            "甘肃省",
+            None,
+            None,
+            None,
+        ),
     ];
     for (file, province, city, county, year) in cases {
         let v = inspect_json(file);
@@ -94,12 +121,22 @@ fn inspect_json_has_the_documented_shape() {
         with_heading["heading"],
         "二、重点任务及责任分工 > (一)加快发展特色产业,提升县域经济支撑能力"
     );
-    assert!(with_heading["sectors"].as_array().unwrap().iter().any(|s| s.as_str().unwrap().starts_with("/农业农村")));
+    assert!(
+        with_heading["sectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s.as_str().unwrap().starts_with("/农业农村"))
+    );
 }
 
 #[test]
 fn inspect_explains_its_decisions() {
-    let out = plansearch(&["inspect", "--brief", "corpus/seeds/003_0c8bad910db2f3a0.txt"]);
+    let out = plansearch(&[
+        "inspect",
+        "--brief",
+        "corpus/seeds/003_0c8bad910db2f3a0.txt",
+    ]);
     let text = stdout(&out);
     assert!(text.contains("document number 〔2018〕10号"), "{text}");
     assert!(text.contains("张掖市 ×1 in issuing body"), "{text}");
@@ -112,7 +149,11 @@ fn search_without_an_index_builds_one_first_and_says_so() {
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
     for seed in ["000_cca008fd74b9d59b.txt", "003_0c8bad910db2f3a0.txt"] {
-        std::fs::copy(crate::common::root().join("corpus/seeds").join(seed), corpus.join(seed)).unwrap();
+        std::fs::copy(
+            crate::common::root().join("corpus/seeds").join(seed),
+            corpus.join(seed),
+        )
+        .unwrap();
     }
     let index = dir.path().join("index");
     let out = plansearch(&[
@@ -124,7 +165,11 @@ fn search_without_an_index_builds_one_first_and_says_so() {
         index.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("building it from"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("building it from"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("马铃薯"));
     assert!(index.join("plansearch.json").is_file());
 }
@@ -164,11 +209,27 @@ fn bad_filters_say_what_to_write() {
 #[test]
 fn text_output_shows_heading_snippet_and_facets() {
     let index = shipped_index().to_str().unwrap().to_string();
-    let out = plansearch(&["search", "--index", &index, "马铃薯精深加工", "--region", "张掖"]);
+    let out = plansearch(&[
+        "search",
+        "--index",
+        &index,
+        "马铃薯精深加工",
+        "--region",
+        "张掖",
+    ]);
     let text = stdout(&out);
-    assert!(text.contains("关于加快推进县域经济发展的工作方案"), "{text}");
-    assert!(text.contains("二、重点任务及责任分工 > (一)加快发展特色产业"), "{text}");
-    assert!(text.contains("【马铃薯】") || text.contains("【马铃薯精深加工】"), "{text}");
+    assert!(
+        text.contains("关于加快推进县域经济发展的工作方案"),
+        "{text}"
+    );
+    assert!(
+        text.contains("二、重点任务及责任分工 > (一)加快发展特色产业"),
+        "{text}"
+    );
+    assert!(
+        text.contains("【马铃薯】") || text.contains("【马铃薯精深加工】"),
+        "{text}"
+    );
     assert!(text.contains("region: 张掖市"), "{text}");
 }
 
@@ -182,5 +243,8 @@ fn by_doc_returns_each_document_once() {
     paths.dedup();
     assert_eq!(paths.len(), n);
     assert_eq!(v["total"].as_u64().unwrap() as usize, n);
-    assert!(hits.iter().all(|h| h["matching_passages"].as_u64().unwrap() >= 1));
+    assert!(
+        hits.iter()
+            .all(|h| h["matching_passages"].as_u64().unwrap() >= 1)
+    );
 }

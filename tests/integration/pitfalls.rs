@@ -16,9 +16,17 @@ fn analyzer_clones_share_one_dictionary() {
     // with_jieba that copies the dictionary (2.4 ms each). Ours clones an Arc.
     let index = open(ranking_index());
     let before = Arc::strong_count(dictionary().jieba());
-    let analyzers: Vec<_> = (0..10).map(|_| index.index.tokenizers().get(WORDS).unwrap()).collect();
-    assert_eq!(Arc::strong_count(dictionary().jieba()), before + analyzers.len());
-    assert!(std::ptr::eq(dictionary(), dictionary()), "one dictionary per process");
+    let analyzers: Vec<_> = (0..10)
+        .map(|_| index.index.tokenizers().get(WORDS).unwrap())
+        .collect();
+    assert_eq!(
+        Arc::strong_count(dictionary().jieba()),
+        before + analyzers.len()
+    );
+    assert!(
+        std::ptr::eq(dictionary(), dictionary()),
+        "one dictionary per process"
+    );
 }
 
 #[test]
@@ -26,7 +34,11 @@ fn punctuation_in_a_query_does_not_require_a_punctuation_term() {
     // Pitfall: a "，" token in the query would have to occur in the text.
     let r = search(
         &open(shipped_index()),
-        &SearchRequest { query: "特色农业，农产品".into(), limit: Some(5), ..Default::default() },
+        &SearchRequest {
+            query: "特色农业，农产品".into(),
+            limit: Some(5),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert!(r.total > 0);
@@ -36,7 +48,11 @@ fn punctuation_in_a_query_does_not_require_a_punctuation_term() {
 fn snippets_hold_about_120_characters_not_bytes() {
     let r = search(
         &open(shipped_index()),
-        &SearchRequest { query: "乡村振兴".into(), limit: Some(10), ..Default::default() },
+        &SearchRequest {
+            query: "乡村振兴".into(),
+            limit: Some(10),
+            ..Default::default()
+        },
     )
     .unwrap();
     for hit in &r.hits {
@@ -58,11 +74,14 @@ fn an_index_from_another_schema_is_refused_with_advice() {
     config.memory_budget = 32 << 20;
     build_index(&config, &mut |_| {}).unwrap();
     let info_path = index.join(INFO_FILE);
-    let mut info: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&info_path).unwrap()).unwrap();
+    let mut info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&info_path).unwrap()).unwrap();
     info["schema_version"] = 0.into();
     std::fs::write(&info_path, info.to_string()).unwrap();
     match open_index(&index) {
-        Err(e @ Error::StaleIndex { .. }) => assert!(e.to_string().contains("plansearch index --full")),
+        Err(e @ Error::StaleIndex { .. }) => {
+            assert!(e.to_string().contains("plansearch index --full"))
+        }
         Err(other) => panic!("unexpected error {other}"),
         Ok(_) => panic!("a stale index opened"),
     }

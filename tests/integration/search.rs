@@ -4,7 +4,11 @@ use plansearch::search::{HitUnit, SearchRequest, SearchResults, search};
 
 use crate::common::{open, ranking_index, shipped_index};
 
-fn run(index: &std::path::Path, query: &str, tweak: impl FnOnce(&mut SearchRequest)) -> SearchResults {
+fn run(
+    index: &std::path::Path,
+    query: &str,
+    tweak: impl FnOnce(&mut SearchRequest),
+) -> SearchResults {
     let mut request = SearchRequest {
         query: query.to_string(),
         limit: Some(20),
@@ -56,45 +60,78 @@ fn a_word_inside_a_longer_word_is_found() {
 fn traditional_text_is_found_by_simplified_queries() {
     let r = run(ranking_index(), "农业生产", |_| {});
     assert_eq!(paths(&r).first(), Some(&"e_traditional.txt"));
-    assert!(r.hits[0].snippet.contains("農業"), "original characters are shown");
+    assert!(
+        r.hits[0].snippet.contains("農業"),
+        "original characters are shown"
+    );
 }
 
 #[test]
 fn region_filter_takes_names_at_any_level() {
     for name in ["甘肃", "甘肃省", "张掖市", "张掖"] {
-        let r = run(shipped_index(), "马铃薯", |q| q.regions = vec![name.to_string()]);
+        let r = run(shipped_index(), "马铃薯", |q| {
+            q.regions = vec![name.to_string()]
+        });
         assert!(r.total > 0, "{name}");
-        assert!(r.hits.iter().all(|h| h.region.province.as_deref() == Some("甘肃省")), "{name}");
+        assert!(
+            r.hits
+                .iter()
+                .all(|h| h.region.province.as_deref() == Some("甘肃省")),
+            "{name}"
+        );
     }
-    let r = run(shipped_index(), "马铃薯", |q| q.regions = vec!["张掖".into()]);
-    assert!(r.hits.iter().all(|h| h.region.city.as_deref() == Some("张掖市")));
+    let r = run(shipped_index(), "马铃薯", |q| {
+        q.regions = vec!["张掖".into()]
+    });
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.region.city.as_deref() == Some("张掖市"))
+    );
     // The county filter excludes the city-level plan.
-    let r = run(shipped_index(), "马铃薯", |q| q.regions = vec!["临泽".into()]);
+    let r = run(shipped_index(), "马铃薯", |q| {
+        q.regions = vec!["临泽".into()]
+    });
     assert_eq!(r.total, 0);
 }
 
 #[test]
 fn region_facet_counts_one_level_below_the_filter() {
     let g = plansearch::gazetteer::gazetteer();
-    let level_of = |name: &str| g.resolve(name).ok().and_then(|c| g.region(c)).map(|r| r.level);
+    let level_of = |name: &str| {
+        g.resolve(name)
+            .ok()
+            .and_then(|c| g.region(c))
+            .map(|r| r.level)
+    };
     let all = run(shipped_index(), "乡村振兴", |_| {});
     assert!(all.facets.region.iter().any(|v| v.value == "甘肃省"));
     for v in &all.facets.region {
-        assert_eq!(level_of(&v.value), Some(plansearch::gazetteer::Level::Province), "{}", v.value);
+        assert_eq!(
+            level_of(&v.value),
+            Some(plansearch::gazetteer::Level::Province),
+            "{}",
+            v.value
+        );
     }
-    let gansu = run(shipped_index(), "县域经济", |q| q.regions = vec!["甘肃".into()]);
+    let gansu = run(shipped_index(), "县域经济", |q| {
+        q.regions = vec!["甘肃".into()]
+    });
     assert!(gansu.facets.region.iter().any(|v| v.value == "张掖市"));
     // Only Gansu's cities (or Gansu itself), never a branch outside the filter (tantivy#2867).
     for v in &gansu.facets.region {
         let inside = v.value == "甘肃省（本级）"
-            || g.resolve(&v.value).is_ok_and(|c| g.facet_path(c).starts_with("/甘肃省/"));
+            || g.resolve(&v.value)
+                .is_ok_and(|c| g.facet_path(c).starts_with("/甘肃省/"));
         assert!(inside, "{}", v.value);
     }
 }
 
 #[test]
 fn year_filters_and_counts() {
-    let r = run(shipped_index(), "营商环境", |q| q.years = vec!["2025..2026".into()]);
+    let r = run(shipped_index(), "营商环境", |q| {
+        q.years = vec!["2025..2026".into()]
+    });
     assert!(r.total > 0);
     assert!(r.hits.iter().all(|h| matches!(h.year, Some(2025 | 2026))));
     let total: u64 = r.facets.year.iter().map(|v| v.count).sum();
@@ -103,17 +140,33 @@ fn year_filters_and_counts() {
 
 #[test]
 fn sector_and_type_filters() {
-    let r = run(shipped_index(), "养殖", |q| q.sectors = vec!["农业农村".into()]);
+    let r = run(shipped_index(), "养殖", |q| {
+        q.sectors = vec!["农业农村".into()]
+    });
     assert!(r.total > 0);
-    assert!(r.hits.iter().all(|h| h.sectors.iter().any(|s| s.starts_with("农业农村"))));
-    let r = run(shipped_index(), "营商环境", |q| q.types = vec!["政府工作报告".into()]);
-    assert!(r.hits.iter().all(|h| h.doc_type.as_deref() == Some("政府工作报告")));
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.sectors.iter().any(|s| s.starts_with("农业农村")))
+    );
+    let r = run(shipped_index(), "营商环境", |q| {
+        q.types = vec!["政府工作报告".into()]
+    });
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.doc_type.as_deref() == Some("政府工作报告"))
+    );
     assert_eq!(r.facets.doc_type.len(), 1);
 }
 
 #[test]
 fn inline_filters_equal_flags() {
-    let inline = run(shipped_index(), "营商环境 region:甘肃 year:2025..2026", |_| {});
+    let inline = run(
+        shipped_index(),
+        "营商环境 region:甘肃 year:2025..2026",
+        |_| {},
+    );
     let flags = run(shipped_index(), "营商环境", |q| {
         q.regions = vec!["甘肃".into()];
         q.years = vec!["2025..2026".into()];
@@ -130,7 +183,8 @@ fn documents_mode_counts_documents() {
         q.unit = HitUnit::Doc;
     });
     assert!(docs.total < passages.total);
-    let distinct: std::collections::HashSet<&str> = passages.hits.iter().map(|h| h.path.as_str()).collect();
+    let distinct: std::collections::HashSet<&str> =
+        passages.hits.iter().map(|h| h.path.as_str()).collect();
     assert_eq!(docs.total as usize, distinct.len());
     let doc_count: u64 = docs.facets.doc_type.iter().map(|v| v.count).sum();
     assert_eq!(doc_count, docs.total);
@@ -139,7 +193,11 @@ fn documents_mode_counts_documents() {
 #[test]
 fn mixed_latin_and_digits_are_found() {
     let r = run(shipped_index(), "5G基站", |_| {});
-    assert!(r.hits.iter().any(|h| h.path.starts_with("seeds/002")), "{:?}", paths(&r));
+    assert!(
+        r.hits.iter().any(|h| h.path.starts_with("seeds/002")),
+        "{:?}",
+        paths(&r)
+    );
     let r = run(shipped_index(), "GDP", |_| {});
     assert!(r.total > 0);
 }
