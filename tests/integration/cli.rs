@@ -70,9 +70,18 @@ fn search_json_has_the_documented_shape() {
     assert!(!v["facets"]["region"].as_array().unwrap().is_empty());
 }
 
+/// File, province, city, county, year.
+type SeedLabel = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<u64>,
+);
+
 #[test]
 fn inspect_labels_the_seeds_as_a_careful_reader_would() {
-    let cases: &[(&str, &str, Option<&str>, Option<&str>, Option<u64>)] = &[
+    let cases: &[SeedLabel] = &[
         (
             "corpus/seeds/003_0c8bad910db2f3a0.txt",
             "甘肃省",
