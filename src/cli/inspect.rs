@@ -1,0 +1,47 @@
+//! `plansearch inspect`: what the indexer extracts from one file, and why.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use crate::document;
+use crate::output;
+
+/// `plansearch inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The file to analyse.
+    file: PathBuf,
+    /// One JSON object on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Only the document fields, not every passage.
+    #[arg(long)]
+    brief: bool,
+}
+
+pub(super) fn run(args: InspectArgs) -> Result<ExitCode> {
+    if !args.file.is_file() {
+        bail!(
+            "{} is not a file; give the path of a .txt or .md document",
+            args.file.display()
+        );
+    }
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let path = args.file.to_string_lossy();
+    let doc = document::analyze_bytes(&path, &bytes)
+        .map_err(|reason| anyhow::anyhow!("{}: {reason}", args.file.display()))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        output::write_inspect_json(&mut out, &doc)?;
+    } else {
+        output::write_inspect_text(&mut out, &doc, super::style_for_stdout(), !args.brief)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,63 @@
+//! Rendering results for people (text, colour on a terminal) and for scripts
+//! (JSON with a stable shape).
+
+mod inspect;
+mod search;
+
+pub use inspect::{
+    InspectEvidence, InspectPassage, InspectReport, inspect_report, write_inspect_json,
+    write_inspect_text,
+};
+pub use search::{write_search_json, write_search_text};
+
+use crate::search::highlight::{Snippet, mark};
+
+/// How text output looks.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub(crate) fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    pub(crate) fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    pub(crate) fn highlight(&self, snippet: &Snippet) -> String {
+        if self.color {
+            mark(snippet, "\x1b[1;31m", "\x1b[0m")
+        } else {
+            mark(snippet, "【", "】")
+        }
+    }
+}
+
+/// "甘肃省 张掖市 临泽县", or "地区未知".
+pub fn region_label(
+    province: &Option<String>,
+    city: &Option<String>,
+    county: &Option<String>,
+) -> String {
+    let parts: Vec<&str> = [province, city, county]
+        .into_iter()
+        .filter_map(|p| p.as_deref())
+        .collect();
+    if parts.is_empty() {
+        "地区未知".to_string()
+    } else {
+        parts.join(" ")
+    }
+}

@@ -1,0 +1,102 @@
+//! Search results as text and JSON.
+
+use std::io::{self, Write};
+
+use super::{Style, region_label};
+use crate::search::highlight::Snippet;
+use crate::search::{FacetValue, Hit, SearchResults};
+
+fn hit_header(hit: &Hit, rank: usize, style: Style) -> String {
+    let region = region_label(&hit.region.province, &hit.region.city, &hit.region.county);
+    let year = hit
+        .year
+        .map_or("年份未知".to_string(), |y| format!("{y}年"));
+    let doc_type = hit.doc_type.clone().unwrap_or_else(|| "类型未知".into());
+    format!(
+        "{}. {}  {}",
+        rank,
+        style.bold(&hit.title),
+        style.dim(&format!("[{region} · {year} · {doc_type}]"))
+    )
+}
+
+/// Writes search results as text.
+pub fn write_search_text(
+    w: &mut dyn Write,
+    results: &SearchResults,
+    style: Style,
+) -> io::Result<()> {
+    let unit = if results.hits.iter().any(|h| h.matching_passages.is_some()) {
+        "documents"
+    } else {
+        "passages"
+    };
+    writeln!(
+        w,
+        "{} {unit} match {}",
+        results.total,
+        style.bold(&results.query)
+    )?;
+    for (i, hit) in results.hits.iter().enumerate() {
+        writeln!(w)?;
+        writeln!(w, "{}", hit_header(hit, i + 1, style))?;
+        if !hit.heading.is_empty() {
+            writeln!(w, "   {}", style.dim(&hit.heading))?;
+        }
+        let snippet = Snippet {
+            text: hit.snippet.clone(),
+            highlights: hit.highlights.clone(),
+        };
+        writeln!(w, "   {}", style.highlight(&snippet))?;
+        let mut meta = vec![
+            format!("{}#{}", hit.path, hit.passage_no),
+            format!("id {}", hit.id),
+        ];
+        if !hit.sectors.is_empty() {
+            meta.push(hit.sectors.join(", "));
+        }
+        if let Some(n) = hit.matching_passages {
+            meta.push(format!("{n} matching passages"));
+        }
+        meta.push(format!("score {:.2}", hit.score));
+        writeln!(w, "   {}", style.dim(&meta.join(" · ")))?;
+    }
+    let f = &results.facets;
+    if !(f.region.is_empty() && f.year.is_empty() && f.sector.is_empty() && f.doc_type.is_empty()) {
+        writeln!(w)?;
+        for (name, values) in [
+            ("region", &f.region),
+            ("year", &f.year),
+            ("sector", &f.sector),
+            ("type", &f.doc_type),
+        ] {
+            if !values.is_empty() {
+                writeln!(
+                    w,
+                    "{} {}",
+                    style.bold(&format!("{name}:")),
+                    facet_line(values, 12)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn facet_line(values: &[FacetValue], max: usize) -> String {
+    let mut parts: Vec<String> = values
+        .iter()
+        .take(max)
+        .map(|v| format!("{} {}", v.value, v.count))
+        .collect();
+    if values.len() > max {
+        parts.push(format!("… {} more", values.len() - max));
+    }
+    parts.join(" · ")
+}
+
+/// Writes search results as one JSON object.
+pub fn write_search_json(w: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, results)?;
+    writeln!(w)
+}
