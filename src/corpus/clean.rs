@@ -96,6 +96,13 @@ static HTML_COMMENT: LazyLock<Regex> =
 static PAID_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"##paid(begin|end)##").expect("valid regex"));
 
+static DATE_RECORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.*(?:通过|批准|修正|修订|施行|公布)",
+    )
+    .expect("valid regex")
+});
+
 static MARKDOWN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^#{1,6}\s+|^>\s+|\*\*").expect("valid regex"));
 
@@ -195,7 +202,8 @@ fn join_broken_lines(lines: &[String]) -> String {
         if line.is_empty() {
             continue;
         }
-        let starts_block = marker_of(line).is_some() || is_article_or_chapter(line);
+        let starts_block =
+            marker_of(line).is_some() || is_article_or_chapter(line) || is_date_record(line);
         if open
             && !starts_block
             && let Some(last) = paragraphs.last_mut()
@@ -208,9 +216,15 @@ fn join_broken_lines(lines: &[String]) -> String {
             continue;
         }
         paragraphs.push(line.clone());
-        open = is_unfinished(line);
+        open = is_unfinished(line) && !is_date_record(line);
     }
     paragraphs.join("\n")
+}
+
+/// A regulation's record of passing or amendment, a line of its own under the
+/// title: "2017年4月20日 上海市第十四届人民代表大会常务委员会第三十七次会议通过".
+fn is_date_record(line: &str) -> bool {
+    DATE_RECORD.is_match(line) && !line.contains('。')
 }
 
 fn is_article_or_chapter(line: &str) -> bool {
@@ -290,6 +304,16 @@ mod tests {
             paragraphs,
             ["上海口岸服务条例", "第一章 总则", "四、建强园区平台。"]
         );
+    }
+
+    #[test]
+    fn keeps_a_regulations_records_under_its_title() {
+        // 01488 of the evaluation corpus: a long title, then one line per record.
+        let raw = "# 河南省实施《中华人民共和国各级人民代表大会常务委员会监督法》办法\n\n2009年11月27日 河南省第十一届人民代表大会常务委员会第十二次会议通过\n\n2015年9月26日 河南省第十二届人民代表大会常务委员会第十六次会议《关于修改〈河南省实施《中华人民共和国各级人民代表大会常务委员会监督法》办法〉的决定》修正\n\n<!-- INFO END -->\n\n第一条 为了保障本省各级人民代表大会常务委员会依法行使监督职权，根据《中华人民共和国各级人民代表大会常务委员会监督法》（以下简称《监督法》）等法律，结合本省实际，制定本办法。";
+        let paragraphs: Vec<String> = clean(raw).paragraphs().map(String::from).collect();
+        assert_eq!(paragraphs.len(), 4, "{paragraphs:?}");
+        assert!(paragraphs[1].starts_with("2009年11月27日") && paragraphs[1].ends_with("通过"));
+        assert!(paragraphs[2].starts_with("2015年9月26日") && paragraphs[2].ends_with("修正"));
     }
 
     #[test]

@@ -6,7 +6,12 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::Evidence;
+use crate::gazetteer::{FormKind, gazetteer};
 
 /// The kinds of document researchers filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -142,6 +147,8 @@ const FORM_RULES: &[(&str, DocType)] = &[
     ("向大会报告政府工作", DocType::WorkReport),
     ("向大会报告工作", DocType::WorkReport),
     ("听取和审议了", DocType::Resolution),
+    ("听取并审议了", DocType::Resolution),
+    ("会议听取了", DocType::Resolution),
     ("统计公报", DocType::StatisticalBulletin),
     ("提出以下意见", DocType::Opinion),
     ("提出如下意见", DocType::Opinion),
@@ -157,55 +164,121 @@ const FORM_RULES: &[(&str, DocType)] = &[
     ("现将工作情况汇报如下", DocType::Summary),
 ];
 
-/// Decides the document type.
+/// How a government work report opens: "我代表国务院,向大会报告政府工作",
+/// "我代表上海市人民政府,向大会报告工作", "我代表中央人民政府作工作报告",
+/// "我受国务院的委托,向全国人民代表大会报告政府工作".
+static WORK_REPORT_OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"我(?:代表|受)[^。]{0,30}?(?:国务院|政府)[^。]{0,40}?报告").expect("valid regex")
+});
+
+/// A people's congress passed or approved it: "…人民代表大会常务委员会第三十七次会议通过".
+static PASSED_BY_CONGRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:人民代表大会|人大)[^。\n]{0,30}?(?:通过|批准)").expect("valid regex")
+});
+
+/// Decides the document type from folded text ([`crate::text::fold_str`]).
 pub fn extract_doc_type(title: Option<&str>, text: &str) -> Evidence<DocType> {
     let head: String = text.chars().take(3000).collect();
     let has_articles =
         head.contains("第一条") && (head.contains("第二条") || text.contains("第二条"));
-    let speaks_to_congress = head.contains("各位代表");
+    let work_report_form = head.contains("各位代表") && WORK_REPORT_OPENING.is_match(&head);
+    let by_congress = PASSED_BY_CONGRESS.is_match(&head)
+        || title.is_some_and(|t| t.contains("人民代表大会常务委员会") || t.contains("人大常委会"));
     if let Some(title) = title {
-        if REGULATION_TITLE_ENDINGS.iter().any(|e| title.ends_with(e)) && has_articles {
-            return Evidence::found(
-                DocType::Regulation,
-                0.95,
-                format!("title ends with a regulation word and the text has articles: \"{title}\""),
-            );
+        // A 地方性法规 is legislation: passed by a people's congress, or named
+        // 条例 (a name only legislation takes), or a place's own rules in articles.
+        // A ministry's 暂行办法 in articles is a policy document, not one.
+        if let Some(ending) = REGULATION_TITLE_ENDINGS
+            .iter()
+            .find(|e| title.ends_with(*e))
+        {
+            let legislation = by_congress || *ending == "条例" || starts_with_place(title);
+            if legislation && (has_articles || by_congress) {
+                return Evidence::found(
+                    DocType::Regulation,
+                    0.95,
+                    format!(
+                        "title ends with {ending} and the text {}: \"{title}\"",
+                        if by_congress {
+                            "was passed by a people's congress"
+                        } else {
+                            "has articles"
+                        }
+                    ),
+                );
+            }
         }
-        if title.contains("工作报告") && speaks_to_congress {
+        if title.contains("工作报告") && work_report_form {
             return Evidence::found(
                 DocType::WorkReport,
                 0.95,
-                format!("title \"{title}\" and 各位代表"),
+                format!("title \"{title}\" and a report to 各位代表"),
             );
         }
-        // A notice that issues a plan or programme is that plan or programme.
-        if let Some((word, t)) = TITLE_RULES.iter().find(|(w, _)| title.contains(w)) {
-            return Evidence::found(*t, 0.9, format!("title contains {word}: \"{title}\""));
+        if let Some((word, t)) = head_genre_word(title) {
+            return Evidence::found(t, 0.9, format!("title ends in {word}: \"{title}\""));
         }
     }
-    if speaks_to_congress && (head.contains("报告政府工作") || head.contains("报告工作"))
-    {
+    if work_report_form {
         return Evidence::found(
             DocType::WorkReport,
             0.9,
-            "addresses 各位代表 and reports 政府工作".into(),
+            "addresses 各位代表 and reports on the government's work".into(),
         );
     }
-    if has_articles {
+    if has_articles && by_congress {
         return Evidence::found(
             DocType::Regulation,
             0.8,
-            "text is in articles (第一条, 第二条…)".into(),
+            "text is in articles (第一条, 第二条…) and was passed by a people's congress".into(),
         );
     }
     if let Some((phrase, t)) = FORM_RULES.iter().find(|(p, _)| head.contains(p)) {
         return Evidence::found(*t, 0.7, format!("text says {phrase}"));
+    }
+    if has_articles {
+        return Evidence::found(
+            DocType::Other,
+            0.4,
+            "text is in articles, but no people's congress passed it: a rule or measure, not a 地方性法规".into(),
+        );
     }
     Evidence::found(
         DocType::Other,
         0.3,
         "no genre word in the title and no telling form".into(),
     )
+}
+
+/// The genre word a title ends in: the head noun of a Chinese title comes
+/// last, so 关于政府工作报告的决议 is a 决议 and 关于印发…规划的通知 (通知 is no
+/// genre) is the 规划 it issues. Of words ending at the same place, the longer.
+fn head_genre_word(title: &str) -> Option<(&'static str, DocType)> {
+    TITLE_RULES
+        .iter()
+        .filter_map(|&(word, t)| title.rfind(word).map(|i| (i + word.len(), word, t)))
+        .max_by_key(|&(end, word, _)| (end, word.len()))
+        .map(|(_, word, t)| (word, t))
+}
+
+/// True if the title opens with the name of a province, city or county
+/// (上海市…规定, 景宁畲族自治县…条例).
+fn starts_with_place(title: &str) -> bool {
+    let g = gazetteer();
+    title
+        .char_indices()
+        .skip(2)
+        .take(12)
+        .map(|(i, _)| &title[..i])
+        .chain(std::iter::once(title))
+        .any(|prefix| {
+            g.readings(prefix).iter().any(|r| {
+                matches!(
+                    r.kind,
+                    FormKind::Full | FormKind::Short | FormKind::Informal
+                )
+            })
+        })
 }
 
 #[cfg(test)]
@@ -266,6 +339,37 @@ mod tests {
                 DocType::Opinion,
             ),
             (None, "一、“人工智能+”医疗服务管理", DocType::Other),
+            // The head noun comes last: a resolution on the work report (00130).
+            (
+                Some("第十四届全国人民代表大会第一次会议关于政府工作报告的决议"),
+                "(2023年3月13日第十四届全国人民代表大会第一次会议通过)",
+                DocType::Resolution,
+            ),
+            // The same without its title line (00159).
+            (
+                None,
+                "第十一届全国人民代表大会第一次会议听取并审议了国务院总理温家宝所作的政府工作报告。",
+                DocType::Resolution,
+            ),
+            // The 1979 State Council report opens differently (00185).
+            (
+                None,
+                "各位代表:\n现在,我受国务院的委托,向全国人民代表大会报告政府工作。\n一、伟大的历史性转变",
+                DocType::WorkReport,
+            ),
+            // A standing committee's 决定 is legislation, articles or not (00617).
+            (
+                Some("北京市人民代表大会常务委员会关于废止部分地方性法规的决定"),
+                "2021年9月24日 北京市第十五届人民代表大会常务委员会第三十三次会议通过\n北京市第十五届人民代表大会常务委员会第三十三次会议决定:",
+                DocType::Regulation,
+            ),
+            // Measures in articles that no people's congress passed are not a
+            // 地方性法规 (00081, Shandong's provincial digital-economy parks).
+            (
+                None,
+                "第一章 总则\n第一条 为贯彻落实省委省政府关于推进数字山东建设的部署要求,进一步发挥数字经济园区的集聚和带动作用,加快数字经济和实体经济融合发展,根据《数字山东发展规划(2018-2022年)》和《山东省支持数字经济发展的意见》,制定本办法。\n第二条 本办法所称山东省省级数字经济园区(以下简称省级园区)是指聚焦数字产业化、产业数字化方向,具备相当基础和规模。",
+                DocType::Other,
+            ),
         ];
         for (title, text, want) in cases {
             assert_eq!(

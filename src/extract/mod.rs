@@ -16,6 +16,7 @@ pub use sector::SectorTag;
 
 use crate::corpus::{Cleaned, Passage};
 use crate::gazetteer::{Level, gazetteer};
+use crate::text::fold_str;
 
 /// A value with how sure we are and why. `value: None` means unknown: what the
 /// text does not say stays unknown.
@@ -119,12 +120,16 @@ pub struct DocMeta {
 /// Extracts document metadata from cleaned text.
 pub fn extract_document(cleaned: &Cleaned) -> DocMeta {
     let title = title::find_title(&cleaned.text);
-    let title_text = title.as_ref().map(|t| t.text.as_str());
+    // Extractors read folded text, so traditional characters (農業, 報告 in the
+    // 1954 report) meet the same words, names and patterns as simplified ones.
+    let text = fold_str(&cleaned.text);
+    let title_folded = title.as_ref().map(|t| fold_str(&t.text));
+    let title_text = title_folded.as_deref();
     DocMeta {
-        region: region::extract_region(title_text, &cleaned.text),
-        year: year::extract_year(title_text, &cleaned.text, &cleaned.page_meta),
-        doc_type: doctype::extract_doc_type(title_text, &cleaned.text),
-        target_years: year::target_years(&cleaned.text),
+        region: region::extract_region(title_text, &text),
+        year: year::extract_year(title_text, &text, &cleaned.page_meta),
+        doc_type: doctype::extract_doc_type(title_text, &text),
+        target_years: year::target_years(&text),
         title_line: title.as_ref().map(|t| t.line),
         title: match title {
             Some(t) => Evidence::found(

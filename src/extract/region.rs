@@ -15,7 +15,6 @@ use std::sync::LazyLock;
 use super::Evidence;
 use super::matcher::WordMatcher;
 use crate::gazetteer::{FormKind, Level, Reading, gazetteer};
-use crate::text::fold_str;
 
 const SIGNALS_CSV: &str = include_str!("../../data/regions/signals.csv");
 
@@ -120,11 +119,11 @@ struct Mention {
 }
 
 /// Finds the document's region: the code of the deepest unit it is sure of.
+/// `title` and `text` are folded ([`crate::text::fold_str`]).
 pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
     let g = gazetteer();
     let rm = &*MATCHER;
-    let folded = fold_str(text);
-    let title_folded = title.map(fold_str).unwrap_or_default();
+    let title = title.unwrap_or_default();
 
     let mut direct: HashMap<u32, f32> = HashMap::new();
     let mut signals: HashMap<u32, f32> = HashMap::new();
@@ -195,10 +194,10 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
             }
         }
     };
-    if !title_folded.is_empty() {
-        scan(&title_folded, true);
+    if !title.is_empty() {
+        scan(title, true);
     }
-    scan(&folded, false);
+    scan(text, false);
 
     // Common words count only where other evidence already stands.
     for (code, w) in common {
@@ -222,7 +221,7 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
         .map(|(form, why, w, n)| format!("{form} ×{n} in {why} (weight {w:.1})"))
         .collect();
 
-    let decision = decide(&direct, &signals, self_reference(&folded));
+    let decision = decide(&direct, &signals, self_reference(text));
     lines.extend(decision.reasons);
     match decision.code {
         Some(code) => Evidence {

@@ -16,6 +16,9 @@ const GENRE_WORDS: &[&str] = &[
     "公报", "通知", "材料", "总结", "汇报", "要点", "措施", "指南", "清单", "目录", "指引",
 ];
 
+/// How a speech opens: "各位代表:", "同志们:".
+const SALUTATIONS: &[&str] = &["各位代表", "同志们"];
+
 /// Site names glued to page titles: "… _ 中国宜春", "… | 万载县人民政府".
 static SITE_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*[|_｜]\s*[^|_｜]{1,30}$").expect("valid regex"));
@@ -46,6 +49,11 @@ pub fn find_title(cleaned_text: &str) -> Option<Title> {
             && !DOC_NUMBER.is_match(line)
     };
     for (i, line) in lines.iter().enumerate() {
+        // A speech's title stands above its salutation; below it is the speech
+        // ("首先报告2001年的工作" is a heading of the report, not its title).
+        if SALUTATIONS.iter().any(|s| line.starts_with(s)) {
+            break;
+        }
         let text = strip_site_suffix(line);
         if usable(text) && GENRE_WORDS.iter().any(|g| text.contains(g)) && !text.contains("。") {
             return Some(Title {
@@ -96,6 +104,11 @@ mod tests {
             ),
             (
                 "各位代表:\n现在,我代表国务院,向大会报告政府工作,请予审议。",
+                None,
+            ),
+            // The 2002 State Council report: a heading under the salutation.
+            (
+                "各位代表:\n现在,我代表国务院向大会作政府工作报告,请予审议。\n首先报告2001年的工作\n新世纪第一年,全国各族人民在中国共产党领导下。",
                 None,
             ),
         ];

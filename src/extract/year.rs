@@ -27,13 +27,9 @@ static YEAR_MONTH: LazyLock<Regex> =
 static TITLE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid regex"));
 
-static REVIEW_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:19|20)\d{2})年(?:工作回顾|主要工作回顾|政府工作回顾)").expect("valid regex")
-});
-
 /// Years that are targets: 到2025年, 2025年前, 2025年底前, 至2030年, 力争2025年.
 static TARGET_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:到|至|力争|争取在|争取到|确保到|预计到|展望)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:底前|前|之前|年底前|末前)")
+    Regex::new(r"(?:到|至|力争|争取在|争取到|确保到|预计到|展望)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:底前|前|之前|年底前|末前|远景目标)")
         .expect("valid regex")
 });
 
@@ -43,6 +39,18 @@ static YEAR_RANGE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// What follows an effective date: 起施行, 起实施.
+static EFFECTIVE_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:起)?\s*(?:施行|实施|执行|生效)").expect("valid regex"));
+
+/// What a regulation's header says happened on a date: passed, amended, revised,
+/// approved or promulgated.
+static ENACTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"通过|修正|修订|批准|公布").expect("valid regex"));
+
+/// Lines at the top in which a regulation's header may start.
+const HEADER_START_LINES: usize = 4;
+
 /// A year as a baseline (比2015年, 较2020年, 2015年以来) says nothing of the document's year.
 static BASELINE_BEFORE: &[&str] = &["比", "较", "自", "从", "与", "同"];
 static BASELINE_AFTER: &[&str] = &["以来", "基础上", "为基期", "相比", "同期"];
@@ -50,9 +58,39 @@ static BASELINE_AFTER: &[&str] = &["以来", "基础上", "为基期", "相比",
 /// Lines at the top and bottom of a document where issue dates stand.
 const HEAD_LINES: usize = 8;
 const TAIL_LINES: usize = 4;
+/// Mentions of one year that make it the year a work report reviews.
+const MIN_REVIEW_MENTIONS: usize = 3;
 
-/// Finds the document's year.
+/// Years written in Chinese numerals (一九八三年, 一九九○年), as in older reports.
+static CHINESE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[一二三四五六七八九〇○零]{4}年").expect("valid regex"));
+
+/// "一、2024年工作回顾", "一、1994年国内工作的回顾", "首先报告2001年的工作": a
+/// report on the year before its own.
+static REVIEW_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)\d{2})\s*年(?:国内)?的?(?:政府)?(?:主要)?工作的?回顾|报告\s*((?:19|20)\d{2})\s*年的?工作")
+        .expect("valid regex")
+});
+
+/// What a work report says of the year it plans: "2025年政府工作的总体要求",
+/// "2025年重点工作", "2025年经济社会发展的主要预期目标". ("2024年是…" is not
+/// among them: reports say it of the year they review as often as of their own.)
+static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"((?:19|20)\d{2})\s*年(?:(?:政府)?工作的?(?:总体要求|总体部署|主要任务)|重点工作|的?工作安排|的?工作建议|(?:经济社会)?发展的?主要预期目标)",
+    )
+    .expect("valid regex")
+});
+
+/// Finds the document's year from folded text ([`crate::text::fold_str`]).
 pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Evidence<u16> {
+    let text = &*arabic_years(text);
+    let title = title.map(arabic_years);
+    let title = title.as_deref();
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(found) = regulation_header_year(&lines) {
+        return found;
+    }
     let mut votes: BTreeMap<u16, (f32, Vec<String>)> = BTreeMap::new();
     let mut vote = |year: u16, weight: f32, why: String| {
         if !(1949..=2100).contains(&year) {
@@ -78,35 +116,52 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
             }
         }
     }
-    for c in DOC_NUMBER.captures_iter(text) {
-        if let Ok(y) = c[1].parse() {
-            vote(y, 8.0, format!("document number {}", &c[0]));
-        }
-    }
-    let lines: Vec<&str> = text.lines().collect();
-    let is_regulation_header = lines.iter().take(HEAD_LINES).any(|l| {
-        l.contains("通过") || l.contains("修正") || l.contains("修订") || l.contains("批准")
-    });
+    let head: String = text.chars().take(3000).collect();
+    let is_work_report = head.contains("各位代表") && head.contains("报告");
     for (i, line) in lines.iter().enumerate() {
         let near_edge = i < HEAD_LINES || i + TAIL_LINES >= lines.len();
         let short = line.chars().count() <= 80;
+        let cited = cited_spans(line);
+        let is_cited = |at: usize| cited.iter().any(|&(s, e)| at >= s && at < e);
+        for c in DOC_NUMBER.captures_iter(line) {
+            let whole = c.get(0).expect("match");
+            // 《…规划》(国发〔2017〕35号) is the number of the document cited.
+            if is_cited(whole.start()) {
+                continue;
+            }
+            if let Ok(y) = c[1].parse() {
+                let weight = if near_edge { 8.0 } else { 2.0 };
+                vote(y, weight, format!("document number {}", whole.as_str()));
+            }
+        }
         for c in FULL_DATE.captures_iter(line) {
             let Ok(y) = c[1].parse::<u16>() else { continue };
             let whole = c.get(0).expect("match");
             let date = whole.as_str();
             let context_start = floor_boundary(line, whole.start().saturating_sub(9));
-            if TARGET_YEAR.is_match(&line[context_start..whole.end()]) {
+            if is_cited(whole.start())
+                || TARGET_YEAR.is_match(&line[context_start..whole.end()])
+                || sentence_at(line, whole.start()).contains("废止")
+            {
                 continue;
             }
-            if near_edge && short {
-                // A regulation's header lists its passing and each amendment:
-                // the latest is the version in force.
-                let weight = if is_regulation_header {
-                    6.0 + f32::from(y - 1900) / 1000.0
+            // 本办法自2022年1月1日起施行: the date it takes effect, weak
+            // evidence; taking effect on 1 January, it was adopted the year before.
+            let takes_effect = EFFECTIVE_AFTER.is_match(&line[whole.end()..]);
+            if takes_effect && near_edge {
+                let new_year = c.get(2).or(c.get(4)).is_some_and(|m| m.as_str() == "1")
+                    && c.get(3).or(c.get(5)).is_some_and(|d| d.as_str() == "1");
+                let (adopted, why) = if new_year {
+                    (
+                        y - 1,
+                        format!("takes effect {date}, so adopted the year before"),
+                    )
                 } else {
-                    6.0
+                    (y, format!("takes effect {date}"))
                 };
-                vote(y, weight, format!("date {date} (line {})", i + 1));
+                vote(adopted, 1.5, format!("{why} (line {})", i + 1));
+            } else if near_edge && short {
+                vote(y, 6.0, format!("date {date} (line {})", i + 1));
             } else if near_edge {
                 vote(y, 2.0, format!("date {date} (line {})", i + 1));
             }
@@ -119,12 +174,26 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
         }
         if i < 40
             && let Some(c) = REVIEW_YEAR.captures(line)
-            && let Ok(y) = c[1].parse::<u16>()
+            && let Some(Ok(y)) = c.get(1).or(c.get(2)).map(|m| m.as_str().parse::<u16>())
         {
             vote(
                 y + 1,
                 7.0,
                 format!("reviews the year {} (\"{}\")", y, &c[0]),
+            );
+        }
+    }
+    if is_work_report {
+        // A work report plans for its own year; it may name only that.
+        let planned = PLAN_YEAR
+            .captures_iter(text)
+            .filter_map(|c| Some((c[1].parse::<u16>().ok()?, c[0].to_string())))
+            .max_by_key(|(y, _)| *y);
+        if let Some((y, phrase)) = planned {
+            vote(
+                y,
+                7.0,
+                format!("a work report planning for {y} (\"{phrase}\")"),
             );
         }
     }
@@ -137,14 +206,28 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
     }
 
     if votes.is_empty()
-        && let Some((year, why)) = plain_body_year(text)
+        && let Some((year, n)) = plain_body_year(text)
     {
-        return Evidence {
-            value: Some(year),
-            confidence: 0.3,
-            evidence: vec![why],
-            given: false,
-        };
+        let why = format!("the year the text speaks of plainly: {year} ×{n} (weak)");
+        if !is_work_report {
+            return Evidence {
+                value: Some(year),
+                confidence: 0.3,
+                evidence: vec![why],
+                given: false,
+            };
+        }
+        // A work report reviews the year before its own and names it again
+        // and again ("2007年,国内生产总值达到…" in the 2008 report); named once
+        // or twice, the year may as well be its own ("2018年是…开局之年").
+        if n >= MIN_REVIEW_MENTIONS {
+            return Evidence {
+                value: Some(year + 1),
+                confidence: 0.4,
+                evidence: vec![format!("a work report reviewing {year}: {why}")],
+                given: false,
+            };
+        }
     }
     let total: f32 = votes.values().map(|(w, _)| w).sum();
     let best = votes
@@ -161,47 +244,154 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
     }
 }
 
+/// Rewrites years in Chinese numerals (一九五四年) as digits (1954年), so one set
+/// of patterns reads old and new documents alike.
+fn arabic_years(text: &str) -> std::borrow::Cow<'_, str> {
+    CHINESE_YEAR.replace_all(text, |c: &regex::Captures| {
+        c[0].chars()
+            .map(|ch| match ch {
+                '〇' | '○' | '零' => '0',
+                '一' => '1',
+                '二' => '2',
+                '三' => '3',
+                '四' => '4',
+                '五' => '5',
+                '六' => '6',
+                '七' => '7',
+                '八' => '8',
+                '九' => '9',
+                other => other,
+            })
+            .collect::<String>()
+    })
+}
+
+/// Byte ranges of a line that quote another document: 《…》 and a parenthesis
+/// right after it (《新一代人工智能发展规划》(国发〔2017〕35号)). Years and numbers
+/// there are the cited document's, not this one's.
+fn cited_spans(line: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut depth = 0usize;
+    let mut open = 0;
+    for (i, c) in line.char_indices() {
+        match c {
+            '《' => {
+                if depth == 0 {
+                    open = i;
+                }
+                depth += 1;
+            }
+            '》' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    let mut end = i + c.len_utf8();
+                    let rest = &line[end..];
+                    if rest.starts_with(['(', '（'])
+                        && let Some(close) = rest.find([')', '）'])
+                    {
+                        end += close + rest[close..].chars().next().map_or(1, char::len_utf8);
+                    }
+                    spans.push((open, end));
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        spans.push((open, line.len()));
+    }
+    spans
+}
+
+/// The sentence of `line` around byte `at`.
+fn sentence_at(line: &str, at: usize) -> &str {
+    let start = line[..at].rfind('。').map_or(0, |i| i + '。'.len_utf8());
+    let end = line[at..].find('。').map_or(line.len(), |i| at + i);
+    &line[start..end]
+}
+
+/// A regulation's header: the lines under its title, each starting with a date,
+/// that record its passing and every amendment ("2017年4月20日 …会议通过",
+/// "2020年5月14日 …第一次修正"). The version in force is the latest of them;
+/// the date it takes effect (本条例自…起施行) is not its year.
+fn regulation_header_year(lines: &[&str]) -> Option<Evidence<u16>> {
+    let mut header = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let opens_with_date = FULL_DATE
+            .find(line.trim_start_matches(['(', '（', ' ']))
+            .is_some_and(|m| m.start() == 0);
+        if opens_with_date {
+            header.push((i, *line));
+        } else if !header.is_empty() || i >= HEADER_START_LINES {
+            break;
+        }
+    }
+    let mut enacted: Vec<(u16, String, usize)> = Vec::new();
+    for (i, line) in header {
+        let dates: Vec<_> = FULL_DATE.captures_iter(line).collect();
+        for (k, c) in dates.iter().enumerate() {
+            let whole = c.get(0).expect("match");
+            let next = dates
+                .get(k + 1)
+                .map_or(line.len(), |n| n.get(0).expect("match").start());
+            if !ENACTED.is_match(&line[whole.end()..next]) {
+                continue;
+            }
+            if let Ok(y) = c[1].parse::<u16>() {
+                enacted.push((y, whole.as_str().to_string(), i));
+            }
+        }
+    }
+    let n = enacted.len();
+    let (year, date, line) = enacted.into_iter().max_by_key(|e| e.0)?;
+    Some(Evidence::found(
+        year,
+        0.95,
+        format!(
+            "regulation header: passed or amended {date} (line {}), the latest of {n}",
+            line + 1
+        ),
+    ))
+}
+
 /// With no date, number or title to go by: the one year the text speaks of
 /// plainly (not as a target, baseline or period), if a single year clearly
-/// leads. A work-report section planning "确保2022年…竣工" is of 2022.
-fn plain_body_year(text: &str) -> Option<(u16, String)> {
+/// leads, and how often it is named. A work-report section planning
+/// "确保2022年…竣工" is of 2022.
+fn plain_body_year(text: &str) -> Option<(u16, usize)> {
     let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
-    let ranges: Vec<(usize, usize)> = YEAR_RANGE
-        .find_iter(text)
-        .map(|m| (m.start(), m.end()))
-        .collect();
-    let targets: Vec<(usize, usize)> = TARGET_YEAR
-        .find_iter(text)
-        .map(|m| (m.start(), m.end()))
-        .collect();
-    for c in TITLE_YEAR.captures_iter(text) {
-        let m = c.get(1).expect("group 1");
-        let inside =
-            |spans: &[(usize, usize)]| spans.iter().any(|&(s, e)| m.start() >= s && m.start() < e);
-        if inside(&ranges) || inside(&targets) {
-            continue;
-        }
-        let before = &text[floor_boundary(text, m.start().saturating_sub(3))..m.start()];
-        let after = &text[c.get(0).expect("match").end()..];
-        if BASELINE_BEFORE.iter().any(|b| before.ends_with(b))
-            || BASELINE_AFTER.iter().any(|a| after.starts_with(a))
-        {
-            continue;
-        }
-        if let Ok(y) = m.as_str().parse::<u16>() {
-            *counts.entry(y).or_default() += 1;
+    for line in text.lines() {
+        let spans = |re: &Regex| -> Vec<(usize, usize)> {
+            re.find_iter(line).map(|m| (m.start(), m.end())).collect()
+        };
+        let ranges = spans(&YEAR_RANGE);
+        let targets = spans(&TARGET_YEAR);
+        let cited = cited_spans(line);
+        for c in TITLE_YEAR.captures_iter(line) {
+            let m = c.get(1).expect("group 1");
+            let inside = |spans: &[(usize, usize)]| {
+                spans.iter().any(|&(s, e)| m.start() >= s && m.start() < e)
+            };
+            if inside(&ranges) || inside(&targets) || inside(&cited) {
+                continue;
+            }
+            let before = &line[floor_boundary(line, m.start().saturating_sub(3))..m.start()];
+            let after = &line[c.get(0).expect("match").end()..];
+            if BASELINE_BEFORE.iter().any(|b| before.ends_with(b))
+                || BASELINE_AFTER.iter().any(|a| after.starts_with(a))
+            {
+                continue;
+            }
+            if let Ok(y) = m.as_str().parse::<u16>() {
+                *counts.entry(y).or_default() += 1;
+            }
         }
     }
     let mut ranked: Vec<(u16, usize)> = counts.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
     let (year, n) = *ranked.first()?;
     let next = ranked.get(1).map_or(0, |r| r.1);
-    (n >= 2 * next.max(1) || next == 0).then(|| {
-        (
-            year,
-            format!("the only year the text speaks of plainly: {year} ×{n} (weak)"),
-        )
-    })
+    (n >= 2 * next.max(1) || next == 0).then_some((year, n))
 }
 
 /// Distinct target years promised in a text (到2025年, 2020年底前), sorted.
@@ -265,6 +455,42 @@ mod tests {
                 "产业赋能助推经济高质量发展典型材料\n围绕“十四五”重大项目,到2025年,全县生产总值比2020年增长50%。",
                 None,
             ),
+            // A regulation takes effect on 1 January the year after it passed
+            // (上海市数据条例): its year is the year it passed.
+            (
+                Some("上海市数据条例"),
+                "上海市数据条例\n2021年11月25日 上海市第十五届人民代表大会常务委员会第三十七次会议通过\n第一章 总则\n第一条 为了保护自然人、法人和非法人组织与数据有关的权益,制定本条例。\n第九十一条 本条例自2022年1月1日起施行。",
+                Some(2021),
+            ),
+            // No header: the date it takes effect, not the repealed law's (00367).
+            (
+                Some("上海市产品质量条例"),
+                "上海市产品质量条例\n第一章 总则\n第一条 为了明确产品质量责任,加强对产品质量的监督管理,制定本条例。\n第五十条 本条例自2012年9月1日起施行。1994年8月26日上海市第十届人民代表大会常务委员会第十二次会议通过、1998年6月24日上海市第十一届人民代表大会常务委员会第三次会议修正的《上海市产品质量监督条例》同时废止。",
+                Some(2012),
+            ),
+            // The 2002 State Council report: "首先报告2001年的工作" (00166).
+            (
+                None,
+                "各位代表:\n现在,我代表国务院向大会作政府工作报告,请予审议,并请全国政协各位委员提出意见。\n首先报告2001年的工作\n新世纪第一年,全国各族人民在中国共产党领导下,面对复杂多变的国际形势,克服困难,阔步前进。",
+                Some(2002),
+            ),
+            // The 2008 report names the year it reviews again and again (00158).
+            (
+                None,
+                "各位代表:\n现在,我代表国务院,向大会报告本届政府过去五年的工作,对今年工作提出建议,请予审议。\n一、过去五年工作回顾\n——经济跨上新台阶。2007年,国内生产总值达到24.66万亿元,比2002年增长65.5%。\n——取消农业税,终结了农民种田交税的历史。全国粮食连续四年增产,2007年产量达到50150万吨。\n——国有企业、金融、财税、外经贸体制和行政管理体制等改革迈出重大步伐。2007年进出口总额达到2.17万亿美元,从世界第六位上升到第三位。\n——人民生活显著改善。城镇居民人均可支配收入由2002年7703元增加到2007年13786元。",
+                Some(2008),
+            ),
+            // Years and numbers of cited documents are theirs (00215, 00087).
+            (
+                None,
+                "根据《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》、《国家中长期科学和技术发展规划纲要(2021-2035年)》、《新一代人工智能发展规划(国发〔2017〕35 号)》、《新时代防震减灾事业现代化纲要(2019-2035年)》等文件,制定本规划",
+                None,
+            ),
+            (
+                Some("山东省“十四五”教育事业发展规划"),
+                "山东省“十四五”教育事业发展规划\n为加快推进教育高质量发展,根据《中国教育现代化2035》《山东省国民经济和社会发展第十四个五年规划和2035年远景目标纲要》等,制定本规划。",
+                None,
+            ),
             // A plan period in the title is not the year.
             (
                 Some("乡村振兴规划(2021-2025年)"),
@@ -276,6 +502,17 @@ mod tests {
             let got = extract_year(*title, text, &[]);
             assert_eq!(got.value, *want, "{text}: {:?}", got.evidence);
         }
+    }
+
+    #[test]
+    fn reads_years_in_chinese_numerals_and_traditional_characters() {
+        // The 1954 report, folded as extraction sees it.
+        let folded = crate::text::fold_str(
+            "在建設期間,工業發展的速度當然要低些,但是一九五三年工業總産值仍然比一九五二年增加了百分之三十三。",
+        );
+        let text = arabic_years(&folded);
+        assert!(text.contains("1953年工业总产值"), "{text}");
+        assert!(text.contains("比1952年"), "{text}");
     }
 
     #[test]
