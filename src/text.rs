@@ -115,6 +115,15 @@ pub fn floor_boundary(text: &str, index: usize) -> usize {
     i
 }
 
+/// The smallest character boundary of `text` at or after byte `index`, or its end.
+pub fn ceil_boundary(text: &str, index: usize) -> usize {
+    let mut i = index.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// Truncates `text` to at most `max_chars` characters (not bytes).
 pub fn truncate_chars(text: &str, max_chars: usize) -> &str {
     match text.char_indices().nth(max_chars) {

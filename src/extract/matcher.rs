@@ -47,12 +47,23 @@ impl WordMatcher {
     /// tokens. Words of `min_chars_unchecked` characters or more are trusted
     /// without the jieba check (long names are not found inside other words).
     pub fn find(&self, text: &str, min_chars_unchecked: usize) -> Vec<WordMatch> {
+        self.find_glued(text, min_chars_unchecked, &[])
+    }
+
+    /// Like [`WordMatcher::find`], also accepting a word that jieba glued to
+    /// one of `glue` (河南省政府 is one jieba word, and holds 河南省 all the same).
+    pub fn find_glued(
+        &self,
+        text: &str,
+        min_chars_unchecked: usize,
+        glue: &[&str],
+    ) -> Vec<WordMatch> {
         self.automaton
             .find_iter(text)
             .filter(|m| {
                 let word = &self.words[m.pattern().as_usize()];
                 word.chars().count() >= min_chars_unchecked
-                    || is_token_span(text, m.start(), m.end())
+                    || is_token_span_glued(text, m.start(), m.end(), glue)
             })
             .map(|m| WordMatch {
                 word: m.pattern().as_usize(),
@@ -66,6 +77,12 @@ impl WordMatcher {
 /// True if jieba, cutting the text around `start..end`, puts token boundaries
 /// at both ends.
 pub fn is_token_span(text: &str, start: usize, end: usize) -> bool {
+    is_token_span_glued(text, start, end, &[])
+}
+
+/// [`is_token_span`], where the span may also end inside a token whose rest is
+/// one of `glue`: 河南省 in 河南省政府, 张掖市 in 张掖/市委.
+fn is_token_span_glued(text: &str, start: usize, end: usize, glue: &[&str]) -> bool {
     let mut from = start.saturating_sub(WINDOW_BYTES);
     while !text.is_char_boundary(from) {
         from -= 1;
@@ -78,7 +95,10 @@ pub fn is_token_span(text: &str, start: usize, end: usize) -> bool {
     let tokens = dictionary().jieba().cut(window, true);
     let (s, e) = (start - from, end - from);
     let starts = tokens.iter().any(|t| t.byte_start == s);
-    let ends = tokens.iter().any(|t| t.byte_end == e);
+    let ends = tokens.iter().any(|t| {
+        t.byte_end == e
+            || (t.byte_start < e && t.byte_end > e && glue.contains(&&window[e..t.byte_end]))
+    });
     starts && ends
 }
 
@@ -107,6 +127,36 @@ mod tests {
                 .map(|m| matcher.word(m.word))
                 .collect();
             assert_eq!(found, *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn names_glued_to_their_government_are_found_with_glue_only() {
+        // jieba has 河南省政府 and 山东省政府 as words; 张掖市委 cuts as 张掖/市委.
+        let matcher = WordMatcher::new(vec!["河南省".into(), "山东省".into(), "张掖市".into()]);
+        let glue = ["政府", "委"];
+        let cases: &[(&str, &[&str])] = &[
+            ("河南省政府非税收入管理条例", &["河南省"]),
+            ("2026年山东省政府工作报告", &["山东省"]),
+            ("中共张掖市委 张掖市人民政府", &["张掖市", "张掖市"]),
+        ];
+        for (text, want) in cases {
+            let found: Vec<&str> = matcher
+                .find_glued(text, 99, &glue)
+                .iter()
+                .map(|m| matcher.word(m.word))
+                .collect();
+            assert_eq!(found, *want, "{text}");
+            assert!(matcher.find(text, 99).len() < want.len(), "{text}");
+        }
+    }
+
+    #[test]
+    fn glue_does_not_admit_names_inside_words() {
+        let matcher = WordMatcher::new(vec!["范县".into(), "建水".into()]);
+        let cases: &[&str] = &["示范县带动作用显著发挥", "加快在建水电项目建设"];
+        for text in cases {
+            assert!(matcher.find_glued(text, 99, &["政府", "委"]).is_empty(), "{text}");
         }
     }
 }

@@ -15,6 +15,7 @@ use std::sync::LazyLock;
 use super::Evidence;
 use super::matcher::WordMatcher;
 use crate::gazetteer::{FormKind, Level, Reading, gazetteer};
+use crate::text::{ceil_boundary, floor_boundary};
 
 const SIGNALS_CSV: &str = include_str!("../../data/regions/signals.csv");
 
@@ -57,6 +58,52 @@ static MATCHER: LazyLock<RegionMatcher> = LazyLock::new(|| {
 
 /// Names of this many characters are trusted without the jieba boundary check.
 const TRUSTED_CHARS: usize = 4;
+/// What jieba glues to a name in one word (河南省政府, 张掖/市委): the name counts.
+const GLUE: &[&str] = &["政府", "人民政府", "委", "党委", "人大", "人大常委会", "政协"];
+/// An issuing body stands at the top (characters) or in the signature at the
+/// bottom (bytes); 青浦区人民政府 in the body of a regulation is a mention.
+const ISSUER_TOP_CHARS: usize = 600;
+const ISSUER_TAIL_BYTES: usize = 600;
+
+/// A people's congress by its term: 第十三届人民代表大会, 第五届人大.
+static CONGRESS_SESSION: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^第[一二三四五六七八九十]{1,3}届(?:人民代表大会|人大)").expect("valid regex")
+});
+
+/// The rest of a postal address: 海淀区双清路83号, 西长安街13号.
+static ADDRESS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^[^\s,，。、;；:：]{0,10}?(?:路|街|大道|巷|胡同)\s*\d+\s*号").expect("valid regex")
+});
+
+/// A national body issuing or signing a document, on a line of its own:
+/// 国务院办公厅, 科 技 部, 工业和信息化部, 国家发展改革委.
+static NATIONAL_BODY: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"^(?:中共中央(?:办公厅)?|国务院(?:办公厅)?|全国人民代表大会(?:常务委员会)?|最高人民(?:法院|检察院)|国家\p{Han}{1,12}(?:局|委员会|委|署|院)|\p{Han}{1,10}部(?:办公厅)?)$",
+    )
+    .expect("valid regex")
+});
+
+/// Lines at the top and bottom where an issuing body stands on its own.
+const ISSUER_HEAD_LINES: usize = 8;
+const ISSUER_TAIL_LINES: usize = 6;
+
+/// A national body that issued the document, if one stands at its top or
+/// bottom ("科 技 部" above the date of a letter).
+fn national_issuer(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let tail_from = lines.len().saturating_sub(ISSUER_TAIL_LINES);
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < ISSUER_HEAD_LINES || *i >= tail_from)
+        .map(|(_, l)| l.replace([' ', '\u{3000}'], ""))
+        .find(|l| NATIONAL_BODY.is_match(l))
+}
+
+/// A year before the name in a title: 2026年山东省政府工作报告.
+static LEADING_YEAR: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"^(?:19|20)\d{2}\s*年").expect("valid regex"));
 
 /// Weight of a mention by position.
 const IN_TITLE: f32 = 6.0;
@@ -68,23 +115,44 @@ const SIGNAL: f32 = 3.0;
 const NOT_SUBJECT: f32 = 0.15;
 /// Weight of a common word (合作, 黑河) that other evidence backs.
 const COMMON_WORD: f32 = 0.2;
-/// Least evidence for naming a province at all (one plain mention of a county
-/// of it is 0.8).
-const MIN_PROVINCE_SCORE: f32 = 0.8;
+/// Least evidence for naming a province at all: more than a passing mention (a
+/// county named once in the text is 0.8, a province's short name once near
+/// the top 1.6, its full name there 2.0).
+const MIN_PROVINCE_SCORE: f32 = 2.0;
+/// The same for a text that speaks locally (全省, 本市, 县长).
+const MIN_LOCAL_PROVINCE_SCORE: f32 = 0.8;
 /// Characters of text counted as the top of the document.
 const TOP_CHARS: usize = 300;
 
-/// Where the document speaks from: 我市/全市 vs 我县/全县 vs 我省/全省.
+/// Where the document speaks from: 我国/全国 vs 我省/全省 vs 我市/全市 vs 我县/全县.
 #[derive(Debug, Default, Clone, Copy)]
 struct SelfReference {
+    nation: usize,
     province: usize,
     city: usize,
     county: usize,
 }
 
+impl SelfReference {
+    /// True when the text speaks for the whole country and hardly ever as a
+    /// province, city or county: a State Council report, a ministry's notice.
+    fn is_national(self) -> bool {
+        let below = self.province + self.city + self.county;
+        self.nation >= MIN_NATION_WORDS && self.nation >= NATION_SHARE * below
+    }
+}
+
+/// Words of a national voice that make a document national.
+const MIN_NATION_WORDS: usize = 3;
+/// How many times more a national document speaks as the nation than as a place.
+const NATION_SHARE: usize = 3;
+
 fn self_reference(text: &str) -> SelfReference {
     let count = |words: &[&str]| words.iter().map(|w| text.matches(w).count()).sum();
     SelfReference {
+        // Addressing every province is the surest national voice: it counts thrice.
+        nation: count(&["我国", "全国", "国务院", "党中央"])
+            + 3 * count(&["各省、自治区、直辖市", "各省(区、市)"]),
         province: count(&["我省", "全省", "本省", "省委", "省政府"]),
         city: count(&[
             "我市",
@@ -128,6 +196,8 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
     let mut direct: HashMap<u32, f32> = HashMap::new();
     let mut signals: HashMap<u32, f32> = HashMap::new();
     let mut common: HashMap<u32, f32> = HashMap::new();
+    // Weight from the title and the issuing body: where the document says whose it is.
+    let mut anchored: HashMap<u32, f32> = HashMap::new();
     let mut mentions: HashMap<(String, &'static str), (f32, usize)> = HashMap::new();
     let mut note = |m: Mention| {
         let e = mentions.entry((m.form, m.why)).or_default();
@@ -135,20 +205,32 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
         e.1 += 1;
     };
 
+    let mut title_matches: Vec<(usize, usize, Vec<Reading>)> = Vec::new();
     let mut scan = |haystack: &str, in_title: bool| {
-        for m in rm.matcher.find(haystack, TRUSTED_CHARS) {
+        let top_end = byte_of_char(haystack, TOP_CHARS);
+        let issuer_top_end = byte_of_char(haystack, ISSUER_TOP_CHARS);
+        let issuer_tail_start = haystack
+            .len()
+            .saturating_sub(ISSUER_TAIL_BYTES)
+            .max(issuer_top_end);
+        for m in rm.matcher.find_glued(haystack, TRUSTED_CHARS, GLUE) {
             let form = rm.matcher.word(m.word);
+            let at_edge = m.start < issuer_top_end || m.start >= issuer_tail_start;
+            let guest = !in_title && is_event_context(haystack, m.start, m.end);
             let (position_weight, mut why) = if in_title {
                 (IN_TITLE, "title")
-            } else if is_issuer(haystack, m.start, m.end) {
+            } else if at_edge && !guest && is_issuer(haystack, m.start, m.end) {
                 (ISSUER, "issuing body")
-            } else if haystack[..m.start].chars().count() < TOP_CHARS {
+            } else if m.start < top_end {
                 (NEAR_TOP, "top of text")
             } else {
                 (BODY, "text")
             };
             let mut weight = position_weight;
-            if !in_title
+            if guest {
+                weight *= NOT_SUBJECT;
+                why = "venue or guest of an event";
+            } else if !in_title
                 && why != "issuing body"
                 && !is_subject_context(haystack, form, m.start, m.end)
             {
@@ -167,6 +249,9 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
                 }
                 Entry::Place(readings) => {
                     let is_common = g.common_word_kind(form).is_some();
+                    if in_title && !is_common {
+                        title_matches.push((m.start, m.end, readings.clone()));
+                    }
                     let strong: Vec<&Reading> = readings
                         .iter()
                         .filter(|r| r.kind != FormKind::HistoricalShadowed)
@@ -177,6 +262,9 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
                     let share = 1.0 / strong.len() as f32;
                     for r in &strong {
                         let w = weight * share * kind_weight(r.kind);
+                        if !is_common && (in_title || why == "issuing body") {
+                            *anchored.entry(r.code).or_default() += w;
+                        }
                         if is_common {
                             *common.entry(r.code).or_default() += w * COMMON_WORD;
                         } else {
@@ -221,7 +309,23 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
         .map(|(form, why, w, n)| format!("{form} ×{n} in {why} (weight {w:.1})"))
         .collect();
 
-    let decision = decide(&direct, &signals, self_reference(text));
+    let decision = match title_lead(title, &title_matches) {
+        Some(code) => Decision {
+            code: Some(code),
+            confidence: 0.95,
+            reasons: vec![format!(
+                "the title opens with {}: the document is its own",
+                g.display_path(code)
+            )],
+        },
+        None => decide(
+            &direct,
+            &signals,
+            &anchored,
+            self_reference(text),
+            national_issuer(text),
+        ),
+    };
     lines.extend(decision.reasons);
     match decision.code {
         Some(code) => Evidence {
@@ -243,6 +347,45 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
     }
 }
 
+/// The unit a title opens with, as deep as its names run on: 上海市…条例 is
+/// 上海市's, 浙江省景宁畲族自治县自治条例 景宁's, 2026年山东省政府工作报告
+/// 山东省's. A leading year is passed over; a name shared by several units that
+/// the next name does not settle gives nothing.
+fn title_lead(title: &str, matches: &[(usize, usize, Vec<Reading>)]) -> Option<u32> {
+    let g = gazetteer();
+    let mut at = LEADING_YEAR.find(title).map_or(0, |m| m.end());
+    let mut candidates: Option<Vec<u32>> = None;
+    for (start, end, readings) in matches {
+        if *start != at {
+            break;
+        }
+        let next: Vec<u32> = readings
+            .iter()
+            .filter(|r| matches!(r.kind, FormKind::Full | FormKind::Short | FormKind::Informal | FormKind::Historical))
+            .map(|r| r.code)
+            .filter(|&c| {
+                candidates
+                    .as_ref()
+                    .is_none_or(|prev| prev.iter().any(|&p| p != c && g.is_within(c, p)))
+            })
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        candidates = Some(next);
+        at = *end;
+    }
+    match candidates?.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// Byte offset of the `n`th character, or the end.
+fn byte_of_char(text: &str, n: usize) -> usize {
+    text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
+}
+
 fn kind_weight(kind: FormKind) -> f32 {
     match kind {
         FormKind::Full => 1.0,
@@ -256,6 +399,11 @@ fn kind_weight(kind: FormKind) -> f32 {
 
 /// 中共张掖市委, 张掖市人民政府, 张掖市人大常委会, 市委发: the body that issues the document.
 fn is_issuer(text: &str, start: usize, end: usize) -> bool {
+    // "北京市人民政府:" opens a letter to it: the addressee, not the issuer.
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    if text[..line_end].trim_end().ends_with([':', '：']) {
+        return false;
+    }
     let after: String = text[end..].chars().take(7).collect();
     let before: String = text[..start]
         .chars()
@@ -275,11 +423,61 @@ fn is_issuer(text: &str, start: usize, end: usize) -> bool {
         "统计局",
     ];
     let narrow_suffix = ["委", "政府"];
-    let follows_issuer = issuer_suffix.iter().any(|s| after.starts_with(s))
+    // 山东省第十三届人民代表大会常务委员会…通过: the legislature of a regulation.
+    let legislature = CONGRESS_SESSION.is_match(&after_long(text, end));
+    let follows_issuer = legislature
+        || issuer_suffix.iter().any(|s| after.starts_with(s))
         || narrow_suffix
             .iter()
             .any(|s| after.starts_with(s) && !after.starts_with("委托"));
-    follows_issuer || before.ends_with("中共")
+    follows_issuer || before.ends_with("中共") || heads_an_agency_line(text, start, end)
+}
+
+/// A line of its own naming a government body: "济南市工业和信息化局",
+/// "济南市城乡交通运输局" at the top of a joint notice.
+fn heads_an_agency_line(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let line = text[line_start..line_end].trim_end();
+    line_start == start
+        && line.chars().count() <= 24
+        && ["局", "厅", "委", "委员会", "办公室", "办公厅", "政府", "常委会"]
+            .iter()
+            .any(|s| line.ends_with(s))
+}
+
+/// A venue or a guest of an event the document reports: "论坛在北京举行",
+/// "出席了在广东惠州举办的…大赛", "河南省人民政府副省长张维宁…出席". The event
+/// is the document's subject, not the place.
+fn is_event_context(text: &str, start: usize, end: usize) -> bool {
+    let sentence_start = text[..start]
+        .rfind(['。', '\n'])
+        .map_or(0, |i| ceil_boundary(text, i + 1));
+    let sentence_end = text[end..]
+        .find(['。', '\n'])
+        .map_or(text.len(), |i| end + i);
+    let sentence = &text[sentence_start..sentence_end];
+    let event = [
+        "出席", "参加", "致辞", "主持", "会见", "陪同", "举办", "举行", "召开", "开幕",
+    ];
+    if !event.iter().any(|w| sentence.contains(w)) {
+        return false;
+    }
+    let before = &text[floor_boundary(text, start.saturating_sub(9))..start];
+    let after = &text[end..ceil_boundary(text, end + 36)];
+    let venue = before.contains('在') && ["举办", "举行", "召开", "开幕"].iter().any(|w| after.contains(w));
+    let official = [
+        "书记", "省长", "市长", "县长", "区长", "主任", "巡视员", "司长", "部长", "局长", "厅长",
+        "常委", "代表",
+    ]
+    .iter()
+    .any(|w| after.contains(w));
+    venue || official
+}
+
+/// Up to 14 characters of `text` after byte `end`.
+fn after_long(text: &str, end: usize) -> String {
+    text[end..].chars().take(14).collect()
 }
 
 /// False when the place is someone else: a partner (与广东台山对口合作), a
@@ -307,6 +505,10 @@ fn is_subject_context(text: &str, form: &str, start: usize, end: usize) -> bool 
         .iter()
         .any(|s| after.starts_with(s))
     {
+        return false;
+    }
+    // An address (通讯地址:北京市海淀区双清路83号) is where to write, not the subject.
+    if before.contains("地址") || ADDRESS.is_match(&text[end..]) {
         return false;
     }
     // A bare short name glued to more name (三江特变, 安吉纳) in a clause about
@@ -344,7 +546,9 @@ struct Decision {
 fn decide(
     direct: &HashMap<u32, f32>,
     signals: &HashMap<u32, f32>,
+    anchored: &HashMap<u32, f32>,
     speaks: SelfReference,
+    national_issuer: Option<String>,
 ) -> Decision {
     let g = gazetteer();
     // Evidence flows up: a county's mentions are evidence for its city and province.
@@ -387,13 +591,46 @@ fn decide(
         };
     };
     let runner_up = provinces.get(1).map_or(0.0, |p| p.1);
-    if p_score < MIN_PROVINCE_SCORE || p_score < 2.0 * runner_up {
+    // A text that speaks as a province or below (全省, 本市, 县长) needs less
+    // evidence to be filed under the province it names than one that does not.
+    let speaks_locally = speaks.province + speaks.city + speaks.county > speaks.nation;
+    let least = if speaks_locally {
+        MIN_LOCAL_PROVINCE_SCORE
+    } else {
+        MIN_PROVINCE_SCORE
+    };
+    if p_score < least || p_score < 2.0 * runner_up {
         reasons.push(format!(
             "no province stands out: {} {p_score:.1}{}",
             name(province),
             provinces
                 .get(1)
                 .map_or(String::new(), |p| format!(" vs {} {:.1}", name(p.0), p.1))
+        ));
+        return Decision {
+            code: None,
+            confidence: 0.0,
+            reasons,
+        };
+    }
+    let is_anchored = anchored.keys().any(|&code| g.is_within(code, province));
+    if let Some(body) = national_issuer.filter(|_| !is_anchored) {
+        reasons.push(format!(
+            "issued by {body}, a national body, and no place is in its title or issuing body: a national document, best place {} {p_score:.1}",
+            name(province)
+        ));
+        return Decision {
+            code: None,
+            confidence: 0.0,
+            reasons,
+        };
+    }
+    if speaks.is_national() && !is_anchored {
+        reasons.push(format!(
+            "speaks for the whole country (我国, 全国, 国务院 ×{}; as a province, city or county ×{}) and no place is in its title or issuing body: a national document, best place {} {p_score:.1}",
+            speaks.nation,
+            speaks.province + speaks.city + speaks.county,
+            name(province)
         ));
         return Decision {
             code: None,
