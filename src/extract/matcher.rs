@@ -156,7 +156,10 @@ mod tests {
         let matcher = WordMatcher::new(vec!["范县".into(), "建水".into()]);
         let cases: &[&str] = &["示范县带动作用显著发挥", "加快在建水电项目建设"];
         for text in cases {
-            assert!(matcher.find_glued(text, 99, &["政府", "委"]).is_empty(), "{text}");
+            assert!(
+                matcher.find_glued(text, 99, &["政府", "委"]).is_empty(),
+                "{text}"
+            );
         }
     }
 }

@@ -59,7 +59,15 @@ static MATCHER: LazyLock<RegionMatcher> = LazyLock::new(|| {
 /// Names of this many characters are trusted without the jieba boundary check.
 const TRUSTED_CHARS: usize = 4;
 /// What jieba glues to a name in one word (河南省政府, 张掖/市委): the name counts.
-const GLUE: &[&str] = &["政府", "人民政府", "委", "党委", "人大", "人大常委会", "政协"];
+const GLUE: &[&str] = &[
+    "政府",
+    "人民政府",
+    "委",
+    "党委",
+    "人大",
+    "人大常委会",
+    "政协",
+];
 /// An issuing body stands at the top (characters) or in the signature at the
 /// bottom (bytes); 青浦区人民政府 in the body of a regulation is a mention.
 const ISSUER_TOP_CHARS: usize = 600;
@@ -67,12 +75,14 @@ const ISSUER_TAIL_BYTES: usize = 600;
 
 /// A people's congress by its term: 第十三届人民代表大会, 第五届人大.
 static CONGRESS_SESSION: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^第[一二三四五六七八九十]{1,3}届(?:人民代表大会|人大)").expect("valid regex")
+    regex::Regex::new(r"^第[一二三四五六七八九十]{1,3}届(?:人民代表大会|人大)")
+        .expect("valid regex")
 });
 
 /// The rest of a postal address: 海淀区双清路83号, 西长安街13号.
 static ADDRESS: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^[^\s,，。、;；:：]{0,10}?(?:路|街|大道|巷|胡同)\s*\d+\s*号").expect("valid regex")
+    regex::Regex::new(r"^[^\s,，。、;；:：]{0,10}?(?:路|街|大道|巷|胡同)\s*\d+\s*号")
+        .expect("valid regex")
 });
 
 /// A national body issuing or signing a document, on a line of its own:
@@ -361,7 +371,12 @@ fn title_lead(title: &str, matches: &[(usize, usize, Vec<Reading>)]) -> Option<u
         }
         let next: Vec<u32> = readings
             .iter()
-            .filter(|r| matches!(r.kind, FormKind::Full | FormKind::Short | FormKind::Informal | FormKind::Historical))
+            .filter(|r| {
+                matches!(
+                    r.kind,
+                    FormKind::Full | FormKind::Short | FormKind::Informal | FormKind::Historical
+                )
+            })
             .map(|r| r.code)
             .filter(|&c| {
                 candidates
@@ -441,9 +456,18 @@ fn heads_an_agency_line(text: &str, start: usize, end: usize) -> bool {
     let line = text[line_start..line_end].trim_end();
     line_start == start
         && line.chars().count() <= 24
-        && ["局", "厅", "委", "委员会", "办公室", "办公厅", "政府", "常委会"]
-            .iter()
-            .any(|s| line.ends_with(s))
+        && [
+            "局",
+            "厅",
+            "委",
+            "委员会",
+            "办公室",
+            "办公厅",
+            "政府",
+            "常委会",
+        ]
+        .iter()
+        .any(|s| line.ends_with(s))
 }
 
 /// A venue or a guest of an event the document reports: "论坛在北京举行",
@@ -465,10 +489,24 @@ fn is_event_context(text: &str, start: usize, end: usize) -> bool {
     }
     let before = &text[floor_boundary(text, start.saturating_sub(9))..start];
     let after = &text[end..ceil_boundary(text, end + 36)];
-    let venue = before.contains('在') && ["举办", "举行", "召开", "开幕"].iter().any(|w| after.contains(w));
+    let venue = before.contains('在')
+        && ["举办", "举行", "召开", "开幕"]
+            .iter()
+            .any(|w| after.contains(w));
     let official = [
-        "书记", "省长", "市长", "县长", "区长", "主任", "巡视员", "司长", "部长", "局长", "厅长",
-        "常委", "代表",
+        "书记",
+        "省长",
+        "市长",
+        "县长",
+        "区长",
+        "主任",
+        "巡视员",
+        "司长",
+        "部长",
+        "局长",
+        "厅长",
+        "常委",
+        "代表",
     ]
     .iter()
     .any(|w| after.contains(w));
@@ -511,16 +549,25 @@ fn is_subject_context(text: &str, form: &str, start: usize, end: usize) -> bool 
     if before.contains("地址") || ADDRESS.is_match(&text[end..]) {
         return false;
     }
-    // A bare short name glued to more name (三江特变, 安吉纳) in a clause about
-    // firms is a company or brand.
+    // A bare short name glued to more name (三江特变, 安吉纳) or co-naming a park
+    // (武侯(XX)智谷智能制造产业园) in a clause about firms or parks is a
+    // company, brand or partner's park.
     let has_suffix = form.ends_with(['省', '市', '县', '区', '州', '盟', '旗']);
-    let glued = text[end..]
-        .chars()
-        .next()
-        .is_some_and(|c| crate::text::is_cjk(c) && !"省市县区州盟旗镇乡村街".contains(c));
-    let firm_clause = ["企业", "公司", "集团", "品牌", "小巨人", "龙头"]
-        .iter()
-        .any(|w| clause.contains(w));
+    let glued = text[end..].chars().next().is_some_and(|c| {
+        (crate::text::is_cjk(c) && !"省市县区州盟旗镇乡村街".contains(c)) || c == '('
+    });
+    let firm_clause = [
+        "企业",
+        "公司",
+        "集团",
+        "品牌",
+        "小巨人",
+        "龙头",
+        "产业园",
+        "园区",
+    ]
+    .iter()
+    .any(|w| clause.contains(w));
     if !has_suffix && glued && firm_clause {
         return false;
     }
@@ -798,5 +845,87 @@ mod tests {
             path_of(None, text).as_deref(),
             Some("/四川省/成都市/郫都区")
         );
+    }
+
+    #[test]
+    fn national_documents_have_no_province() {
+        let cases: &[(Option<&str>, &str)] = &[
+            // The 2024 State Council report (00127): 粤港澳大湾区 and 甘肃积石山 are
+            // places it speaks of, not its own.
+            (
+                Some("政府工作报告"),
+                "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n各位代表:\n现在,我代表国务院,向大会报告政府工作,请予审议,并请全国政协委员提出意见。\n面对异常复杂的国际环境和艰巨繁重的改革发展稳定任务,以习近平同志为核心的党中央团结带领全国各族人民,顶住外部压力、克服内部困难。\n有效应对海河等流域特大洪涝灾害,做好甘肃积石山地震等抢险救援,加强灾后恢复重建。\n支持京津冀、长三角、粤港澳大湾区等经济发展优势地区更好发挥高质量发展动力源作用。\n支持香港、澳门发展经济、改善民生,积极参与粤港澳大湾区建设,更好融入国家发展大局。",
+            ),
+            // A ministry's letter to a city (00307): signed by 科技部, addressed to Beijing.
+            (
+                None,
+                "北京市人民政府:\n《关于申请建设北京国家新一代人工智能创新发展试验区的函》(京政函〔2019〕11号)收悉。根据《国务院关于印发新一代人工智能发展规划的通知》(国发〔2017〕35号)的部署要求,经研究,现函复如下。\n科技部将积极配合北京推进试验区建设,协调研究解决相关政策问题,加强工作指导。\n专此函复。\n科 技 部\n2019年2月20日",
+            ),
+            // A venue is not the subject (00294).
+            (
+                None,
+                "8月30日,2019世界人工智能大会全球工业智能峰会在上海举办,工业和信息化部信息化和软件服务业司巡视员李颖参加会议并致辞。\n当前,工业互联网创新发展与人工智能技术突破正处于历史交汇期。",
+            ),
+            // Nor is a postal address (00334).
+            (
+                None,
+                "根据标准化工作的总体安排,现将申请立项的《智能制造 射频识别系统 通用技术要求》等43项智能制造领域国家标准计划项目予以公示。\n地址:北京市西长安街13号 工业和信息化部科技司 标准处",
+            ),
+        ];
+        for (title, text) in cases {
+            let got = extract_region(*title, text);
+            assert_eq!(got.value, None, "{text}: {:?}", got.evidence);
+        }
+    }
+
+    #[test]
+    fn the_title_and_issuing_body_decide_over_mentions() {
+        let cases: &[(Option<&str>, &str, &str)] = &[
+            // 蒙山 is also 蒙山县 of Guangxi; the title's 临沂市 decides (00803).
+            (
+                Some("临沂市蒙山保护条例"),
+                "第一条 为了加强蒙山生态环境保护,合理利用蒙山资源,推进生态文明建设,促进经济社会可持续发展,根据有关法律、法规,结合本市实际,制定本条例。\n第二条 蒙山的规划、建设、保护和管理,适用本条例。",
+                "/山东省/临沂市",
+            ),
+            // jieba keeps 河南省政府 as one word (01525).
+            (
+                Some("河南省政府非税收入管理条例"),
+                "第一条 为加强政府非税收入管理,规范政府非税收入分配行为,增强政府宏观调控和公共服务能力,保护公民、法人和其他组织的合法权益,根据有关法律、法规,结合本省实际,制定本条例。",
+                "/河南省",
+            ),
+            // 城市和县人民政府 holds no 和县 (01986).
+            (
+                Some("浙江省城市景观风貌条例"),
+                "第二条 本条例适用于本省行政区域内城市和县人民政府所在地镇(或者中心城区,下同)的景观风貌规划设计和管理。\n第九条 城市和县人民政府所在地镇的总体城市设计和详细城市设计,由城市、县人民政府自然资源主管部门组织编制。",
+                "/浙江省",
+            ),
+            // The legislature in the header, though the text speaks of 国务院 (01017).
+            (
+                Some("泰山风景名胜区保护管理条例"),
+                "泰山风景名胜区保护管理条例\n2000年10月26日 山东省第九届人民代表大会常务委员会第十七次会议通过\n2016年3月30日 山东省第十二届人民代表大会常务委员会第二十次会议《关于修改〈山东省海洋环境保护条例〉等九件地方性法规的决定》第一次修正\n第一条 泰山是国家级风景名胜区、世界自然与文化遗产。为加强泰山风景名胜区管理,有效保护和合理开发利用风景名胜资源,根据国家有关法律、法规,结合泰山风景名胜区实际,制定本条例。\n第二条 本条例所称泰山风景名胜区包括登天、天烛峰、桃花峪、樱桃园、玉泉寺、灵岩寺六个景区及外围保护地带,其面积和界线按国务院批准的总体规划确定。\n第四条 泰山风景名胜区的保护和建设,必须符合国务院批准的《泰山风景名胜区总体规划》,遵循严格保护、科学规划、统一管理、永续利用的原则。\n第十八条 泰山风景名胜区详细规划,应当符合风景名胜区总体规划,由省人民政府自然资源主管部门组织编制并报国务院有关部门审批。",
+                "/山东省",
+            ),
+            // Agencies heading a joint notice (00101).
+            (
+                None,
+                "济南市工业和信息化局\n济南市公安局\n济南市城乡交通运输局\n济工信装备字〔2022〕1号\n关于印发《济南市智能网联汽车道路测试与示范应用管理办法(试行)》的通知",
+                "/山东省/济南市",
+            ),
+        ];
+        for (title, text, want) in cases {
+            assert_eq!(
+                path_of(*title, text).as_deref(),
+                Some(*want),
+                "{title:?} {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_partners_park_is_not_the_county() {
+        // Seed 004: 武侯 co-names a park; the county is anonymised, the province is
+        // known from 贡嘎培优.
+        let text = "今年以来,培育规上企业6户,实施技改扩能项目15个,佳禧印染、固锐实业、中研模具成功入选全国专精特新“小巨人”企业,力达泵业成为全省专精特新中小企业,佳联印染入选全省制造业“贡嘎培优”名单。\n研究出台《XX县全面开展“清闲促建”进一步促进园区产业用地节约集约利用的实施意见》,加快中国西部食品包装产业园、武侯(XX)智谷智能制造产业园、青东XX标准厂房三期、现代农业产业园等40万平方米标准厂房建设,今年已建成标准厂房万平方米。";
+        assert_eq!(path_of(None, text).as_deref(), Some("/四川省"));
     }
 }

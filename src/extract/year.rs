@@ -197,11 +197,21 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
             );
         }
     }
-    for meta in page_meta {
-        for c in FULL_DATE.captures_iter(meta) {
-            if let Ok(y) = c[1].parse() {
-                vote(y, 1.0, format!("page metadata \"{meta}\""));
-            }
+    // The date a page was put online (时间:2022-04-26) backs other evidence but
+    // is no evidence alone: pages repost documents years old.
+    let page_dates: Vec<(u16, &String)> = page_meta
+        .iter()
+        .flat_map(|meta| {
+            FULL_DATE
+                .captures_iter(meta)
+                .filter_map(move |c| Some((c[1].parse().ok()?, meta)))
+        })
+        .collect();
+    if !votes.is_empty() {
+        for (y, meta) in page_dates {
+            let entry = votes.entry(y).or_default();
+            entry.0 += 1.0;
+            entry.1.push(format!("page metadata \"{meta}\""));
         }
     }
 

@@ -103,6 +103,14 @@ fn inspect_labels_the_seeds_as_a_careful_reader_would() {
             None,
             None,
         ),
+        // Written about 2020 on a page dated 2022: the page's date is not its year.
+        (
+            "corpus/seeds/001_50fc5b672f9dfdcb.txt",
+            "河南省",
+            Some("开封市"),
+            None,
+            None,
+        ),
     ];
     for (file, province, city, county, year) in cases {
         let v = inspect_json(file);
@@ -111,6 +119,16 @@ fn inspect_labels_the_seeds_as_a_careful_reader_would() {
         assert_eq!(v["region"]["county"].as_str(), *county, "{file}");
         assert_eq!(v["year"].as_u64(), *year, "{file}");
     }
+}
+
+#[test]
+fn inspect_does_not_take_a_partners_park_for_the_county() {
+    // Seed 004: Sichuan (贡嘎培优); 武侯(XX)智谷 is a partner's park, the county is
+    // anonymised.
+    let v = inspect_json("corpus/seeds/004_1fe79af4aebf8884.txt");
+    assert_eq!(v["region"]["province"], "四川省");
+    assert!(v["region"]["city"].is_null(), "{}", v["region"]);
+    assert!(v["region"]["county"].is_null(), "{}", v["region"]);
 }
 
 #[test]
@@ -148,7 +166,8 @@ fn inspect_explains_its_decisions() {
     ]);
     let text = stdout(&out);
     assert!(text.contains("document number 〔2018〕10号"), "{text}");
-    assert!(text.contains("张掖市 ×1 in issuing body"), "{text}");
+    // 中共张掖市委 and 张掖市人民政府.
+    assert!(text.contains("张掖市 ×2 in issuing body"), "{text}");
     assert!(text.contains("none dominant"), "{text}");
 }
 
