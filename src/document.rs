@@ -2,10 +2,12 @@
 //! with document and passage metadata. The indexer and `inspect` share it, so
 //! what inspect shows is what the index holds.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use crate::corpus::{self, Cleaned, Passage, SkipReason, SourceFile};
-use crate::extract::{self, DocMeta, PassageMeta};
+use crate::extract::{self, DocMeta, OverrideProblem, Overrides, PassageMeta};
 
 /// An analysed document.
 #[derive(Debug, Clone, Serialize)]
@@ -27,6 +29,8 @@ pub struct Document {
     pub meta: DocMeta,
     /// Passages with their metadata.
     pub passages: Vec<(Passage, PassageMeta)>,
+    /// Problems with the metadata a researcher gave for this file.
+    pub override_problems: Vec<OverrideProblem>,
 }
 
 /// Digest of file contents, as stored in the index (16 hex digits of BLAKE3).
@@ -34,7 +38,15 @@ pub fn content_hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..16].to_string()
 }
 
-/// Reads and analyses one file.
+/// Reads and analyses one file, then applies what `overrides` and the file's
+/// sidecar give for it (given values win over extracted ones).
+pub fn load_with(file: &SourceFile, overrides: &Overrides) -> Result<Document, SkipReason> {
+    let mut doc = load(file)?;
+    doc.apply_overrides(overrides, &file.rel, &file.path);
+    Ok(doc)
+}
+
+/// Reads and analyses one file, extraction only.
 pub fn load(file: &SourceFile) -> Result<Document, SkipReason> {
     let meta = std::fs::metadata(&file.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     if meta.len() > corpus::read::MAX_FILE_BYTES {
@@ -78,10 +90,19 @@ pub fn analyze_text(path: &str, text: &str) -> Document {
         cleaned,
         meta,
         passages,
+        override_problems: Vec::new(),
     }
 }
 
 impl Document {
+    /// Applies given metadata for this file (its `metadata.csv` row, then its
+    /// sidecar), keeping any problem with it to report.
+    pub fn apply_overrides(&mut self, overrides: &Overrides, rel: &str, file: &Path) {
+        let (given, problems) = overrides.given_for(rel, file);
+        given.apply(&mut self.meta);
+        self.override_problems = problems;
+    }
+
     /// The title to show: the extracted one, else the file name.
     pub fn display_title(&self) -> String {
         self.meta.title.value.clone().unwrap_or_else(|| {

@@ -18,7 +18,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 use crate::corpus::{self, SkipReason, Skipped, SourceFile};
 use crate::document::{self, Document};
 use crate::error::{Error, Result};
-use crate::extract::RegionNames;
+use crate::extract::{OverrideProblem, Overrides, RegionNames};
 use crate::gazetteer::gazetteer;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::tokenizer;
@@ -174,6 +174,9 @@ pub struct Summary {
     pub seconds: f64,
     /// Files skipped, with reasons.
     pub skipped: Vec<Skipped>,
+    /// Problems with given metadata (metadata.csv, sidecars), each with its
+    /// file and line; the values that could be used were applied.
+    pub override_problems: Vec<OverrideProblem>,
 }
 
 impl Summary {
@@ -219,8 +222,12 @@ pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Res
     let mut writer: IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(config.threads, config.memory_budget)?;
 
+    let overrides = Overrides::load(&config.corpus);
+    summary
+        .override_problems
+        .extend(overrides.problems.iter().cloned());
     let mut seen: HashMap<String, String> = HashMap::new();
-    let result = analyse_in_parallel(&files, config.threads, |outcome| {
+    let result = analyse_in_parallel(&files, config.threads, &overrides, |outcome| {
         match outcome {
             Ok(doc) => {
                 if let Some(first) = seen.get(&doc.content_hash) {
@@ -233,6 +240,9 @@ pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Res
                     return Ok(());
                 }
                 seen.insert(doc.content_hash.clone(), doc.path.clone());
+                summary
+                    .override_problems
+                    .extend(doc.override_problems.iter().cloned());
                 for tdoc in to_tantivy_docs(&fields, &doc) {
                     writer.add_document(tdoc)?;
                 }
@@ -268,6 +278,7 @@ pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Res
 fn analyse_in_parallel(
     files: &[SourceFile],
     threads: usize,
+    overrides: &Overrides,
     mut sink: impl FnMut(std::result::Result<Document, Skipped>) -> Result<()>,
 ) -> Result<()> {
     let next = Mutex::new(files.iter());
@@ -279,7 +290,7 @@ fn analyse_in_parallel(
             scope.spawn(move || {
                 while let Some(file) = next.lock().map(|mut it| it.next()).ok().flatten() {
                     // A bug in analysis must cost one file, not the batch.
-                    let outcome = std::panic::catch_unwind(|| document::load(file))
+                    let outcome = std::panic::catch_unwind(|| document::load_with(file, overrides))
                         .unwrap_or(Err(SkipReason::Internal))
                         .map_err(|reason| Skipped {
                             path: file.rel.clone(),

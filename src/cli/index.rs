@@ -80,6 +80,15 @@ pub(super) fn print_summary(s: &Summary, index: &Path) {
         s.mb_per_s(),
         index.display()
     );
+    if !s.override_problems.is_empty() {
+        eprintln!(
+            "{} problems with given metadata (the rest of it was applied):",
+            s.override_problems.len()
+        );
+        for p in &s.override_problems {
+            eprintln!("  {p}");
+        }
+    }
     if !s.skipped.is_empty() {
         eprintln!("skipped {} files:", s.skipped.len());
         for k in &s.skipped {

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use crate::document;
+use crate::extract::Overrides;
 use crate::output;
 
 /// `plansearch inspect`.
@@ -33,8 +34,15 @@ pub(super) fn run(args: InspectArgs) -> Result<ExitCode> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let path = args.file.to_string_lossy();
-    let doc = document::analyze_bytes(&path, &bytes)
+    let mut doc = document::analyze_bytes(&path, &bytes)
         .map_err(|reason| anyhow::anyhow!("{}: {reason}", args.file.display()))?;
+    // Metadata given for the file wins, as in the index: the nearest
+    // metadata.csv above it, then its sidecar.
+    let (overrides, rel) = Overrides::discover(&args.file);
+    doc.apply_overrides(&overrides, &rel, &args.file);
+    for problem in overrides.problems.iter().chain(&doc.override_problems) {
+        eprintln!("warning: {problem}");
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {

@@ -112,6 +112,8 @@ mod tests {
             ("dict.txt", false),
             ("manifest.csv", false),
             ("report.txt.meta.toml", false),
+            ("report.meta.json", false),
+            ("metadata.csv", false),
             (".hidden.txt", false),
         ];
         for (name, want) in cases {

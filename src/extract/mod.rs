@@ -4,6 +4,7 @@
 
 pub mod doctype;
 pub mod matcher;
+pub mod overrides;
 pub mod region;
 pub mod sector;
 pub mod title;
@@ -12,6 +13,7 @@ pub mod year;
 use serde::Serialize;
 
 pub use doctype::DocType;
+pub use overrides::{Given, OverrideProblem, Overrides};
 pub use sector::SectorTag;
 
 use crate::corpus::{Cleaned, Passage};

@@ -2,5 +2,6 @@
 
 mod cli;
 mod common;
+mod overrides;
 mod pitfalls;
 mod search;

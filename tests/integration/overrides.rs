@@ -1,0 +1,119 @@
+//! Metadata a researcher gives (metadata.csv, sidecars) wins over extraction in
+//! the index and in inspect, and mistakes in it are reported with file and line.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{plansearch, root, stderr, stdout};
+
+const SEED_000: &str = "000_cca008fd74b9d59b.txt";
+const SEED_003: &str = "003_0c8bad910db2f3a0.txt";
+
+/// A corpus of seeds 000 and 003 with a metadata.csv (one bad row) and a sidecar.
+fn corpus_with_overrides(dir: &Path) -> std::path::PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for seed in [SEED_000, SEED_003] {
+        std::fs::copy(root().join("corpus/seeds").join(seed), corpus.join(seed)).unwrap();
+    }
+    std::fs::write(
+        corpus.join("metadata.csv"),
+        format!("path,county,year\n{SEED_000},临泽,2023\n{SEED_003},火星,\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join(format!("{SEED_003}.meta.toml")),
+        "doc_type = \"规划\"\nyear = \"二〇一九\"\n",
+    )
+    .unwrap();
+    corpus
+}
+
+#[test]
+fn given_metadata_wins_in_the_index_and_problems_are_reported() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let corpus = corpus_with_overrides(dir.path());
+    let index = dir.path().join("index");
+    let out = plansearch(&[
+        "index",
+        "--quiet",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("metadata.csv:3: unknown region \"火星\""),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{SEED_003}.meta.toml:2: year \"二〇一九\"")),
+        "{err}"
+    );
+
+    // Seed 000 is now 临泽县, 2023: the filters find it there.
+    let out = plansearch(&[
+        "search",
+        "肉牛养殖",
+        "--index",
+        index.to_str().unwrap(),
+        "--region",
+        "临泽",
+        "--year",
+        "2023",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{v}");
+    assert!(hits.iter().all(|h| h["path"] == SEED_000), "{v}");
+    assert_eq!(hits[0]["region"]["county"], "临泽县");
+
+    // Seed 003 keeps its extracted region (the given one was unknown) and
+    // year (the given one was bad), and takes the sidecar's type.
+    let out = plansearch(&[
+        "search",
+        "肉牛养殖",
+        "--index",
+        index.to_str().unwrap(),
+        "--type",
+        "规划",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let hit = &v["hits"][0];
+    assert_eq!(hit["path"], SEED_003, "{v}");
+    assert_eq!(hit["region"]["city"], "张掖市");
+    assert_eq!(hit["year"], 2018);
+}
+
+#[test]
+fn inspect_shows_given_values_as_given() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let corpus = corpus_with_overrides(dir.path());
+    let file = corpus.join(SEED_000);
+    let out = plansearch(&["inspect", "--json", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["region"]["county"], "临泽县");
+    assert_eq!(v["year"], 2023);
+    assert_eq!(v["evidence"]["year"]["given"], true);
+    assert_eq!(v["evidence"]["region"]["given"], true);
+    assert_eq!(v["evidence"]["doc_type"]["given"], false);
+    let evidence = v["evidence"]["year"]["evidence"][0].as_str().unwrap();
+    assert!(evidence.contains("metadata.csv line 2"), "{evidence}");
+
+    let out = plansearch(&["inspect", "--brief", file.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(text.contains("year      2023  (given)"), "{text}");
+    // The bad row of the other file is still reported.
+    assert!(
+        stderr(&out).contains("unknown region \"火星\""),
+        "{}",
+        stderr(&out)
+    );
+}
