@@ -307,6 +307,19 @@ mod tests {
                 "一是招商引资上项目。完善招商引资工作方案和考核办法,制定招商图谱,营造全员招商氛围,全年实现利用内资30亿元。强化驻点招商,精准对接、靶向跟进。",
                 &["/招商引资与对外开放/招商引资"],
             ),
+            // 保健 in a regulation on maternal care is health care, not the
+            // health-products industry.
+            (
+                &["第三章 婚前保健"],
+                "第十五条 医疗保健机构应当为公民提供婚前保健服务。",
+                &["/民生与社会事业/医疗卫生"],
+            ),
+            // A social-insurance fund is social security, not capital markets.
+            (
+                &["第二章 基本养老保险基金的筹集和管理"],
+                "第八条 基本养老保险基金由以下部分组成:",
+                &["/民生与社会事业/社会保障与养老"],
+            ),
             // No evidence, no sector.
             (
                 &[],
