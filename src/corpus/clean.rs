@@ -103,6 +103,10 @@ static DATE_RECORD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Site names glued to page titles: "… _ 中国宜春", "… | 万载县人民政府".
+pub static SITE_SUFFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*[|_｜]\s*[^|_｜]{1,30}$").expect("valid regex"));
+
 static MARKDOWN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^#{1,6}\s+|^>\s+|\*\*").expect("valid regex"));
 
@@ -250,6 +254,10 @@ fn is_unfinished(line: &str) -> bool {
     if marker_of(line).is_some_and(|m| m.is_heading()) && line.chars().count() <= 40 {
         return false;
     }
+    // A page title with its site's name ("…统计公报 | 万载县人民政府") is whole.
+    if SITE_SUFFIX.find(line).is_some_and(|m| m.start() > 0) {
+        return false;
+    }
     let inner_punct = line
         .chars()
         .any(|c| matches!(c, ',' | '，' | '、' | ';' | '；' | '。' | ':' | '：'));
@@ -303,6 +311,17 @@ mod tests {
         assert_eq!(
             paragraphs,
             ["上海口岸服务条例", "第一章 总则", "四、建强园区平台。"]
+        );
+    }
+
+    #[test]
+    fn keeps_a_page_title_with_its_site_name_whole() {
+        // 00064 of the evaluation corpus.
+        let raw = "万载县2022年国民经济和社会发展统计公报 | 万载县人民政府\n万载县人民政府-\n统计局\n网站无障碍关怀版";
+        let paragraphs: Vec<String> = clean(raw).paragraphs().map(String::from).collect();
+        assert_eq!(
+            paragraphs[0],
+            "万载县2022年国民经济和社会发展统计公报 | 万载县人民政府"
         );
     }
 

@@ -160,3 +160,17 @@ pub fn extract_passage(passage: &Passage) -> PassageMeta {
         target_years: year::target_years(&passage.text),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traditional_characters_are_read_as_simplified() {
+        // The opening of the 1954 report, in traditional characters (00196).
+        let raw = "各位代表：\n我們第一届全國人民代表大會第一次會議，在聽了劉少奇同志\n關於憲法草案的報告\n並進行了三天的討論以後，已經光榮地完成了一件歷史性的工作，通過了我們國家的根本法——\n中華人民共和國憲法\n，接着，又通過了幾個重要的法律。現在，我代表中央人民政府作工作報告。";
+        let meta = extract_document(&crate::corpus::clean(raw));
+        assert_eq!(meta.doc_type.value, Some(DocType::WorkReport), "{meta:?}");
+        assert_eq!(meta.region.value, None, "{meta:?}");
+    }
+}

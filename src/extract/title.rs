@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::corpus::clean::SITE_SUFFIX;
 use crate::corpus::passage::marker_of;
 
 /// Lines looked at for a title.
@@ -18,10 +19,6 @@ const GENRE_WORDS: &[&str] = &[
 
 /// How a speech opens: "各位代表:", "同志们:".
 const SALUTATIONS: &[&str] = &["各位代表", "同志们"];
-
-/// Site names glued to page titles: "… _ 中国宜春", "… | 万载县人民政府".
-static SITE_SUFFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*[|_｜]\s*[^|_｜]{1,30}$").expect("valid regex"));
 
 /// A document number such as 市委发〔2018〕10号.
 pub static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {

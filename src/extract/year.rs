@@ -58,6 +58,9 @@ static BASELINE_AFTER: &[&str] = &["以来", "基础上", "为基期", "相比",
 /// Lines at the top and bottom of a document where issue dates stand.
 const HEAD_LINES: usize = 8;
 const TAIL_LINES: usize = 4;
+/// A year in the title says what the document is of (2023年政府工作报告, 万载县
+/// 2022年…统计公报, published in 2023): it outweighs the dates at the top.
+const TITLE_WEIGHT: f32 = 15.0;
 /// Mentions of one year that make it the year a work report reviews.
 const MIN_REVIEW_MENTIONS: usize = 3;
 
@@ -112,7 +115,7 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
                 continue;
             }
             if let Ok(y) = m.as_str().parse() {
-                vote(y, 10.0, format!("title \"{title}\""));
+                vote(y, TITLE_WEIGHT, format!("title \"{title}\""));
             }
         }
     }
@@ -444,7 +447,7 @@ mod tests {
             // A statistical bulletin reports on the year in its title.
             (
                 Some("万载县2022年国民经济和社会发展统计公报"),
-                "万载县2022年国民经济和社会发展统计公报\n万载县统计局 国家统计局万载调查队\n(2023年5月)\n2022年,万载全县上下坚持以习近平新时代中国特色社会主义思想为指导。",
+                "万载县2022年国民经济和社会发展统计公报\n2023-07-12\n万载县统计局 国家统计局万载调查队\n(2023年5月)\n2022年,万载全县上下坚持以习近平新时代中国特色社会主义思想为指导。",
                 Some(2022),
             ),
             // A regulation: the latest amendment in its header.
