@@ -12,7 +12,7 @@ use regex::Regex;
 
 use super::Evidence;
 use super::title::DOC_NUMBER;
-use crate::text::floor_boundary;
+use crate::text::{ceil_boundary, floor_boundary};
 
 static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -27,9 +27,10 @@ static YEAR_MONTH: LazyLock<Regex> =
 static TITLE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid regex"));
 
-/// Years that are targets: 到2025年, 2025年前, 2025年底前, 至2030年, 力争2025年.
+/// Years that are targets: 到2025年, 2025年前, 2025年底前, 至2030年, 力争2025年,
+/// and deadlines: 于2023年1月13日前报送.
 static TARGET_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:到|至|力争|争取在|争取到|确保到|预计到|展望)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:底前|前|之前|年底前|末前|远景目标)")
+    Regex::new(r"(?:到|至|力争|争取在|争取到|确保到|预计到|展望)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:底前|前|之前|年底前|末前|远景目标|\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:前|之前|以前))")
         .expect("valid regex")
 });
 
@@ -142,8 +143,9 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
             let whole = c.get(0).expect("match");
             let date = whole.as_str();
             let context_start = floor_boundary(line, whole.start().saturating_sub(9));
+            let context_end = ceil_boundary(line, whole.end() + 9);
             if is_cited(whole.start())
-                || TARGET_YEAR.is_match(&line[context_start..whole.end()])
+                || TARGET_YEAR.is_match(&line[context_start..context_end])
                 || sentence_at(line, whole.start()).contains("废止")
             {
                 continue;
@@ -283,6 +285,16 @@ fn arabic_years(text: &str) -> std::borrow::Cow<'_, str> {
 /// right after it (《新一代人工智能发展规划》(国发〔2017〕35号)). Years and numbers
 /// there are the cited document's, not this one's.
 fn cited_spans(line: &str) -> Vec<(usize, usize)> {
+    // The end of a quote, with the reference right after it: 》(国发〔2017〕35号).
+    let with_reference = |end: usize| -> usize {
+        let rest = &line[end..];
+        match rest.find([')', '）']) {
+            Some(close) if rest.starts_with(['(', '（']) => {
+                end + close + rest[close..].chars().next().map_or(1, char::len_utf8)
+            }
+            _ => end,
+        }
+    };
     let mut spans = Vec::new();
     let mut depth = 0usize;
     let mut open = 0;
@@ -294,17 +306,12 @@ fn cited_spans(line: &str) -> Vec<(usize, usize)> {
                 }
                 depth += 1;
             }
-            '》' if depth > 0 => {
+            // A 》 with no 《 before it closes a quote opened on an earlier line.
+            '》' if depth == 0 => spans.push((0, with_reference(i + c.len_utf8()))),
+            '》' => {
                 depth -= 1;
                 if depth == 0 {
-                    let mut end = i + c.len_utf8();
-                    let rest = &line[end..];
-                    if rest.starts_with(['(', '（'])
-                        && let Some(close) = rest.find([')', '）'])
-                    {
-                        end += close + rest[close..].chars().next().map_or(1, char::len_utf8);
-                    }
-                    spans.push((open, end));
+                    spans.push((open, with_reference(i + c.len_utf8())));
                 }
             }
             _ => {}
@@ -504,6 +511,12 @@ mod tests {
                 "山东省“十四五”教育事业发展规划\n为加快推进教育高质量发展,根据《中国教育现代化2035》《山东省国民经济和社会发展第十四个五年规划和2035年远景目标纲要》等,制定本规划。",
                 None,
             ),
+            // A deadline is a target: 于2023年1月13日前报送 (00232).
+            (
+                None,
+                "各示范商圈、示范商店要及时总结工作做法和成效,形成书面总结,经所在省级商务主管部门汇总后报商务部。2022年总结于2023年1月13日前报送,后续年度总结于每年11月底前报送。",
+                Some(2022),
+            ),
             // A plan period in the title is not the year.
             (
                 Some("乡村振兴规划(2021-2025年)"),
@@ -526,6 +539,25 @@ mod tests {
         let text = arabic_years(&folded);
         assert!(text.contains("1953年工业总产值"), "{text}");
         assert!(text.contains("比1952年"), "{text}");
+    }
+
+    #[test]
+    fn quotes_and_their_references_are_cited() {
+        // 00198: the reference follows the quote; a quote may open on the line before.
+        let line = "(五)落实《国务院关于印发进一步鼓励软件产业和集成电路产业发展若干政策的通知》(国发〔2011〕4号)和《关于印发<高新技术企业认定管理办法>的通知》(国科发火〔2008〕172号),对符合相关政策条件经认定的传感器及智能化仪器仪表企业,可按规定享受有关税收优惠政策。";
+        let spans = cited_spans(line);
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        for number in ["〔2011〕4号", "〔2008〕172号"] {
+            let at = line.find(number).unwrap();
+            assert!(spans.iter().any(|&(s, e)| s <= at && at < e), "{number}");
+        }
+        let continued = "若干政策的通知》(国发〔2011〕4号)和有关规定";
+        let at = continued.find("〔2011〕").unwrap();
+        assert!(
+            cited_spans(continued)
+                .iter()
+                .any(|&(s, e)| s <= at && at < e)
+        );
     }
 
     #[test]
