@@ -184,21 +184,29 @@ impl Overrides {
     }
 
     /// Loads the `metadata.csv` nearest above `file` (its folder, then each
-    /// parent), and gives the file's path relative to that folder. For
-    /// `inspect`, which is given a file and not a corpus.
+    /// parent, up to the root of a git repository), and gives the file's path
+    /// relative to that folder. For `inspect`, which is given a file and not a
+    /// corpus.
     pub fn discover(file: &Path) -> (Overrides, String) {
         let file_name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let cwd = std::env::current_dir().unwrap_or_default();
         for dir in absolute.ancestors().skip(1) {
             if dir.join(METADATA_CSV).is_file() {
                 let rel = absolute
                     .strip_prefix(dir)
                     .map(|r| r.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"))
                     .unwrap_or(file_name);
-                return (Overrides::load(dir), rel);
+                // Shown as the user would type it: relative to here when below here.
+                let shown = dir.strip_prefix(&cwd).unwrap_or(dir);
+                return (Overrides::load(shown), rel);
+            }
+            // Not above the repository the file is in.
+            if dir.join(".git").exists() {
+                break;
             }
         }
         (Overrides::default(), file_name)
