@@ -276,3 +276,33 @@ fn by_doc_returns_each_document_once() {
             .all(|h| h["matching_passages"].as_u64().unwrap() >= 1)
     );
 }
+
+#[test]
+fn target_years_are_searchable_apart_from_the_year() {
+    // Seed 001 promises 到2025年 but is not of 2025 (its year is unknown).
+    let v = search_json(&["县域城镇化率", "--target-year", "2025", "--limit", "0"]);
+    let hits = v["hits"].as_array().unwrap();
+    assert!(
+        hits.iter()
+            .any(|h| h["path"] == "seeds/001_50fc5b672f9dfdcb.txt"),
+        "{v}"
+    );
+    for h in hits {
+        let targets: Vec<u64> = h["target_years"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_u64)
+            .collect();
+        assert!(targets.contains(&2025), "{h}");
+    }
+    let v = search_json(&["县域城镇化率", "--year", "2025", "--limit", "0"]);
+    assert!(
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["path"] != "seeds/001_50fc5b672f9dfdcb.txt"),
+        "{v}"
+    );
+}
