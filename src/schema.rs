@@ -13,7 +13,7 @@ use crate::tokenizer::{BIGRAMS, WORDS};
 
 /// Bumped whenever the schema or what goes into a field changes; an index with
 /// another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Field names.
 pub mod names {
