@@ -39,5 +39,6 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod synonyms;
 pub mod text;
 pub mod tokenizer;

@@ -5,10 +5,10 @@ mod inspect;
 mod search;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 pub use index::IndexArgs;
@@ -46,6 +46,36 @@ pub struct Location {
     /// Index folder.
     #[arg(long, env = "PLANSEARCH_INDEX", default_value = "index")]
     pub index: PathBuf,
+    /// User dictionary: one word a line (`word [freq]`), used by jieba at index
+    /// and query time [default: CORPUS/dict.txt when present].
+    #[arg(long, env = "PLANSEARCH_DICT")]
+    pub dict: Option<PathBuf>,
+}
+
+impl Location {
+    /// The user dictionary in effect: `--dict`, else the corpus's dict.txt.
+    pub fn dict_file(&self) -> Option<PathBuf> {
+        self.dict.clone().or_else(|| {
+            let default = self.corpus.join("dict.txt");
+            default.is_file().then_some(default)
+        })
+    }
+}
+
+/// Sets this process's jieba dictionary with the user's words, before anything
+/// tokenizes. Index and search must use the same words: the index records the
+/// dictionary's digest and refuses to open with another.
+pub(crate) fn load_user_dictionary(file: Option<&Path>) -> Result<()> {
+    let words: Vec<String> = match file {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("reading the user dictionary {}", path.display()))?
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
+    crate::tokenizer::init_dictionary(&words).map_err(anyhow::Error::msg)?;
+    Ok(())
 }
 
 /// Runs a parsed command line; the exit code follows ripgrep: 0 found, 1 none.

@@ -48,10 +48,15 @@ pub struct SearchArgs {
     /// Leave out facet counts.
     #[arg(long)]
     no_facets: bool,
+    /// Show how the query was read (jieba words, literal form, synonyms) and
+    /// the parts of each hit's score.
+    #[arg(long)]
+    explain: bool,
 }
 
 pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
     let location = &args.location;
+    super::load_user_dictionary(location.dict_file().as_deref())?;
     let open = match indexer::open_index(&location.index) {
         Ok(open) => open,
         Err(Error::NoIndex(_)) => {
@@ -77,6 +82,7 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         limit: (args.limit > 0).then_some(args.limit),
         unit: args.by,
         facets: !args.no_facets,
+        explain: args.explain,
     };
     let results = search::search(&open, &request)?;
     let stdout = std::io::stdout();

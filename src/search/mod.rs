@@ -3,6 +3,7 @@
 pub mod compile;
 pub mod facets;
 pub mod highlight;
+pub mod plan;
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 pub use compile::{Filters, Wanted};
 pub use facets::{FacetCounts, FacetValue};
 pub use highlight::Snippet;
+pub use plan::{Plan, ScorePart};
 
 use crate::error::{Error, Result};
 use crate::indexer::OpenIndex;
@@ -52,6 +54,8 @@ pub struct SearchRequest {
     pub unit: HitUnit,
     /// Compute facet counts.
     pub facets: bool,
+    /// Say how the query was read and what each hit's score is made of.
+    pub explain: bool,
 }
 
 /// Region names of a hit.
@@ -99,6 +103,9 @@ pub struct Hit {
     pub matching_passages: Option<u64>,
     /// Target years of the passage.
     pub target_years: Vec<u64>,
+    /// With `--explain`: the parts of the score, largest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Vec<ScorePart>>,
 }
 
 /// The answer to a search.
@@ -112,12 +119,15 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Facet counts over all matches (empty unless asked for).
     pub facets: FacetCounts,
+    /// With `--explain`: how each query term was read (jieba words, literal
+    /// form, synonyms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Vec<String>>,
 }
 
 /// A request checked and compiled, ready to run.
 pub struct PreparedSearch {
-    query: Box<dyn tantivy::query::Query>,
-    wanted: Wanted,
+    compiled: compile::Compiled,
     filters: Filters,
     request: SearchRequest,
 }
@@ -137,10 +147,9 @@ impl PreparedSearch {
             &cat(&request.types, &inline.types),
             &cat(&request.target_years, &inline.target_years),
         )?;
-        let (query, wanted) = compile::compile(fields, parsed.root.as_ref(), &filters);
+        let compiled = compile::compile(fields, parsed.root.as_ref(), &filters);
         Ok(PreparedSearch {
-            query,
-            wanted,
+            compiled,
             filters,
             request: request.clone(),
         })
@@ -148,12 +157,28 @@ impl PreparedSearch {
 
     /// What the query looks for (for highlighting elsewhere).
     pub fn wanted(&self) -> &Wanted {
-        &self.wanted
+        &self.compiled.wanted
     }
 
     /// The compiled tantivy query.
     pub fn query(&self) -> &dyn tantivy::query::Query {
-        self.query.as_ref()
+        self.compiled.query.as_ref()
+    }
+
+    /// The plan the query was built from, with its named parts.
+    pub fn plan(&self) -> &Plan {
+        &self.compiled.plan
+    }
+
+    /// The named parts of the score of a hit, largest first.
+    pub fn explain(&self, searcher: &Searcher, address: DocAddress) -> Vec<ScorePart> {
+        let mut parts = self
+            .compiled
+            .plan
+            .explain(searcher, address)
+            .unwrap_or_default();
+        parts.sort_by(|a, b| b.score.total_cmp(&a.score));
+        parts
     }
 }
 
@@ -209,11 +234,11 @@ pub fn run(
             (total, top, counts, per_doc)
         }
     };
-    let needles: Vec<String> = prepared
-        .wanted
+    let wanted = prepared.wanted();
+    let needles: Vec<String> = wanted
         .literals
         .iter()
-        .chain(&prepared.wanted.words)
+        .chain(&wanted.words)
         .cloned()
         .collect();
     let mut hits = Vec::with_capacity(scored.len());
@@ -221,6 +246,9 @@ pub fn run(
         let doc: TantivyDocument = searcher.doc(address)?;
         let mut hit = hit_from_doc(fields, &doc, score, &needles);
         hit.matching_passages = per_doc.get(&address).copied();
+        if request.explain {
+            hit.explain = Some(prepared.explain(searcher, address));
+        }
         hits.push(hit);
     }
     let facets = if request.facets {
@@ -233,6 +261,7 @@ pub fn run(
         total,
         hits,
         facets,
+        explain: request.explain.then(|| wanted.readings.clone()),
     })
 }
 
@@ -405,5 +434,6 @@ pub fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32, needles:
             .get_all(fields.target_year)
             .filter_map(|v| v.as_u64())
             .collect(),
+        explain: None,
     }
 }
