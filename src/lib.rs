@@ -32,6 +32,7 @@ pub mod cli;
 pub mod corpus;
 pub mod document;
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod gazetteer;
 pub mod indexer;
