@@ -40,7 +40,7 @@ const LITERAL_SCORE: f32 = 0.3;
 /// 乡村振兴) count for less than the word itself.
 const SUBWORD_BOOST: f32 = 0.5;
 /// All words of a multi-word query within a few words of each other.
-const PROXIMITY_BOOST: f32 = 0.5;
+const PROXIMITY_BOOST: f32 = 1.0;
 const PROXIMITY_SLOP: u32 = 6;
 /// A word jieba splits, or a query of several words, as typed without spaces:
 /// the BM25 of the literal phrase.

@@ -7,7 +7,9 @@
 //! and the plan that builds the query is also the one that explains it.
 
 use serde::Serialize;
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, Query,
+};
 use tantivy::{DocAddress, Searcher};
 
 /// A node of a search plan.
@@ -118,10 +120,10 @@ impl Plan {
     /// Filters and exclusions are taken as passed: call it for hits only.
     pub fn explain(&self, searcher: &Searcher, doc: DocAddress) -> Option<Vec<ScorePart>> {
         match self {
-            Plan::Part { label, query } => query.explain(searcher, doc).ok().map(|e| {
+            Plan::Part { label, query } => part_score(query.as_ref(), searcher, doc).map(|score| {
                 vec![ScorePart {
                     part: label.clone(),
-                    score: e.value(),
+                    score,
                 }]
             }),
             Plan::Filter(_) | Plan::Not(_) => Some(Vec::new()),
@@ -143,4 +145,20 @@ impl Plan {
             }
         }
     }
+}
+
+/// The score a query gives `doc`, or `None` if it does not match. Scores the
+/// document directly rather than through `Query::explain`, whose boolean
+/// weight seeks backwards (a debug assertion in tantivy 0.27) when the
+/// document precedes the first match.
+fn part_score(query: &dyn Query, searcher: &Searcher, doc: DocAddress) -> Option<f32> {
+    let weight = query
+        .weight(EnableScoring::enabled_from_searcher(searcher))
+        .ok()?;
+    let reader = searcher.segment_reader(doc.segment_ord);
+    let mut scorer = weight.scorer(reader, 1.0).ok()?;
+    if scorer.doc() > doc.doc_id || scorer.seek(doc.doc_id) != doc.doc_id {
+        return None;
+    }
+    Some(scorer.score())
 }
