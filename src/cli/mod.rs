@@ -4,6 +4,7 @@ mod index;
 mod inspect;
 mod search;
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -76,6 +77,34 @@ pub(crate) fn load_user_dictionary(file: Option<&Path>) -> Result<()> {
     };
     crate::tokenizer::init_dictionary(&words).map_err(anyhow::Error::msg)?;
     Ok(())
+}
+
+/// The full-width minus an exclusion is handed to clap as (see [`exclusions_as_words`]).
+pub(crate) const WIDE_MINUS: char = '－';
+
+/// Lets `plansearch search 招商引资 -北京` work: clap would take `-北京` for an
+/// unknown option. No option starts with `-` and a non-ASCII character, a
+/// quote or a parenthesis, so such a word after `search` is an exclusion; it
+/// reaches clap with a full-width minus, which the query parser folds back.
+pub fn exclusions_as_words(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut after_search = false;
+    args.into_iter()
+        .map(|arg| {
+            let Some(text) = arg.to_str() else {
+                return arg;
+            };
+            if !after_search {
+                after_search = text == "search";
+                return arg;
+            }
+            match text.strip_prefix('-').and_then(|rest| rest.chars().next()) {
+                Some(c) if !c.is_ascii() || matches!(c, '(' | '"') => {
+                    OsString::from(format!("{WIDE_MINUS}{}", &text[1..]))
+                }
+                _ => arg,
+            }
+        })
+        .collect()
 }
 
 /// Runs a parsed command line; the exit code follows ripgrep: 0 found, 1 none.

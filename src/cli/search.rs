@@ -73,7 +73,15 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     let request = SearchRequest {
-        query: args.query.join(" "),
+        query: args
+            .query
+            .iter()
+            .map(|w| match w.strip_prefix(super::WIDE_MINUS) {
+                Some(rest) => format!("-{rest}"),
+                None => w.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
         regions: args.region,
         years: args.year,
         sectors: args.sector,
