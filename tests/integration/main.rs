@@ -3,4 +3,6 @@
 mod cli;
 mod common;
 mod pitfalls;
+mod ranking;
+mod recall;
 mod search;
