@@ -325,7 +325,7 @@ impl Builder<'_> {
             } else {
                 text.to_string()
             },
-            runs.join(" + ")
+            literal_form(text)
         );
         if phrase {
             let words: Vec<String> = tokenizer::phrase_terms(text)
@@ -539,7 +539,7 @@ impl Builder<'_> {
                 out.push(Plan::part(
                     format!(
                         "whole query {} literally in the {}",
-                        runs.join(" + "),
+                        literal_form(&whole),
                         f.name
                     ),
                     Box::new(BoostQuery::new(q, EXACT_BOOST * f.boost)),
@@ -548,6 +548,15 @@ impl Builder<'_> {
         }
         out
     }
+}
+
+/// Text as the literal fields compare it (folded, whitespace removed), for
+/// `--explain`: punctuation inside stands for any punctuation.
+fn literal_form(text: &str) -> String {
+    fold_str(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// A weight as `--explain` shows it: 2, 1.5, 0.27.
