@@ -211,7 +211,12 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
     list("copy", &copies);
     list("removed", &c.removed);
     if !c.skipped.is_empty() {
-        eprintln!("skipped {} files:", c.skipped.len());
+        let files = if c.skipped.len() == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        eprintln!("skipped {} {files}:", c.skipped.len());
         for k in &c.skipped {
             eprintln!("  {}: {}", k.path, k.reason);
         }
@@ -227,12 +232,18 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
             );
         }
     } else {
+        let analysed = match s.analysed_bytes {
+            0 => String::new(),
+            b if b < 1_000_000 => format!(" ({} KB analysed)", b.div_ceil(1000)),
+            b => format!(
+                " ({:.1} MB analysed at {:.1} MB/s)",
+                b as f64 / 1e6,
+                s.mb_per_s()
+            ),
+        };
         eprintln!(
-            "index: {} documents, {} passages ({:.1} MB analysed, {:.1} MB/s)",
-            s.documents,
-            s.passages,
-            s.analysed_bytes as f64 / 1e6,
-            s.mb_per_s()
+            "index: {} documents, {} passages{analysed}",
+            s.documents, s.passages
         );
     }
 }

@@ -362,6 +362,36 @@ mod tests {
     }
 
     #[test]
+    fn the_files_of_an_old_single_folder_index_go_once_a_generation_is_live() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let layout = Layout::claim(dir.path()).unwrap();
+        let old = ["meta.json", "0123456789abcdef0123456789abcdef.idx"];
+        for f in old {
+            std::fs::write(dir.path().join(f), "x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("gen-1")).unwrap();
+        // While the old index is live, its files stay.
+        std::fs::write(
+            dir.path().join(INFO_FILE),
+            r#"{"schema_version":1,"dictionary_digest":"d","plansearch_version":"0.1.0"}"#,
+        )
+        .unwrap();
+        layout.remove_leftovers(&["gen-1"]).unwrap();
+        assert!(old.iter().all(|f| dir.path().join(f).exists()));
+        layout
+            .start_building(&IndexInfo::current(Some("gen-1".into())))
+            .unwrap();
+        layout.publish_building().unwrap();
+        layout.remove_leftovers(&["gen-1"]).unwrap();
+        assert!(old.iter().all(|f| !dir.path().join(f).exists()));
+        assert!(dir.path().join("gen-1").is_dir());
+        assert_eq!(
+            layout.live().unwrap().unwrap().generation.as_deref(),
+            Some("gen-1")
+        );
+    }
+
+    #[test]
     fn a_folder_with_other_files_is_not_claimed() {
         let dir = tempfile::TempDir::new().unwrap();
         std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();

@@ -226,6 +226,14 @@ fn apply(
 ) -> Result<Applied> {
     let fields = Fields::new(&index.schema())?;
     let mut state = IndexState::new(&config.corpus.to_string_lossy());
+    if !committed.files.is_empty() && committed.corpus != state.corpus {
+        log::warn!(
+            "the index held {} files of {}; it now follows {}",
+            committed.files.len(),
+            committed.corpus,
+            state.corpus
+        );
+    }
     state.docs = committed.docs.clone();
     let mut to_analyse: Vec<SourceFile> = Vec::new();
     let mut bytes_to_analyse = 0;
