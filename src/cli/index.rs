@@ -222,7 +222,9 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
         }
     }
     if s.interrupted {
-        if s.published {
+        if !s.committed {
+            eprintln!("interrupted before anything was committed: the index is as it was");
+        } else if s.published {
             eprintln!(
                 "interrupted: what was done is committed; run `plansearch index` again to finish"
             );

@@ -58,6 +58,7 @@ pub(crate) fn run(
         // Nothing is known about the files not reached: change nothing.
         return Ok(Summary {
             interrupted: true,
+            published: true,
             seconds: start.elapsed().as_secs_f64(),
             ..Summary::default()
         });
