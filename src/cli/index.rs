@@ -180,13 +180,17 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
     } else {
         "updated"
     };
+    let copies = match c.copies.len() {
+        0 => String::new(),
+        n => format!(", {n} copied"),
+    };
     eprintln!(
-        "{what} {} from {}: {} added, {} updated, {} moved, {} removed, {} unchanged, {} skipped in {:.2} s",
+        "{what} {} from {}: {} added, {} updated, {} moved{copies}, {} removed, {} unchanged, {} skipped in {:.2} s",
         config.index.display(),
         config.corpus.display(),
         c.added.len(),
         c.updated.len(),
-        c.moved.len() + c.copies.len(),
+        c.moved.len(),
         c.removed.len(),
         c.unchanged,
         c.skipped.len(),
