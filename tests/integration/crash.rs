@@ -90,8 +90,20 @@ fn killed_at_any_moment_the_index_opens_at_its_last_commit_and_the_next_run_comp
     assert_eq!(second, clean_build(&corpus));
 
     // 3. A --full rebuild, killed: searches still see the live index; the next
-    //    plain run resumes the rebuild and swaps it in.
+    //    plain run resumes the rebuild and swaps it in. First killed early, at
+    //    start-up, while it scans or creates its generation...
     let live = generation(&index);
+    for wait_ms in [0, 50, 250] {
+        let mut run =
+            crate::common::spawn_plansearch(&["index", "--full", "--corpus", c, "--index", i]);
+        std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+        run.child.kill().expect("SIGKILL");
+        let (status, log) = run.finish();
+        assert_eq!(status.signal(), Some(9), "killed mid-run:\n{log}");
+        assert_eq!(generation(&index), live);
+        assert_eq!(inventory(&index), second, "killed after {wait_ms} ms");
+    }
+    // ... then once it has committed checkpoints.
     kill_after(
         &[
             "index",
