@@ -1,6 +1,10 @@
 //! Integration tests: one binary, so the shipped corpus is indexed once.
 
+mod bad_input;
 mod cli;
 mod common;
+mod crash;
+mod indexing;
 mod pitfalls;
 mod search;
+mod watch;
