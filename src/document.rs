@@ -12,7 +12,8 @@ use crate::extract::{self, DocMeta, PassageMeta};
 pub struct Document {
     /// Path relative to the corpus root.
     pub path: String,
-    /// Digest of the file's bytes: the document's identity across renames.
+    /// The document's key: its [`fingerprint`] (the digest of the file's
+    /// bytes), its identity across renames.
     pub content_hash: String,
     /// Size of the file in bytes.
     pub bytes: u64,
@@ -29,19 +30,44 @@ pub struct Document {
     pub passages: Vec<(Passage, PassageMeta)>,
 }
 
-/// Digest of file contents, as stored in the index (16 hex digits of BLAKE3).
+/// Digest of file contents (16 hex digits of BLAKE3).
 pub fn content_hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..16].to_string()
 }
 
-/// Reads and analyses one file.
-pub fn load(file: &SourceFile) -> Result<Document, SkipReason> {
+/// The key of a corpus file as indexed: everything its index entry depends on,
+/// digested. Two files with the same fingerprint are one document (indexed
+/// once, found under both paths); a file whose fingerprint changed is
+/// re-indexed; a file that moved keeps its fingerprint, so only its path is
+/// rewritten.
+///
+/// Today an entry depends on the file's bytes alone, so the fingerprint is
+/// their [`content_hash`]. Anything else that changes what is indexed for a
+/// file without changing its bytes (a metadata override beside it or in the
+/// corpus) must be folded in here, e.g. as the digest of the content hash
+/// followed by the override's bytes, keeping the plain content hash for files
+/// without one so that their passage ids stay as they are. The indexer calls
+/// this for change detection (`indexer::scan`) and for the documents it
+/// indexes ([`load`]), so both agree.
+pub fn fingerprint(_file: &SourceFile, bytes: &[u8]) -> String {
+    content_hash(bytes)
+}
+
+/// Reads a file's bytes, refusing one over the size limit before reading it.
+pub fn read_bytes(file: &SourceFile) -> Result<Vec<u8>, SkipReason> {
     let meta = std::fs::metadata(&file.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     if meta.len() > corpus::read::MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge(meta.len()));
     }
-    let bytes = std::fs::read(&file.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
-    analyze_bytes(&file.rel, &bytes)
+    std::fs::read(&file.path).map_err(|e| SkipReason::Unreadable(e.to_string()))
+}
+
+/// Reads and analyses one file; its `content_hash` is its [`fingerprint`].
+pub fn load(file: &SourceFile) -> Result<Document, SkipReason> {
+    let bytes = read_bytes(file)?;
+    let mut doc = analyze_bytes(&file.rel, &bytes)?;
+    doc.content_hash = fingerprint(file, &bytes);
+    Ok(doc)
 }
 
 /// Analyses file contents.
@@ -84,12 +110,15 @@ pub fn analyze_text(path: &str, text: &str) -> Document {
 impl Document {
     /// The title to show: the extracted one, else the file name.
     pub fn display_title(&self) -> String {
-        self.meta.title.value.clone().unwrap_or_else(|| {
-            self.path
-                .rsplit('/')
-                .next()
-                .unwrap_or(&self.path)
-                .to_string()
-        })
+        self.meta
+            .title
+            .value
+            .clone()
+            .unwrap_or_else(|| file_title(&self.path).to_string())
     }
+}
+
+/// The title shown for a document without one: its file name.
+pub fn file_title(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }

@@ -5,7 +5,8 @@
 //! The pipeline, one module per concern:
 //! [`corpus`] (walk, decode, clean, passages) → [`extract`] (region, year, type,
 //! sectors) → [`document`] (one file analysed) → [`indexer`] (tantivy index with
-//! the [`tokenizer`]s and [`schema`]) → [`query`] + [`search`] → [`output`].
+//! the [`tokenizer`]s and [`schema`], updated incrementally, crash-safe) →
+//! [`query`] + [`search`] → [`output`].
 //!
 //! ```no_run
 //! use plansearch::indexer::{build_index, open_index, IndexConfig};

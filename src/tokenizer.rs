@@ -29,6 +29,11 @@ pub const WORDS: &str = "plansearch_words";
 /// Name under which the bigram analyzer is registered.
 pub const BIGRAMS: &str = "plansearch_bigrams";
 
+/// What the analyzers do, recorded in every index: an index built by other
+/// analyzers is rebuilt. Change it whenever tokens or positions would differ.
+pub const TOKENIZER_VERSION: &str = "words: jieba-rs 0.11 search mode, ordinal positions; \
+     bigrams with run-start and run-end unigrams; fold v1";
+
 /// Longest token kept, in characters (never bytes: a 14-character Chinese term
 /// is 42 bytes and must survive).
 pub const MAX_TOKEN_CHARS: usize = 40;

@@ -66,8 +66,8 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
                 location.corpus.display()
             );
             let config = IndexConfig::new(&location.corpus, &location.index);
-            let summary = super::index::build_with_progress(&config, false)?;
-            super::index::print_summary(&summary, &config.index);
+            let summary = super::index::index_with_progress(&config, false)?;
+            super::index::print_summary(&summary, &config);
             indexer::open_index(&location.index)?
         }
         Err(e) => return Err(e.into()),

@@ -18,7 +18,7 @@ pub use highlight::Snippet;
 pub use plan::{Plan, ScorePart};
 
 use crate::error::{Error, Result};
-use crate::indexer::OpenIndex;
+use crate::indexer::{DocPaths, OpenIndex};
 use crate::query;
 use crate::schema::Fields;
 
@@ -184,16 +184,23 @@ impl PreparedSearch {
 
 /// Runs a search on an open index.
 pub fn search(index: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
-    let reader = index.index.reader()?;
-    let searcher = reader.searcher();
     let prepared = PreparedSearch::new(&index.fields, request)?;
-    run(&searcher, &index.fields, &prepared)
+    // The last commit's passages and file table together.
+    let snapshot = index.snapshot()?;
+    run(
+        &snapshot.searcher,
+        &index.fields,
+        &snapshot.paths,
+        &prepared,
+    )
 }
 
-/// Runs a prepared search with a given searcher.
+/// Runs a prepared search with a given searcher; `paths` are the file table of
+/// the searcher's commit.
 pub fn run(
     searcher: &Searcher,
     fields: &Fields,
+    paths: &DocPaths,
     prepared: &PreparedSearch,
 ) -> Result<SearchResults> {
     let request = &prepared.request;
@@ -244,7 +251,7 @@ pub fn run(
     let mut hits = Vec::with_capacity(scored.len());
     for (score, address) in scored {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let mut hit = hit_from_doc(fields, &doc, score, &needles);
+        let mut hit = hit_from_doc(fields, paths, &doc, score, &needles);
         hit.matching_passages = per_doc.get(&address).copied();
         if request.explain {
             hit.explain = Some(prepared.explain(searcher, address));
@@ -397,8 +404,18 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<Strin
         .map(str::to_string)
 }
 
-/// Builds a hit from a stored passage.
-pub fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -> Hit {
+/// Builds a hit from a stored passage; its path comes from the file table.
+pub fn hit_from_doc(
+    fields: &Fields,
+    paths: &DocPaths,
+    doc: &TantivyDocument,
+    score: f32,
+    needles: &[String],
+) -> Hit {
+    let key = text_of(doc, fields.doc_key).unwrap_or_default();
+    let path = paths.first(&key).unwrap_or_default().to_string();
+    let title = text_of(doc, fields.title)
+        .unwrap_or_else(|| crate::document::file_title(&path).to_string());
     let passage = text_of(doc, fields.body).unwrap_or_default();
     let snippet = highlight::snippet(&passage, needles, highlight::SNIPPET_CHARS);
     let sectors = doc
@@ -410,8 +427,8 @@ pub fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32, needles:
         .collect();
     Hit {
         id: text_of(doc, fields.passage_id).unwrap_or_default(),
-        path: text_of(doc, fields.path).unwrap_or_default(),
-        title: text_of(doc, fields.title).unwrap_or_default(),
+        path,
+        title,
         region: HitRegion {
             province: text_of(doc, fields.province),
             city: text_of(doc, fields.city),

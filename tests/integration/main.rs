@@ -1,8 +1,12 @@
 //! Integration tests: one binary, so the shipped corpus is indexed once.
 
+mod bad_input;
 mod cli;
 mod common;
+mod crash;
+mod indexing;
 mod pitfalls;
 mod ranking;
 mod recall;
 mod search;
+mod watch;
