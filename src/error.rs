@@ -36,6 +36,9 @@ pub enum Error {
     /// A filter value could not be understood.
     #[error("bad filter: {0}")]
     Filter(String),
+    /// The index folder holds something else.
+    #[error("{} is not a plansearch index (it has no plansearch.json) and is not empty; pass --index with a new or empty folder", .0.display())]
+    NotAnIndex(PathBuf),
     /// Another indexer holds the index.
     #[error("{0}")]
     Locked(String),

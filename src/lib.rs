@@ -5,7 +5,8 @@
 //! The pipeline, one module per concern:
 //! [`corpus`] (walk, decode, clean, passages) → [`extract`] (region, year, type,
 //! sectors) → [`document`] (one file analysed) → [`indexer`] (tantivy index with
-//! the [`tokenizer`]s and [`schema`]) → [`query`] + [`search`] → [`output`].
+//! the [`tokenizer`]s and [`schema`], updated incrementally, crash-safe) →
+//! [`query`] + [`search`] → [`output`].
 //!
 //! ```no_run
 //! use plansearch::indexer::{build_index, open_index, IndexConfig};
@@ -32,6 +33,7 @@ pub mod cli;
 pub mod corpus;
 pub mod document;
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod gazetteer;
 pub mod indexer;
@@ -39,5 +41,6 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod synonyms;
 pub mod text;
 pub mod tokenizer;

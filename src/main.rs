@@ -7,7 +7,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
-    let cli = plansearch::cli::Cli::parse();
+    let cli =
+        plansearch::cli::Cli::parse_from(plansearch::cli::exclusions_as_words(std::env::args_os()));
     match plansearch::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {

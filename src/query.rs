@@ -183,7 +183,7 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                 ));
             }
             i += 1;
-            if phrase.trim().is_empty() {
+            if !phrase.chars().any(crate::text::is_word_char) {
                 return err("empty phrase \"\": put words between the quotes");
             }
             out.push(Lexeme::Phrase(phrase.trim().to_string()));
@@ -245,6 +245,12 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
             }
         }
     }
+    // A "word" of punctuation only (。, ——, &) has nothing to search; it
+    // separates words like a space.
+    out.retain(|l| match l {
+        Lexeme::Word(w) => w.chars().any(crate::text::is_word_char),
+        _ => true,
+    });
     Ok(out)
 }
 
@@ -378,6 +384,22 @@ impl Parser {
     }
 
     fn parse_prefixed(&mut self, name: &str) -> Result<Option<Node>, QueryError> {
+        let field = match name {
+            "title" => Some(TextField::Title),
+            "heading" => Some(TextField::Heading),
+            "body" => Some(TextField::Body),
+            _ => None,
+        };
+        if self.peek() == Some(&Lexeme::Open) {
+            // title:(规划 OR 方案): every word of the group in that field.
+            let Some(field) = field else {
+                return err(format!(
+                    "{name}: takes one value, not a group, e.g. {name}:{}",
+                    example_value(name)
+                ));
+            };
+            return Ok(self.parse_primary()?.map(|node| in_field(node, field)));
+        }
         let value = match self.peek().cloned() {
             Some(Lexeme::Word(w)) => (w, false),
             Some(Lexeme::Phrase(p)) => (p, true),
@@ -389,12 +411,6 @@ impl Parser {
             }
         };
         self.pos += 1;
-        let field = match name {
-            "title" => Some(TextField::Title),
-            "heading" => Some(TextField::Heading),
-            "body" => Some(TextField::Body),
-            _ => None,
-        };
         if let Some(field) = field {
             return Ok(Some(Node::Term {
                 text: value.0,
@@ -411,6 +427,27 @@ impl Parser {
         };
         list.push(value.0);
         Ok(None)
+    }
+}
+
+/// Restricts every term of a node that names no field of its own to `field`.
+fn in_field(node: Node, field: TextField) -> Node {
+    match node {
+        Node::Term {
+            text,
+            phrase,
+            field: None,
+        } => Node::Term {
+            text,
+            phrase,
+            field: Some(field),
+        },
+        Node::And(children) => {
+            Node::And(children.into_iter().map(|c| in_field(c, field)).collect())
+        }
+        Node::Or(children) => Node::Or(children.into_iter().map(|c| in_field(c, field)).collect()),
+        Node::Not(inner) => Node::Not(Box::new(in_field(*inner, field))),
+        term => term,
     }
 }
 
@@ -532,6 +569,34 @@ mod tests {
             ),
             ("2018-2020年", term("2018-2020年")),
             ("5G基站", term("5G基站")),
+            // Punctuation between words separates them, as a space does.
+            ("肉牛 —— 养殖", Node::And(vec![term("肉牛"), term("养殖")])),
+            (
+                "title:(规划 OR 方案) 营商环境",
+                Node::And(vec![
+                    Node::Or(vec![
+                        Node::Term {
+                            text: "规划".into(),
+                            phrase: false,
+                            field: Some(TextField::Title),
+                        },
+                        Node::Term {
+                            text: "方案".into(),
+                            phrase: false,
+                            field: Some(TextField::Title),
+                        },
+                    ]),
+                    term("营商环境"),
+                ]),
+            ),
+            (
+                "heading:保障措施",
+                Node::Term {
+                    text: "保障措施".into(),
+                    phrase: false,
+                    field: Some(TextField::Heading),
+                },
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(parse(input).unwrap().root.as_ref(), Some(want), "{input}");
@@ -555,7 +620,17 @@ mod tests {
     #[test]
     fn malformed_queries_get_one_line_messages() {
         let long = "肉".repeat(10_000);
+        let deep = format!("{}肉牛{}", "(".repeat(40), ")".repeat(40));
         let cases: &[(&str, &str)] = &[
+            ("。", "empty query"),
+            ("“、”", "empty phrase"),
+            ("region:(甘肃 OR 四川)", "takes one value"),
+            ("http://example.com", "unknown field"),
+            (&deep, "nested deeper"),
+            ("((肉牛)", "unbalanced parentheses"),
+            ("肉牛 OR OR 养殖", "OR needs a word"),
+            ("title:", "needs a value"),
+            ("“乡村振兴", "unbalanced quotes"),
             ("", "empty query"),
             ("   ", "empty query"),
             ("\"乡村振兴", "unbalanced quotes"),

@@ -1,5 +1,9 @@
 //! The index schema: one tantivy document per passage.
 //!
+//! Passages carry their document's key, not its path: paths live in the file
+//! table committed with the index (`indexer::IndexState`), so that a moved
+//! file changes no passage.
+//!
 //! Text is indexed twice: with jieba words (ranking, phrases) and with character
 //! bigrams (literal recall). Facets are hierarchical fields; the values that
 //! facet counts read are also FAST columns.
@@ -13,11 +17,11 @@ use crate::tokenizer::{BIGRAMS, WORDS};
 
 /// Bumped whenever the schema or what goes into a field changes; an index with
 /// another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Field names.
 pub mod names {
-    /// Content hash of the document (its identity across renames).
+    /// The document's key: its fingerprint (content hash), its identity across renames.
     pub const DOC_KEY: &str = "doc_key";
     /// 64-bit number derived from the document key, for grouping.
     pub const DOC_NUM: &str = "doc_num";
@@ -25,8 +29,6 @@ pub mod names {
     pub const PASSAGE_ID: &str = "passage_id";
     /// 1-based passage number in its document.
     pub const PASSAGE_NO: &str = "passage_no";
-    /// Path relative to the corpus root.
-    pub const PATH: &str = "path";
     /// Document title (words).
     pub const TITLE: &str = "title";
     /// Document title (bigrams).
@@ -70,8 +72,6 @@ pub struct Fields {
     pub passage_id: Field,
     /// See [`names::PASSAGE_NO`].
     pub passage_no: Field,
-    /// See [`names::PATH`].
-    pub path: Field,
     /// See [`names::TITLE`].
     pub title: Field,
     /// See [`names::TITLE_LIT`].
@@ -133,7 +133,6 @@ pub fn build() -> Schema {
     b.add_u64_field(DOC_NUM, FAST);
     b.add_text_field(PASSAGE_ID, STRING | STORED);
     b.add_u64_field(PASSAGE_NO, STORED | FAST);
-    b.add_text_field(PATH, STRING | STORED);
     b.add_text_field(TITLE, words(true));
     b.add_text_field(TITLE_LIT, bigrams());
     b.add_text_field(HEADING, words(true));
@@ -162,7 +161,6 @@ impl Fields {
             doc_num: f(DOC_NUM)?,
             passage_id: f(PASSAGE_ID)?,
             passage_no: f(PASSAGE_NO)?,
-            path: f(PATH)?,
             title: f(TITLE)?,
             title_lit: f(TITLE_LIT)?,
             heading: f(HEADING)?,

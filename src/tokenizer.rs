@@ -29,6 +29,11 @@ pub const WORDS: &str = "plansearch_words";
 /// Name under which the bigram analyzer is registered.
 pub const BIGRAMS: &str = "plansearch_bigrams";
 
+/// What the analyzers do, recorded in every index: an index built by other
+/// analyzers is rebuilt. Change it whenever tokens or positions would differ.
+pub const TOKENIZER_VERSION: &str = "words: jieba-rs 0.11 search mode, ordinal positions; \
+     bigrams with run-start and run-end unigrams; fold v1";
+
 /// Longest token kept, in characters (never bytes: a 14-character Chinese term
 /// is 42 bytes and must survive).
 pub const MAX_TOKEN_CHARS: usize = 40;
@@ -277,9 +282,11 @@ impl Tokenizer for BigramTokenizer {
 /// Appends the bigram tokens of `text` to `out`.
 ///
 /// Whitespace is skipped (a line break inside a word must not hide it); any other
-/// non-word character ends a run. Each run gives its overlapping bigrams and, for
-/// its last character, a unigram, so that a one-character query is a prefix
-/// search over this field's terms.
+/// non-word character ends a run. Each run gives its overlapping bigrams and
+/// unigrams of its first and last characters (at the positions of the first and
+/// last bigram), so that a one-character query is a prefix search over this
+/// field's terms, and a query that spans punctuation (R&D, PM2.5) is one phrase:
+/// the run before the mark ends with a unigram, the run after it starts with one.
 pub fn bigram_tokens(text: &str, out: &mut Vec<Token>) {
     let folded = fold(text);
     let mut run: Vec<(usize, char)> = Vec::new();
@@ -287,6 +294,16 @@ pub fn bigram_tokens(text: &str, out: &mut Vec<Token>) {
     let mut flush = |run: &mut Vec<(usize, char)>, position: &mut usize| {
         if run.is_empty() {
             return;
+        }
+        let unigram = |(start, c): (usize, char), position: usize| Token {
+            offset_from: folded.original_offset(start),
+            offset_to: folded.original_offset(start + c.len_utf8()),
+            position,
+            text: c.to_string(),
+            position_length: 1,
+        };
+        if run.len() > 1 {
+            out.push(unigram(run[0], *position));
         }
         for pair in run.windows(2) {
             let (start, a) = pair[0];
@@ -303,14 +320,7 @@ pub fn bigram_tokens(text: &str, out: &mut Vec<Token>) {
             });
             *position += 1;
         }
-        let (start, last) = run[run.len() - 1];
-        out.push(Token {
-            offset_from: folded.original_offset(start),
-            offset_to: folded.original_offset(start + last.len_utf8()),
-            position: *position,
-            text: last.to_string(),
-            position_length: 1,
-        });
+        out.push(unigram(run[run.len() - 1], *position));
         // Leave a gap so that no phrase spans two runs.
         *position += 2;
         run.clear();
@@ -357,6 +367,35 @@ pub fn run_bigrams(run: &str) -> Vec<String> {
         return vec![run.to_string()];
     }
     chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+/// The bigram-field terms, with their relative positions, that a literal string
+/// (its runs, as [`literal_runs`] gives them) occurs as: a phrase query over
+/// them is exact containment, punctuation between runs standing for any
+/// punctuation. Mirrors [`bigram_tokens`]: a run before a mark ends with its
+/// final unigram, a one-character run after a mark is its first unigram, and a
+/// run takes its length plus one positions.
+///
+/// A single run of one character is the caller's case (a prefix search).
+pub fn literal_phrase(runs: &[String]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut base = 0;
+    for (i, run) in runs.iter().enumerate() {
+        let chars: Vec<char> = run.chars().collect();
+        if chars.len() == 1 {
+            out.push((base, run.clone()));
+        } else {
+            for (j, pair) in chars.windows(2).enumerate() {
+                out.push((base + j, pair.iter().collect()));
+            }
+            // The last run may continue in the text; the others end at a mark.
+            if i + 1 < runs.len() {
+                out.push((base + chars.len() - 1, chars[chars.len() - 1].to_string()));
+            }
+        }
+        base += chars.len() + 1;
+    }
+    out
 }
 
 /// A token stream over tokens computed up front.
@@ -532,7 +571,9 @@ mod tests {
             .collect();
         assert_eq!(
             texts,
-            ["一般", "般公", "公共", "共预", "预算", "算", "5g", "g"]
+            [
+                "一", "一般", "般公", "公共", "共预", "预算", "算", "5", "5g", "g"
+            ]
         );
     }
 
@@ -550,5 +591,21 @@ mod tests {
         assert_eq!(run_bigrams("农业"), ["农业"]);
         assert_eq!(run_bigrams("牛"), ["牛"]);
         assert_eq!(run_bigrams("中国农业"), ["中国", "国农", "农业"]);
+        let phrase =
+            |runs: &[&str]| literal_phrase(&runs.iter().map(|r| r.to_string()).collect::<Vec<_>>());
+        let at = |v: &[(usize, &str)]| {
+            v.iter()
+                .map(|(p, t)| (*p, t.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(phrase(&["r", "d"]), at(&[(0, "r"), (2, "d")]));
+        assert_eq!(
+            phrase(&["pm2", "5"]),
+            at(&[(0, "pm"), (1, "m2"), (2, "2"), (4, "5")])
+        );
+        assert_eq!(
+            phrase(&["农业", "农产品"]),
+            at(&[(0, "农业"), (1, "业"), (3, "农产"), (4, "产品")])
+        );
     }
 }

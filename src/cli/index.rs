@@ -1,8 +1,10 @@
-//! `plansearch index`: build the index, with a progress bar and a summary.
+//! `plansearch index`: bring the index up to date, with a progress bar and a
+//! summary of what changed.
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -11,31 +13,135 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Location;
 use crate::indexer::{self, Event, IndexConfig, Summary};
 
+/// Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect.
+const INTERRUPTED: u8 = 130;
+
+/// Paths listed per kind of change in the summary; the rest are counted.
+const LISTED: usize = 20;
+
 /// `plansearch index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     #[command(flatten)]
     location: Location,
+    /// Rebuild from scratch (into a new folder, swapped in when done) instead
+    /// of updating what changed.
+    #[arg(long)]
+    full: bool,
+    /// Keep running and index files as they arrive in the corpus folder.
+    #[arg(long)]
+    watch: bool,
+    /// With --watch: wait this long after the last change before indexing.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    debounce_ms: u64,
+    /// During a rebuild, commit progress every SECS seconds, so that an
+    /// interrupted rebuild resumes from there.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    checkpoint: u64,
     /// Worker threads (default: one per core, at most 4).
     #[arg(long)]
     threads: Option<usize>,
-    /// No progress bar and no per-file messages.
+    /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
 }
 
 pub(super) fn run(args: IndexArgs) -> Result<ExitCode> {
+    super::load_user_dictionary(args.location.dict_file().as_deref())?;
     let mut config = IndexConfig::new(&args.location.corpus, &args.location.index);
     if let Some(t) = args.threads {
         config.threads = t.max(1);
     }
-    let summary = build_with_progress(&config, args.quiet)?;
-    print_summary(&summary, &config.index);
-    Ok(ExitCode::SUCCESS)
+    config.full = args.full;
+    config.checkpoint = Duration::from_secs(args.checkpoint);
+    stop_on_ctrl_c(&config);
+    if args.watch {
+        return watch(&config, &args);
+    }
+    let summary = index_with_progress(&config, args.quiet)?;
+    print_summary(&summary, &config);
+    Ok(if summary.interrupted {
+        ExitCode::from(INTERRUPTED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-/// Builds the index, with a progress bar on a terminal.
-pub(super) fn build_with_progress(config: &IndexConfig, quiet: bool) -> Result<Summary> {
+/// Ctrl-C (or SIGTERM) asks the run to commit what is done and stop; a second
+/// one exits at once, which is safe too: the index stays at its last commit.
+fn stop_on_ctrl_c(config: &IndexConfig) {
+    let stop = config.stop.clone();
+    let handler = ctrlc::set_handler(move || {
+        if stop.swap(true, Ordering::SeqCst) {
+            eprintln!("plansearch: stopped; the index stays at its last commit");
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+        eprintln!("plansearch: stopping after committing what is done (Ctrl-C again to quit now)");
+    });
+    if let Err(e) = handler {
+        log::warn!("Ctrl-C will not stop indexing cleanly: {e}");
+    }
+}
+
+fn watch(config: &IndexConfig, args: &IndexArgs) -> Result<ExitCode> {
+    let mut on_event = |e: Event| {
+        if let Event::Watching = e {
+            eprintln!(
+                "watching {} for changes (Ctrl-C to stop)",
+                config.corpus.display()
+            );
+        } else {
+            report_phase(&e);
+        }
+    };
+    let mut on_run = |outcome: crate::error::Result<&Summary, &crate::error::Error>| match outcome {
+        Ok(summary) => {
+            if summary.rebuilt.is_some() || !summary.changes.is_empty() || summary.interrupted {
+                print_summary(summary, config);
+            } else {
+                eprintln!(
+                    "{}: no changes ({} unchanged)",
+                    config.corpus.display(),
+                    summary.changes.unchanged
+                );
+            }
+        }
+        Err(e) => eprintln!("plansearch: {e}"),
+    };
+    indexer::watch(
+        config,
+        Duration::from_millis(args.debounce_ms),
+        &mut on_event,
+        &mut on_run,
+    )
+    .with_context(|| format!("watching {}", config.corpus.display()))?;
+    Ok(if config.stop.load(Ordering::Relaxed) {
+        ExitCode::from(INTERRUPTED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Messages about where a run writes, shown whatever the terminal.
+fn report_phase(e: &Event) {
+    match e {
+        Event::Rebuilding { why, dir } => {
+            eprintln!("building a new index in {} ({why})", dir.display());
+        }
+        Event::Resuming {
+            why,
+            dir,
+            documents,
+        } => eprintln!(
+            "resuming the rebuild in {} ({why}; {documents} documents done)",
+            dir.display()
+        ),
+        _ => {}
+    }
+}
+
+/// Updates the index, with a progress bar on a terminal.
+pub(super) fn index_with_progress(config: &IndexConfig, quiet: bool) -> Result<Summary> {
     let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
     } else {
@@ -52,12 +158,9 @@ pub(super) fn build_with_progress(config: &IndexConfig, quiet: bool) -> Result<S
     let mut on_event = |e: Event| match e {
         Event::Start { bytes, .. } => bar.set_length(bytes),
         Event::Indexed(doc) => bar.inc(doc.bytes),
-        Event::Skipped(s) => {
-            if !quiet {
-                bar.suspend(|| eprintln!("skipped {}: {}", s.path, s.reason));
-            }
-        }
+        Event::Checkpoint { .. } => bar.set_message("checkpoint"),
         Event::Committing => bar.set_message("committing"),
+        other => bar.suspend(|| report_phase(&other)),
     };
     let summary = indexer::build_index(config, &mut on_event).with_context(|| {
         format!(
@@ -70,29 +173,103 @@ pub(super) fn build_with_progress(config: &IndexConfig, quiet: bool) -> Result<S
     Ok(summary)
 }
 
-pub(super) fn print_summary(s: &Summary, index: &Path) {
+/// Prints what a run changed, then every skipped file with its reason.
+pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
+    let c = &s.changes;
+    let what = if s.rebuilt.is_some() {
+        "built"
+    } else {
+        "updated"
+    };
+    let copies = match c.copies.len() {
+        0 => String::new(),
+        n => format!(", {n} copied"),
+    };
     eprintln!(
-        "indexed {} documents, {} passages, {:.1} MB in {:.1} s ({:.1} MB/s) into {}",
-        s.documents,
-        s.passages,
-        s.bytes as f64 / 1e6,
+        "{what} {} from {}: {} added, {} updated, {} moved{copies}, {} removed, {} unchanged, {} skipped in {:.2} s",
+        config.index.display(),
+        config.corpus.display(),
+        c.added.len(),
+        c.updated.len(),
+        c.moved.len(),
+        c.removed.len(),
+        c.unchanged,
+        c.skipped.len(),
         s.seconds,
-        s.mb_per_s(),
-        index.display()
     );
     if !s.override_problems.is_empty() {
-        eprintln!(
-            "{} problems with given metadata (the rest of it was applied):",
-            s.override_problems.len()
-        );
+        let problems = match s.override_problems.len() {
+            1 => "1 problem".to_string(),
+            n => format!("{n} problems"),
+        };
+        eprintln!("{problems} with given metadata (the rest of it was applied):");
         for p in &s.override_problems {
             eprintln!("  {p}");
         }
     }
-    if !s.skipped.is_empty() {
-        eprintln!("skipped {} files:", s.skipped.len());
-        for k in &s.skipped {
+    if s.rebuilt.is_none() {
+        // After a rebuild every file is new: the count says it all.
+        list("added", &c.added);
+    }
+    list("updated", &c.updated);
+    let moved: Vec<String> = c
+        .moved
+        .iter()
+        .map(|(from, to)| format!("{from} -> {to}"))
+        .collect();
+    list("moved", &moved);
+    let copies: Vec<String> = c
+        .copies
+        .iter()
+        .map(|(path, of)| format!("{path} (same content as {of}, indexed once)"))
+        .collect();
+    list("copy", &copies);
+    list("removed", &c.removed);
+    if !c.skipped.is_empty() {
+        let files = if c.skipped.len() == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        eprintln!("skipped {} {files}:", c.skipped.len());
+        for k in &c.skipped {
             eprintln!("  {}: {}", k.path, k.reason);
         }
+    }
+    if s.interrupted {
+        if !s.committed {
+            eprintln!("interrupted before anything was committed: the index is as it was");
+        } else if s.published {
+            eprintln!(
+                "interrupted: what was done is committed; run `plansearch index` again to finish"
+            );
+        } else {
+            eprintln!(
+                "interrupted: the rebuild is not finished and searches still use the previous index; run `plansearch index` again to resume it"
+            );
+        }
+    } else {
+        let analysed = match s.analysed_bytes {
+            0 => String::new(),
+            b if b < 1_000_000 => format!(" ({} KB analysed)", b.div_ceil(1000)),
+            b => format!(
+                " ({:.1} MB analysed at {:.1} MB/s)",
+                b as f64 / 1e6,
+                s.mb_per_s()
+            ),
+        };
+        eprintln!(
+            "index: {} documents, {} passages{analysed}",
+            s.documents, s.passages
+        );
+    }
+}
+
+fn list(label: &str, paths: &[String]) {
+    for p in paths.iter().take(LISTED) {
+        eprintln!("  {label:<8} {p}");
+    }
+    if paths.len() > LISTED {
+        eprintln!("  {label:<8} … and {} more", paths.len() - LISTED);
     }
 }

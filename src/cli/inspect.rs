@@ -22,9 +22,13 @@ pub struct InspectArgs {
     /// Only the document fields, not every passage.
     #[arg(long)]
     brief: bool,
+    /// User dictionary (one word a line), as given to `plansearch index`.
+    #[arg(long, env = "PLANSEARCH_DICT")]
+    dict: Option<PathBuf>,
 }
 
 pub(super) fn run(args: InspectArgs) -> Result<ExitCode> {
+    super::load_user_dictionary(args.dict.as_deref())?;
     if !args.file.is_file() {
         bail!(
             "{} is not a file; give the path of a .txt or .md document",
@@ -39,7 +43,8 @@ pub(super) fn run(args: InspectArgs) -> Result<ExitCode> {
     // Metadata given for the file wins, as in the index: the nearest
     // metadata.csv above it, then its sidecar.
     let (overrides, rel) = Overrides::discover(&args.file);
-    doc.apply_overrides(&overrides, &rel, &args.file);
+    let (given, problems) = overrides.given_for(&rel, &args.file);
+    doc.apply_given(&given, problems);
     for problem in overrides.problems.iter().chain(&doc.override_problems) {
         eprintln!("warning: {problem}");
     }

@@ -4,11 +4,12 @@ mod index;
 mod inspect;
 mod search;
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 pub use index::IndexArgs;
@@ -46,6 +47,64 @@ pub struct Location {
     /// Index folder.
     #[arg(long, env = "PLANSEARCH_INDEX", default_value = "index")]
     pub index: PathBuf,
+    /// User dictionary: one word a line (`word [freq]`), used by jieba at index
+    /// and query time [default: CORPUS/dict.txt when present].
+    #[arg(long, env = "PLANSEARCH_DICT")]
+    pub dict: Option<PathBuf>,
+}
+
+impl Location {
+    /// The user dictionary in effect: `--dict`, else the corpus's dict.txt.
+    pub fn dict_file(&self) -> Option<PathBuf> {
+        self.dict.clone().or_else(|| {
+            let default = self.corpus.join("dict.txt");
+            default.is_file().then_some(default)
+        })
+    }
+}
+
+/// Sets this process's jieba dictionary with the user's words, before anything
+/// tokenizes. Index and search must use the same words: the index records the
+/// dictionary's digest and refuses to open with another.
+pub(crate) fn load_user_dictionary(file: Option<&Path>) -> Result<()> {
+    let words: Vec<String> = match file {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("reading the user dictionary {}", path.display()))?
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
+    crate::tokenizer::init_dictionary(&words).map_err(anyhow::Error::msg)?;
+    Ok(())
+}
+
+/// The full-width minus an exclusion is handed to clap as (see [`exclusions_as_words`]).
+pub(crate) const WIDE_MINUS: char = '－';
+
+/// Lets `plansearch search 招商引资 -北京` work: clap would take `-北京` for an
+/// unknown option. No option starts with `-` and a non-ASCII character, a
+/// quote or a parenthesis, so such a word after `search` is an exclusion; it
+/// reaches clap with a full-width minus, which the query parser folds back.
+pub fn exclusions_as_words(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut after_search = false;
+    args.into_iter()
+        .map(|arg| {
+            let Some(text) = arg.to_str() else {
+                return arg;
+            };
+            if !after_search {
+                after_search = text == "search";
+                return arg;
+            }
+            match text.strip_prefix('-').and_then(|rest| rest.chars().next()) {
+                Some(c) if !c.is_ascii() || matches!(c, '(' | '"') => {
+                    OsString::from(format!("{WIDE_MINUS}{}", &text[1..]))
+                }
+                _ => arg,
+            }
+        })
+        .collect()
 }
 
 /// Runs a parsed command line; the exit code follows ripgrep: 0 found, 1 none.

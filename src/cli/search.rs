@@ -48,10 +48,15 @@ pub struct SearchArgs {
     /// Leave out facet counts.
     #[arg(long)]
     no_facets: bool,
+    /// Show how the query was read (jieba words, literal form, synonyms) and
+    /// the parts of each hit's score.
+    #[arg(long)]
+    explain: bool,
 }
 
 pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
     let location = &args.location;
+    super::load_user_dictionary(location.dict_file().as_deref())?;
     let open = match indexer::open_index(&location.index) {
         Ok(open) => open,
         Err(Error::NoIndex(_)) => {
@@ -61,14 +66,22 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
                 location.corpus.display()
             );
             let config = IndexConfig::new(&location.corpus, &location.index);
-            let summary = super::index::build_with_progress(&config, false)?;
-            super::index::print_summary(&summary, &config.index);
+            let summary = super::index::index_with_progress(&config, false)?;
+            super::index::print_summary(&summary, &config);
             indexer::open_index(&location.index)?
         }
         Err(e) => return Err(e.into()),
     };
     let request = SearchRequest {
-        query: args.query.join(" "),
+        query: args
+            .query
+            .iter()
+            .map(|w| match w.strip_prefix(super::WIDE_MINUS) {
+                Some(rest) => format!("-{rest}"),
+                None => w.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
         regions: args.region,
         years: args.year,
         sectors: args.sector,
@@ -77,6 +90,7 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         limit: (args.limit > 0).then_some(args.limit),
         unit: args.by,
         facets: !args.no_facets,
+        explain: args.explain,
     };
     let results = search::search(&open, &request)?;
     let stdout = std::io::stdout();

@@ -39,8 +39,6 @@ pub enum SkipReason {
     Unreadable(String),
     /// The path is not valid UTF-8, so it cannot be stored or shown.
     BadFileName,
-    /// Byte for byte the same as another file, which is indexed.
-    Duplicate(String),
     /// plansearch failed on this file (a bug): the file is skipped, the batch goes on.
     Internal,
 }
@@ -64,7 +62,6 @@ impl fmt::Display for SkipReason {
             ),
             SkipReason::Unreadable(e) => write!(f, "cannot read file: {e}"),
             SkipReason::BadFileName => write!(f, "file name is not valid UTF-8; rename it"),
-            SkipReason::Duplicate(first) => write!(f, "same content as {first}, which is indexed"),
             SkipReason::Internal => write!(
                 f,
                 "plansearch failed on this file (a bug); please report it with the file"
@@ -91,22 +88,19 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, SkipReason> {
         finish(text.to_string(), UTF_8, false)
     } else if bytes.contains(&0) {
         return Err(SkipReason::Binary("binary data"));
+    } else if mostly_utf8(bytes) {
+        // A few broken bytes in UTF-8 read better as repaired UTF-8 than as a
+        // legacy encoding.
+        let (text, had_errors) = UTF_8.decode_without_bom_handling(bytes);
+        finish(text.into_owned(), UTF_8, had_errors)
     } else {
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         detector.feed(bytes, true);
         let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
-        // Mostly UTF-8 with a few broken bytes reads better as repaired UTF-8
-        // than as a legacy encoding.
-        let invalid = invalid_utf8_bytes(bytes);
-        let encoding = if invalid * 200 < bytes.len() {
-            UTF_8
-        } else {
-            guess
-        };
-        let encoding = if encoding == encoding_rs::GBK {
+        let encoding = if guess == encoding_rs::GBK {
             GB18030
         } else {
-            encoding
+            guess
         };
         let (text, _, had_errors) = encoding.decode(bytes);
         let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
@@ -180,6 +174,13 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
+/// In GBK text almost no non-ASCII byte is part of a valid UTF-8 sequence; in
+/// broken UTF-8 almost all are, however short the file.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+    invalid_utf8_bytes(bytes) * 10 < non_ascii
+}
+
 fn invalid_utf8_bytes(mut bytes: &[u8]) -> usize {
     let mut invalid = 0;
     loop {
@@ -251,6 +252,24 @@ mod tests {
         assert_eq!(decoded.encoding, "UTF-8");
         assert!(decoded.note.unwrap().contains("replaced"));
         assert!(decoded.text.contains("肉牛养殖"));
+    }
+
+    #[test]
+    fn a_short_file_with_a_few_broken_bytes_is_still_utf8() {
+        let text = "油橄榄产业发展情况汇报\n\n近年来，我县把油橄榄产业作为富民产业来抓。";
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.insert(40, 0xFF);
+        bytes.insert(20, 0xC3);
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.encoding, "UTF-8");
+        assert!(
+            decoded.text.contains("产业作为富民产业"),
+            "{}",
+            decoded.text
+        );
+        // GBK of the same text is not mistaken for broken UTF-8.
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(decode(&gbk).unwrap().text, text);
     }
 
     #[test]

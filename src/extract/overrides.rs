@@ -86,6 +86,23 @@ impl Given {
         self == &Given::default()
     }
 
+    /// The given values as text, for a document's fingerprint: what the index
+    /// holds for a file changes when they do; where they were given is
+    /// inspect's business only. `None` when nothing is given.
+    pub fn fingerprint_text(&self) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let value = |v: Option<String>| v.unwrap_or_default();
+        Some(format!(
+            "region={}\tyear={}\tdoc_type={}\ttitle={}",
+            value(self.region.as_ref().map(|g| g.value.to_string())),
+            value(self.year.as_ref().map(|g| g.value.to_string())),
+            value(self.doc_type.as_ref().map(|g| g.value.label().to_string())),
+            value(self.title.as_ref().map(|g| g.value.clone())),
+        ))
+    }
+
     /// Replaces extracted values with given ones, marked as given.
     pub fn apply(&self, meta: &mut DocMeta) {
         fn given<T: Clone>(g: &GivenValue<T>) -> Evidence<T> {

@@ -37,6 +37,11 @@ pub fn write_search_text(
         results.total,
         style.bold(&results.query)
     )?;
+    if let Some(readings) = &results.explain {
+        for r in readings {
+            writeln!(w, "  {}", style.dim(&format!("read as {r}")))?;
+        }
+    }
     for (i, hit) in results.hits.iter().enumerate() {
         writeln!(w)?;
         writeln!(w, "{}", hit_header(hit, i + 1, style))?;
@@ -60,6 +65,11 @@ pub fn write_search_text(
         }
         meta.push(format!("score {:.2}", hit.score));
         writeln!(w, "   {}", style.dim(&meta.join(" · ")))?;
+        if let Some(parts) = &hit.explain {
+            for p in parts {
+                writeln!(w, "     {:>7.2}  {}", p.score, p.part)?;
+            }
+        }
     }
     let f = &results.facets;
     if !(f.region.is_empty() && f.year.is_empty() && f.sector.is_empty() && f.doc_type.is_empty()) {

@@ -1,38 +1,52 @@
-//! From a parsed query to tantivy queries.
+//! From a parsed query to a search plan and its tantivy query.
 //!
 //! Each word is matched two ways, and either suffices: as jieba words in the
 //! word fields (which drive ranking), or literally as a phrase of character
 //! bigrams (which guarantees that every passage containing the word is found,
-//! however jieba cut it). Filters never change scores.
+//! however jieba cut it). On top come bonuses for a query of several words:
+//! all words close together, and the whole query literally. Filters never
+//! change scores. Every scored part is named, so `--explain` can show it.
 
 use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, PhraseQuery, Query,
     RegexQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
+use super::plan::Plan;
 use crate::error::{Error, Result};
 use crate::gazetteer::gazetteer;
 use crate::query::{Node, TextField, YearRange};
 use crate::schema::Fields;
+use crate::synonyms::synonyms;
 use crate::text::fold_str;
-use crate::tokenizer::{self, literal_runs, run_bigrams};
+use crate::tokenizer::{self, literal_phrase, literal_runs};
 
-/// Weights of a word match per field, and of a literal-only match.
+/// Weights of a word match per field: a word in the title or the heading says
+/// more about a passage than the same word in its body.
 const BODY_BOOST: f32 = 1.0;
 const HEADING_BOOST: f32 = 1.5;
 const TITLE_BOOST: f32 = 2.0;
+/// A passage that only its document's title matches: found, ranked below
+/// passages that say it themselves.
+const TITLE_ONLY_SCORE: f32 = 0.5;
 /// A passage found only literally (jieba cut the text differently) still ranks,
 /// below passages where the words stand as words.
 const LITERAL_SCORE: f32 = 0.3;
-/// Bonus when a word's parts stand together, and when all query words stand
-/// close together.
-const ADJACENT_BOOST: f32 = 1.0;
-const PROXIMITY_BOOST: f32 = 0.5;
+/// A long word's dictionary sub-words standing apart (乡村全面振兴 for
+/// 乡村振兴) count for less than the word itself.
+const SUBWORD_BOOST: f32 = 0.5;
+/// All words of a multi-word query within a few words of each other.
+const PROXIMITY_BOOST: f32 = 1.0;
 const PROXIMITY_SLOP: u32 = 6;
+/// A word jieba splits, or a query of several words, as typed without spaces:
+/// the BM25 of the literal phrase.
+const EXACT_BOOST: f32 = 1.0;
+/// Matches through a synonym count a little less than the word typed.
+const SYNONYM_WEIGHT: f32 = 0.8;
 
 /// The filters of a search, resolved.
 #[derive(Debug, Clone, Default)]
@@ -147,10 +161,9 @@ impl Filters {
 }
 
 fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    if queries.len() == 1 {
-        queries.pop().expect("one query")
-    } else {
-        Box::new(BooleanQuery::union(queries))
+    match queries.len() {
+        1 => queries.pop().unwrap_or_else(|| Box::new(EmptyQuery)),
+        _ => Box::new(BooleanQuery::union(queries)),
     }
 }
 
@@ -172,94 +185,80 @@ pub struct Wanted {
     pub literals: Vec<String>,
     /// Folded jieba words to highlight.
     pub words: Vec<String>,
+    /// How each query term was read: its jieba words, its literal form and the
+    /// synonyms it brought in (printed by `--explain`).
+    pub readings: Vec<String>,
+}
+
+/// A compiled search: the plan (named parts, for `--explain`) and its query.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The plan the query was built from.
+    pub plan: Plan,
+    /// The tantivy query.
+    pub query: Box<dyn Query>,
+    /// What the query asks for.
+    pub wanted: Wanted,
 }
 
 /// Compiles a parsed expression plus filters into one query.
-pub fn compile(
-    fields: &Fields,
-    root: Option<&Node>,
-    filters: &Filters,
-) -> (Box<dyn Query>, Wanted) {
-    let mut wanted = Wanted::default();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+pub fn compile(fields: &Fields, root: Option<&Node>, filters: &Filters) -> Compiled {
+    let mut builder = Builder {
+        fields,
+        wanted: Wanted::default(),
+    };
+    let mut top = Vec::new();
     match root {
         Some(node) => {
-            clauses.push((Occur::Must, node_query(fields, node, &mut wanted, true)));
-            if let Some(q) = proximity(fields, node) {
-                clauses.push((Occur::Should, q));
-            }
+            top.push(builder.node(node, true));
+            top.extend(
+                builder
+                    .bonuses(node)
+                    .into_iter()
+                    .map(Box::new)
+                    .map(Plan::Bonus),
+            );
         }
-        None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        None => top.push(Plan::Filter(Box::new(AllQuery))),
     }
-    for f in filters.queries(fields) {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0))));
-    }
-    (Box::new(BooleanQuery::new(clauses)), wanted)
-}
-
-fn node_query(fields: &Fields, node: &Node, wanted: &mut Wanted, positive: bool) -> Box<dyn Query> {
-    match node {
-        Node::Term {
-            text,
-            phrase,
-            field,
-        } => {
-            if positive {
-                note_wanted(text, *phrase, wanted);
-            }
-            if *phrase {
-                phrase_query(fields, text, *field)
-            } else {
-                word_query(fields, text, *field)
-            }
-        }
-        Node::And(children) => {
-            let clauses = children
-                .iter()
-                .map(|c| match c {
-                    Node::Not(inner) => (Occur::MustNot, node_query(fields, inner, wanted, false)),
-                    other => (Occur::Must, node_query(fields, other, wanted, positive)),
-                })
-                .collect();
-            Box::new(BooleanQuery::new(clauses))
-        }
-        Node::Or(children) => Box::new(BooleanQuery::union(
-            children
-                .iter()
-                .map(|c| node_query(fields, c, wanted, positive))
-                .collect(),
-        )),
-        Node::Not(inner) => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
-            (Occur::MustNot, node_query(fields, inner, wanted, false)),
-        ])),
+    top.extend(filters.queries(fields).into_iter().map(Plan::Filter));
+    let plan = Plan::All(top);
+    Compiled {
+        query: plan.query(),
+        plan,
+        wanted: builder.wanted,
     }
 }
 
-fn note_wanted(text: &str, phrase: bool, wanted: &mut Wanted) {
-    let folded = fold_str(text);
-    wanted.literals.extend(literal_runs(&folded));
-    if !phrase {
-        for w in tokenizer::cut(text) {
-            if w.chars().count() >= 2 && !wanted.words.contains(&w) {
-                wanted.words.push(w);
-            }
-        }
-    }
+/// One text field as a term searches it: its name, word field, literal field
+/// and weight.
+struct FieldSet {
+    name: &'static str,
+    words: Field,
+    literal: Field,
+    boost: f32,
 }
 
-/// The (word field, literal field, boost) triples a term searches.
-fn field_set(fields: &Fields, only: Option<TextField>) -> Vec<(Field, Field, f32)> {
+/// The fields a term searches (all three, or the one it names).
+fn field_set(fields: &Fields, only: Option<TextField>) -> Vec<FieldSet> {
     let all = [
-        (TextField::Body, fields.body, fields.body_lit, BODY_BOOST),
+        (
+            TextField::Body,
+            "body",
+            fields.body,
+            fields.body_lit,
+            BODY_BOOST,
+        ),
         (
             TextField::Heading,
+            "heading",
             fields.heading,
             fields.heading_lit,
             HEADING_BOOST,
         ),
         (
             TextField::Title,
+            "title",
             fields.title,
             fields.title_lit,
             TITLE_BOOST,
@@ -267,42 +266,312 @@ fn field_set(fields: &Fields, only: Option<TextField>) -> Vec<(Field, Field, f32
     ];
     all.into_iter()
         .filter(|(tf, ..)| only.is_none_or(|o| o == *tf))
-        .map(|(_, w, l, b)| (w, l, b))
+        .map(|(_, name, words, literal, boost)| FieldSet {
+            name,
+            words,
+            literal,
+            boost,
+        })
         .collect()
 }
 
-/// An unquoted word: all its jieba parts in one field, or the word literally.
-fn word_query(fields: &Fields, text: &str, only: Option<TextField>) -> Box<dyn Query> {
-    let parts = tokenizer::cut(text);
-    let runs = literal_runs(text);
-    if parts.is_empty() && runs.is_empty() {
-        return Box::new(EmptyQuery);
-    }
-    let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-    for (word_field, lit_field, boost) in field_set(fields, only) {
-        if !parts.is_empty() {
-            let all_parts = BooleanQuery::intersection(
-                parts.iter().map(|p| part_query(word_field, p)).collect(),
-            );
-            alternatives.push(Box::new(BoostQuery::new(Box::new(all_parts), boost)));
-            if parts.len() > 1 && word_field == fields.body {
-                // The parts side by side, as typed, rank above scattered parts.
-                let terms: Vec<(usize, Term)> = parts
+struct Builder<'a> {
+    fields: &'a Fields,
+    wanted: Wanted,
+}
+
+impl Builder<'_> {
+    /// The plan of a node; `positive` is false under an exclusion, where
+    /// nothing is highlighted or explained.
+    fn node(&mut self, node: &Node, positive: bool) -> Plan {
+        match node {
+            Node::Term {
+                text,
+                phrase,
+                field,
+            } => {
+                if positive {
+                    self.note_wanted(text, *phrase);
+                }
+                if *phrase {
+                    self.phrase(text, *field)
+                } else {
+                    self.word_with_synonyms(text, *field, positive)
+                }
+            }
+            Node::And(children) => Plan::All(
+                children
                     .iter()
-                    .enumerate()
-                    .map(|(i, p)| (i, Term::from_field_text(word_field, p)))
-                    .collect();
-                alternatives.push(Box::new(BoostQuery::new(
-                    Box::new(PhraseQuery::new_with_offset(terms)),
-                    ADJACENT_BOOST,
-                )));
+                    .map(|c| match c {
+                        Node::Not(inner) => Plan::Not(Box::new(self.node(inner, false))),
+                        other => self.node(other, positive),
+                    })
+                    .collect(),
+            ),
+            Node::Or(children) => {
+                Plan::Any(children.iter().map(|c| self.node(c, positive)).collect())
+            }
+            Node::Not(inner) => Plan::All(vec![Plan::Not(Box::new(self.node(inner, false)))]),
+        }
+    }
+
+    fn note_wanted(&mut self, text: &str, phrase: bool) {
+        let folded = fold_str(text);
+        let runs = literal_runs(&folded);
+        let mut reading = format!(
+            "{}: literally {}",
+            if phrase {
+                format!("\"{text}\"")
+            } else {
+                text.to_string()
+            },
+            literal_form(text)
+        );
+        if phrase {
+            let words: Vec<String> = tokenizer::phrase_terms(text)
+                .into_iter()
+                .map(|(_, w)| w)
+                .collect();
+            reading.push_str(&format!(" · or the words {} in order", words.join(" ")));
+        } else {
+            let parts = tokenizer::cut(text);
+            reading.push_str(&format!(" · or the words {}", parts.join(" + ")));
+            for w in parts {
+                if w.chars().count() >= 2 && !self.wanted.words.contains(&w) {
+                    self.wanted.words.push(w);
+                }
             }
         }
-        if let Some(q) = literal_query(lit_field, &runs) {
-            alternatives.push(Box::new(ConstScoreQuery::new(q, LITERAL_SCORE)));
-        }
+        self.wanted.literals.extend(runs);
+        self.wanted.readings.push(reading);
     }
-    Box::new(BooleanQuery::union(alternatives))
+
+    /// An unquoted word, and the synonyms of policy shorthand (放管服).
+    fn word_with_synonyms(&mut self, text: &str, only: Option<TextField>, positive: bool) -> Plan {
+        let own = self.word(text, only, 1.0, text);
+        let expansions = synonyms().expansions(text);
+        if expansions.is_empty() {
+            return own;
+        }
+        let mut alternatives = vec![own];
+        for member in expansions {
+            if positive {
+                self.wanted
+                    .readings
+                    .push(format!("{text}: synonym {}", member.join(" + ")));
+                self.wanted.literals.extend(member.iter().cloned());
+            }
+            // A member of several words counts as much as one word.
+            let weight = SYNONYM_WEIGHT / member.len() as f32;
+            alternatives.push(Plan::All(
+                member
+                    .iter()
+                    .map(|w| self.word(w, only, weight, &format!("{text} ≈ {w}")))
+                    .collect(),
+            ));
+        }
+        Plan::Any(alternatives)
+    }
+
+    /// An unquoted word: all its jieba parts in a field, or the word literally.
+    fn word(&self, text: &str, only: Option<TextField>, weight: f32, name: &str) -> Plan {
+        let parts = tokenizer::cut(text);
+        let runs = literal_runs(text);
+        self.over_fields(only, weight, name, |f, boost| {
+            let mut alternatives = Vec::new();
+            if !parts.is_empty() {
+                let all_parts = BooleanQuery::intersection(
+                    parts.iter().map(|p| part_query(f.words, p)).collect(),
+                );
+                alternatives.push(Plan::part(
+                    format!("{name} · {} words (BM25 ×{})", f.name, num(boost)),
+                    Box::new(BoostQuery::new(Box::new(all_parts), boost)),
+                ));
+            }
+            if let Some(literal) = literal_query(f.literal, &runs) {
+                alternatives.push(if parts.len() > 1 {
+                    // jieba split the word: the word as typed (农业发展) ranks
+                    // above its parts apart (农业…发展), by the BM25 of the
+                    // literal phrase.
+                    Plan::part(
+                        format!("{name} · {} literally (BM25 ×{})", f.name, num(boost)),
+                        Box::new(BoostQuery::new(literal, EXACT_BOOST * boost)),
+                    )
+                } else {
+                    Plan::part(
+                        format!("{name} · {} literally", f.name),
+                        Box::new(ConstScoreQuery::new(literal, LITERAL_SCORE * boost)),
+                    )
+                });
+            }
+            alternatives
+        })
+    }
+
+    /// A quoted phrase: its jieba words in order, or the phrase literally.
+    fn phrase(&self, text: &str, only: Option<TextField>) -> Plan {
+        let terms = tokenizer::phrase_terms(text);
+        let runs = literal_runs(text);
+        let name = format!("\"{text}\"");
+        self.over_fields(only, 1.0, &name, |f, boost| {
+            let mut alternatives = Vec::new();
+            let q: Option<Box<dyn Query>> = match terms.as_slice() {
+                [] => None,
+                [(_, one)] => Some(Box::new(TermQuery::new(
+                    Term::from_field_text(f.words, one),
+                    IndexRecordOption::WithFreqs,
+                ))),
+                _ => Some(Box::new(PhraseQuery::new_with_offset(
+                    terms
+                        .iter()
+                        .map(|(pos, w)| (*pos, Term::from_field_text(f.words, w)))
+                        .collect(),
+                ))),
+            };
+            if let Some(q) = q {
+                alternatives.push(Plan::part(
+                    format!("{name} · {} phrase (BM25 ×{})", f.name, num(boost)),
+                    Box::new(BoostQuery::new(q, boost)),
+                ));
+            }
+            // Literal containment of the whole phrase (runs split at punctuation).
+            if let Some(q) = literal_query(f.literal, &runs) {
+                alternatives.push(Plan::part(
+                    format!("{name} · {} literally", f.name),
+                    Box::new(ConstScoreQuery::new(q, LITERAL_SCORE * boost)),
+                ));
+            }
+            alternatives
+        })
+    }
+
+    /// A term over the text fields, from its ways of matching in one field
+    /// (`alternatives(field, boost)`).
+    ///
+    /// A named field takes its own alternatives. Otherwise the passage's body
+    /// and heading count fully, and the title, shared by every passage of a
+    /// document, weighs most when the passage says it too; a passage that only
+    /// its title matches ranks below those that say it themselves.
+    fn over_fields(
+        &self,
+        only: Option<TextField>,
+        weight: f32,
+        name: &str,
+        alternatives: impl Fn(&FieldSet, f32) -> Vec<Plan>,
+    ) -> Plan {
+        let of = |fields: Vec<FieldSet>| -> Vec<Plan> {
+            fields
+                .iter()
+                .flat_map(|f| alternatives(f, f.boost * weight))
+                .collect()
+        };
+        if only.is_some() {
+            return any_or_nothing(of(field_set(self.fields, only)), name);
+        }
+        let passage = any_or_nothing(
+            of(field_set(self.fields, Some(TextField::Body))
+                .into_iter()
+                .chain(field_set(self.fields, Some(TextField::Heading)))
+                .collect()),
+            name,
+        );
+        let title = of(field_set(self.fields, Some(TextField::Title)));
+        if title.is_empty() {
+            return passage;
+        }
+        let title = Plan::Any(title);
+        let title_only = Plan::part(
+            format!("{name} · in the title"),
+            Box::new(ConstScoreQuery::new(
+                title.query(),
+                TITLE_ONLY_SCORE * weight,
+            )),
+        );
+        let title_bonus = Plan::All(vec![Plan::Require(Box::new(passage.clone())), title]);
+        Plan::All(vec![
+            Plan::Any(vec![passage, title_only]),
+            Plan::Bonus(Box::new(title_bonus)),
+        ])
+    }
+
+    /// Extras for a query of several words: all of them close together in the
+    /// text, and the whole query as typed, literally.
+    fn bonuses(&self, node: &Node) -> Vec<Plan> {
+        let Node::And(children) = node else {
+            return Vec::new();
+        };
+        let mut terms: Vec<&str> = Vec::new();
+        for c in children {
+            match c {
+                Node::Term {
+                    text, field: None, ..
+                } => terms.push(text),
+                Node::Not(_) => {}
+                _ => return Vec::new(),
+            }
+        }
+        if terms.len() < 2 {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let words: Vec<String> = terms.iter().flat_map(|t| tokenizer::cut(t)).collect();
+        if words.len() >= 2 {
+            let positioned: Vec<(usize, Term)> = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, Term::from_field_text(self.fields.body, w)))
+                .collect();
+            out.push(Plan::part(
+                format!("all words within {PROXIMITY_SLOP} words of each other in the body"),
+                Box::new(BoostQuery::new(
+                    Box::new(PhraseQuery::new_with_offset_and_slop(
+                        positioned,
+                        PROXIMITY_SLOP,
+                    )),
+                    PROXIMITY_BOOST,
+                )),
+            ));
+        }
+        let whole: String = terms.concat();
+        let runs = literal_runs(&whole);
+        for f in field_set(self.fields, None) {
+            if let Some(q) = literal_query(f.literal, &runs) {
+                out.push(Plan::part(
+                    format!(
+                        "whole query {} literally in the {}",
+                        literal_form(&whole),
+                        f.name
+                    ),
+                    Box::new(BoostQuery::new(q, EXACT_BOOST * f.boost)),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Text as the literal fields compare it (folded, whitespace removed), for
+/// `--explain`: punctuation inside stands for any punctuation.
+fn literal_form(text: &str) -> String {
+    fold_str(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// A weight as `--explain` shows it: 2, 1.5, 0.27.
+fn num(x: f32) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A plan that matches if any alternative does; none means nothing matches.
+fn any_or_nothing(alternatives: Vec<Plan>, name: &str) -> Plan {
+    if alternatives.is_empty() {
+        Plan::part(format!("{name} · nothing to search"), Box::new(EmptyQuery))
+    } else {
+        Plan::Any(alternatives)
+    }
 }
 
 /// One jieba part of a query word. A long part (乡村振兴) also matches its own
@@ -333,42 +602,34 @@ fn part_query(field: Field, part: &str) -> Box<dyn Query> {
     );
     Box::new(BooleanQuery::union(vec![
         exact,
-        Box::new(BoostQuery::new(Box::new(split), 0.5)),
+        Box::new(BoostQuery::new(Box::new(split), SUBWORD_BOOST)),
     ]))
 }
 
-/// Literal containment of every run of a word, as phrases of bigrams.
+/// Literal containment of a word or phrase (its runs, split at punctuation),
+/// as one phrase over the bigram field.
 fn literal_query(field: Field, runs: &[String]) -> Option<Box<dyn Query>> {
-    let per_run: Vec<Box<dyn Query>> = runs.iter().map(|r| run_query(field, r)).collect();
-    match per_run.len() {
-        0 => None,
-        1 => per_run.into_iter().next(),
-        _ => Some(Box::new(BooleanQuery::intersection(per_run))),
-    }
-}
-
-fn run_query(field: Field, run: &str) -> Box<dyn Query> {
-    let grams = run_bigrams(run);
-    if run.chars().count() == 1 {
+    if let [run] = runs
+        && run.chars().count() == 1
+    {
         // A single character: any bigram starting with it, or a run-final unigram.
         let pattern = format!("{}.?", regex_escape(run));
-        return match RegexQuery::from_pattern(&pattern, field) {
+        return Some(match RegexQuery::from_pattern(&pattern, field) {
             Ok(q) => Box::new(q),
             Err(_) => Box::new(EmptyQuery),
-        };
+        });
     }
-    if grams.len() == 1 {
-        return Box::new(TermQuery::new(
-            Term::from_field_text(field, &grams[0]),
-            IndexRecordOption::WithFreqs,
-        ));
+    let mut terms: Vec<(usize, Term)> = literal_phrase(runs)
+        .into_iter()
+        .map(|(pos, t)| (pos, Term::from_field_text(field, &t)))
+        .collect();
+    match terms.len() {
+        0 => None,
+        1 => terms.pop().map(|(_, t)| {
+            Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+        }),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
     }
-    Box::new(PhraseQuery::new(
-        grams
-            .iter()
-            .map(|g| Term::from_field_text(field, g))
-            .collect(),
-    ))
 }
 
 fn regex_escape(s: &str) -> String {
@@ -380,65 +641,4 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// A quoted phrase: its jieba words in order, or the phrase literally.
-fn phrase_query(fields: &Fields, text: &str, only: Option<TextField>) -> Box<dyn Query> {
-    let terms = tokenizer::phrase_terms(text);
-    let runs = literal_runs(text);
-    let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-    for (word_field, lit_field, boost) in field_set(fields, only) {
-        let q: Option<Box<dyn Query>> = match terms.len() {
-            0 => None,
-            1 => Some(Box::new(TermQuery::new(
-                Term::from_field_text(word_field, &terms[0].1),
-                IndexRecordOption::WithFreqs,
-            ))),
-            _ => Some(Box::new(PhraseQuery::new_with_offset(
-                terms
-                    .iter()
-                    .map(|(pos, w)| (*pos, Term::from_field_text(word_field, w)))
-                    .collect(),
-            ))),
-        };
-        if let Some(q) = q {
-            alternatives.push(Box::new(BoostQuery::new(q, boost)));
-        }
-        // Literal containment of the whole phrase (runs split at punctuation).
-        if let Some(q) = literal_query(lit_field, &runs) {
-            alternatives.push(Box::new(ConstScoreQuery::new(q, LITERAL_SCORE)));
-        }
-    }
-    if alternatives.is_empty() {
-        return Box::new(EmptyQuery);
-    }
-    Box::new(BooleanQuery::union(alternatives))
-}
-
-/// A bonus for passages where all positive words of a plain AND query stand
-/// close together in the text.
-fn proximity(fields: &Fields, node: &Node) -> Option<Box<dyn Query>> {
-    let Node::And(children) = node else {
-        return None;
-    };
-    let mut words: Vec<String> = Vec::new();
-    for c in children {
-        match c {
-            Node::Term {
-                text, field: None, ..
-            } => words.extend(tokenizer::cut(text)),
-            Node::Not(_) => {}
-            _ => return None,
-        }
-    }
-    if words.len() < 2 {
-        return None;
-    }
-    let terms: Vec<(usize, Term)> = words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (i, Term::from_field_text(fields.body, w)))
-        .collect();
-    let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
-    Some(Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)))
 }

@@ -3,6 +3,7 @@
 pub mod compile;
 pub mod facets;
 pub mod highlight;
+pub mod plan;
 
 use std::collections::HashMap;
 
@@ -14,9 +15,10 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 pub use compile::{Filters, Wanted};
 pub use facets::{FacetCounts, FacetValue};
 pub use highlight::Snippet;
+pub use plan::{Plan, ScorePart};
 
 use crate::error::{Error, Result};
-use crate::indexer::OpenIndex;
+use crate::indexer::{DocPaths, OpenIndex};
 use crate::query;
 use crate::schema::Fields;
 
@@ -52,6 +54,8 @@ pub struct SearchRequest {
     pub unit: HitUnit,
     /// Compute facet counts.
     pub facets: bool,
+    /// Say how the query was read and what each hit's score is made of.
+    pub explain: bool,
 }
 
 /// Region names of a hit.
@@ -99,6 +103,9 @@ pub struct Hit {
     pub matching_passages: Option<u64>,
     /// Target years of the passage.
     pub target_years: Vec<u64>,
+    /// With `--explain`: the parts of the score, largest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Vec<ScorePart>>,
 }
 
 /// The answer to a search.
@@ -112,12 +119,15 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Facet counts over all matches (empty unless asked for).
     pub facets: FacetCounts,
+    /// With `--explain`: how each query term was read (jieba words, literal
+    /// form, synonyms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Vec<String>>,
 }
 
 /// A request checked and compiled, ready to run.
 pub struct PreparedSearch {
-    query: Box<dyn tantivy::query::Query>,
-    wanted: Wanted,
+    compiled: compile::Compiled,
     filters: Filters,
     request: SearchRequest,
 }
@@ -137,10 +147,9 @@ impl PreparedSearch {
             &cat(&request.types, &inline.types),
             &cat(&request.target_years, &inline.target_years),
         )?;
-        let (query, wanted) = compile::compile(fields, parsed.root.as_ref(), &filters);
+        let compiled = compile::compile(fields, parsed.root.as_ref(), &filters);
         Ok(PreparedSearch {
-            query,
-            wanted,
+            compiled,
             filters,
             request: request.clone(),
         })
@@ -148,27 +157,50 @@ impl PreparedSearch {
 
     /// What the query looks for (for highlighting elsewhere).
     pub fn wanted(&self) -> &Wanted {
-        &self.wanted
+        &self.compiled.wanted
     }
 
     /// The compiled tantivy query.
     pub fn query(&self) -> &dyn tantivy::query::Query {
-        self.query.as_ref()
+        self.compiled.query.as_ref()
+    }
+
+    /// The plan the query was built from, with its named parts.
+    pub fn plan(&self) -> &Plan {
+        &self.compiled.plan
+    }
+
+    /// The named parts of the score of a hit, largest first.
+    pub fn explain(&self, searcher: &Searcher, address: DocAddress) -> Vec<ScorePart> {
+        let mut parts = self
+            .compiled
+            .plan
+            .explain(searcher, address)
+            .unwrap_or_default();
+        parts.sort_by(|a, b| b.score.total_cmp(&a.score));
+        parts
     }
 }
 
 /// Runs a search on an open index.
 pub fn search(index: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
-    let reader = index.index.reader()?;
-    let searcher = reader.searcher();
     let prepared = PreparedSearch::new(&index.fields, request)?;
-    run(&searcher, &index.fields, &prepared)
+    // The last commit's passages and file table together.
+    let snapshot = index.snapshot()?;
+    run(
+        &snapshot.searcher,
+        &index.fields,
+        &snapshot.paths,
+        &prepared,
+    )
 }
 
-/// Runs a prepared search with a given searcher.
+/// Runs a prepared search with a given searcher; `paths` are the file table of
+/// the searcher's commit.
 pub fn run(
     searcher: &Searcher,
     fields: &Fields,
+    paths: &DocPaths,
     prepared: &PreparedSearch,
 ) -> Result<SearchResults> {
     let request = &prepared.request;
@@ -209,18 +241,21 @@ pub fn run(
             (total, top, counts, per_doc)
         }
     };
-    let needles: Vec<String> = prepared
-        .wanted
+    let wanted = prepared.wanted();
+    let needles: Vec<String> = wanted
         .literals
         .iter()
-        .chain(&prepared.wanted.words)
+        .chain(&wanted.words)
         .cloned()
         .collect();
     let mut hits = Vec::with_capacity(scored.len());
     for (score, address) in scored {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let mut hit = hit_from_doc(fields, &doc, score, &needles);
+        let mut hit = hit_from_doc(fields, paths, &doc, score, &needles);
         hit.matching_passages = per_doc.get(&address).copied();
+        if request.explain {
+            hit.explain = Some(prepared.explain(searcher, address));
+        }
         hits.push(hit);
     }
     let facets = if request.facets {
@@ -233,6 +268,7 @@ pub fn run(
         total,
         hits,
         facets,
+        explain: request.explain.then(|| wanted.readings.clone()),
     })
 }
 
@@ -368,8 +404,18 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<Strin
         .map(str::to_string)
 }
 
-/// Builds a hit from a stored passage.
-pub fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -> Hit {
+/// Builds a hit from a stored passage; its path comes from the file table.
+pub fn hit_from_doc(
+    fields: &Fields,
+    paths: &DocPaths,
+    doc: &TantivyDocument,
+    score: f32,
+    needles: &[String],
+) -> Hit {
+    let key = text_of(doc, fields.doc_key).unwrap_or_default();
+    let path = paths.first(&key).unwrap_or_default().to_string();
+    let title = text_of(doc, fields.title)
+        .unwrap_or_else(|| crate::document::file_title(&path).to_string());
     let passage = text_of(doc, fields.body).unwrap_or_default();
     let snippet = highlight::snippet(&passage, needles, highlight::SNIPPET_CHARS);
     let sectors = doc
@@ -381,8 +427,8 @@ pub fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32, needles:
         .collect();
     Hit {
         id: text_of(doc, fields.passage_id).unwrap_or_default(),
-        path: text_of(doc, fields.path).unwrap_or_default(),
-        title: text_of(doc, fields.title).unwrap_or_default(),
+        path,
+        title,
         region: HitRegion {
             province: text_of(doc, fields.province),
             city: text_of(doc, fields.city),
@@ -405,5 +451,6 @@ pub fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32, needles:
             .get_all(fields.target_year)
             .filter_map(|v| v.as_u64())
             .collect(),
+        explain: None,
     }
 }

@@ -306,3 +306,201 @@ fn target_years_are_searchable_apart_from_the_year() {
         "{v}"
     );
 }
+
+/// Runs a search that must fail, and returns its one-line message.
+fn search_error(index: &str, args: &[&str]) -> String {
+    let mut all = vec!["search", "--index", index];
+    all.extend_from_slice(args);
+    let out = plansearch(&all);
+    let message = stderr(&out);
+    let args: Vec<String> = args.iter().map(|a| a.chars().take(20).collect()).collect();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {message}");
+    assert!(!message.contains("panicked"), "{args:?}: {message}");
+    assert_eq!(message.trim_end().lines().count(), 1, "{args:?}: {message}");
+    assert!(stdout(&out).is_empty(), "{args:?}");
+    message
+}
+
+#[test]
+fn malformed_queries_get_one_line_messages() {
+    let index = shipped_index().to_str().unwrap().to_string();
+    let ten_thousand = "肉".repeat(10_000);
+    let spaced = format!("{}肉", "肉牛 ".repeat(3_333));
+    let deep = format!("{}肉牛{}", "(".repeat(40), ")".repeat(40));
+    let cases: &[(&str, &str)] = &[
+        ("\"乡村振兴", "unbalanced quotes"),
+        ("“乡村振兴", "unbalanced quotes"),
+        ("乡村振兴\" 产业", "unbalanced quotes"),
+        ("(肉牛 OR 牛羊", "unbalanced parentheses"),
+        ("肉牛 OR 牛羊)", "unbalanced parentheses"),
+        ("title:(规划", "unbalanced parentheses"),
+        ("foo:肉牛", "unknown field"),
+        ("tilte:规划", "unknown field"),
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("。、", "empty query"),
+        ("\"\"", "empty phrase"),
+        ("()", "empty parentheses"),
+        (&ten_thousand, "10000 characters long"),
+        (&spaced, "10000 characters long"),
+        (&deep, "nested deeper"),
+        ("-北京", "not only -exclusions"),
+        ("肉牛 OR", "OR needs a word"),
+        ("OR 肉牛", "OR needs a word"),
+        ("region:", "needs a value"),
+        ("region:(甘肃 OR 四川) 肉牛", "takes one value"),
+        ("肉牛 year:明年", "bad year"),
+        ("肉牛 year:2023..2018", "bad year range"),
+        ("肉牛 region:火星", "unknown region"),
+        ("肉牛 sector:航天", "unknown sector"),
+        ("肉牛 type:小说", "unknown document type"),
+    ];
+    for (query, want) in cases {
+        let message = search_error(&index, &[query]);
+        let start: String = query.chars().take(20).collect();
+        assert!(message.contains(want), "{start:?}: {message}");
+    }
+}
+
+#[test]
+fn an_exclusion_can_be_its_own_shell_word() {
+    // `plansearch search 招商引资 -北京`: -北京 is no option, and flags after it
+    // still work.
+    let index = shipped_index().to_str().unwrap().to_string();
+    let out = plansearch(&[
+        "search",
+        "--index",
+        &index,
+        "招商引资",
+        "-北京",
+        "--json",
+        "--limit",
+        "50",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["query"], "招商引资 -北京");
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for h in hits {
+        for field in ["passage", "title", "heading"] {
+            assert!(!h[field].as_str().unwrap().contains("北京"), "{h}");
+        }
+    }
+}
+
+#[test]
+fn explain_shows_the_reading_and_the_score_parts() {
+    let index = shipped_index().to_str().unwrap().to_string();
+    let out = plansearch(&[
+        "search",
+        "--index",
+        &index,
+        "放管服",
+        "改革",
+        "--explain",
+        "--limit",
+        "3",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains("read as 放管服: literally 放管服"), "{text}");
+    assert!(
+        text.contains("read as 放管服: synonym 简政放权 + 放管结合 + 优化服务"),
+        "{text}"
+    );
+    assert!(text.contains("改革 · body words (BM25 ×1)"), "{text}");
+    // JSON carries the same.
+    let v = search_json(&["放管服", "改革", "--explain", "--limit", "3"]);
+    assert!(v["explain"].as_array().is_some_and(|r| r.len() == 3), "{v}");
+    for h in v["hits"].as_array().unwrap() {
+        let parts = h["explain"].as_array().unwrap();
+        let sum: f64 = parts.iter().map(|p| p["score"].as_f64().unwrap()).sum();
+        assert!((sum - h["score"].as_f64().unwrap()).abs() < 0.01, "{h}");
+    }
+    // Without --explain, no trace of it.
+    let v = search_json(&["放管服", "--limit", "3"]);
+    assert!(v.get("explain").is_none());
+    assert!(v["hits"][0].get("explain").is_none());
+}
+
+#[test]
+fn synonyms_find_what_the_shorthand_stands_for() {
+    // 双创 finds passages that only spell out 大众创业、万众创新.
+    let v = search_json(&["双创", "--limit", "0"]);
+    let hits = v["hits"].as_array().unwrap();
+    assert!(
+        hits.iter().any(|h| {
+            let p = h["passage"].as_str().unwrap();
+            !p.contains("双创") && p.contains("大众创业") && p.contains("万众创新")
+        }),
+        "{v}"
+    );
+    // A quoted phrase is never expanded.
+    let quoted = search_json(&["\"双创\"", "--limit", "0"]);
+    for h in quoted["hits"].as_array().unwrap() {
+        let text = format!("{}{}{}", h["title"], h["heading"], h["passage"]);
+        assert!(text.contains("双创"), "{h}");
+    }
+}
+
+#[test]
+fn a_user_dictionary_is_used_at_index_and_query_time() {
+    // 百千工程 (a 2025 provincial programme) is 百千 + 工程 to jieba.
+    let dir = tempfile::TempDir::new().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::copy(
+        crate::common::root().join("corpus/documents/00062.txt"),
+        corpus.join("00062.txt"),
+    )
+    .unwrap();
+    let dict = dir.path().join("words.txt");
+    std::fs::write(&dict, "# researcher's words\n百千工程\n").unwrap();
+    let (corpus, index, dict) = (
+        corpus.to_str().unwrap(),
+        dir.path().join("index"),
+        dict.to_str().unwrap(),
+    );
+    let index = index.to_str().unwrap();
+    let built = plansearch(&[
+        "index", "--corpus", corpus, "--index", index, "--dict", dict, "--quiet",
+    ]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let explained = |extra: &[&str]| {
+        let mut args = vec![
+            "search",
+            "--corpus",
+            corpus,
+            "--index",
+            index,
+            "百千工程",
+            "--explain",
+        ];
+        args.extend_from_slice(extra);
+        plansearch(&args)
+    };
+    let out = explained(&["--dict", dict]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("or the words 百千工程\n"),
+        "{}",
+        stdout(&out)
+    );
+    // Searching with another dictionary would miss words: refused, with advice.
+    let message = search_error(index, &["--corpus", corpus, "百千工程"]);
+    assert!(message.contains("another dictionary"), "{message}");
+    // CORPUS/dict.txt is the default, for index and search alike.
+    std::fs::write(format!("{corpus}/dict.txt"), "百千工程\n").unwrap();
+    assert!(explained(&[]).status.success());
+    std::fs::write(format!("{corpus}/dict.txt"), "百千工程\n强省会\n").unwrap();
+    let message = search_error(index, &["--corpus", corpus, "百千工程"]);
+    assert!(message.contains("another dictionary"), "{message}");
+    let rebuilt = plansearch(&["index", "--corpus", corpus, "--index", index, "--quiet"]);
+    assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+    let out = explained(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A dictionary that is not there is a one-line error.
+    let message = search_error(index, &["--dict", "/nonexistent/words.txt", "百千工程"]);
+    assert!(message.contains("/nonexistent/words.txt"), "{message}");
+}

@@ -1,7 +1,13 @@
 //! Integration tests: one binary, so the shipped corpus is indexed once.
 
+mod bad_input;
 mod cli;
 mod common;
+mod crash;
+mod indexing;
 mod overrides;
 mod pitfalls;
+mod ranking;
+mod recall;
 mod search;
+mod watch;

@@ -117,3 +117,48 @@ fn inspect_shows_given_values_as_given() {
         stderr(&out)
     );
 }
+
+#[test]
+fn changing_what_is_given_re_indexes_that_file_alone() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let corpus = corpus_with_overrides(dir.path());
+    let index = dir.path().join("index");
+    let run = || {
+        let out = plansearch(&[
+            "index",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out)
+    };
+    run();
+    let again = run();
+    assert!(again.contains("0 updated"), "{again}");
+    // Problems are reported on every run, not only when a file is analysed.
+    assert!(again.contains("year \"二〇一九\""), "{again}");
+    std::fs::write(
+        corpus.join("metadata.csv"),
+        format!("path,county,year\n{SEED_000},临泽,2022\n{SEED_003},火星,\n"),
+    )
+    .unwrap();
+    let changed = run();
+    assert!(changed.contains("1 updated"), "{changed}");
+    assert!(
+        changed.contains(&format!("updated  {SEED_000}")),
+        "{changed}"
+    );
+    let out = plansearch(&[
+        "search",
+        "肉牛养殖",
+        "--index",
+        index.to_str().unwrap(),
+        "--year",
+        "2022",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["hits"][0]["path"], SEED_000, "{v}");
+}

@@ -1,0 +1,351 @@
+//! Building and updating the index from a corpus folder.
+//!
+//! A run walks the corpus, fingerprints every file ([`crate::document::fingerprint`])
+//! and compares with the file table committed with the index ([`IndexState`]):
+//! only new and changed documents are analysed (decode, clean, passages,
+//! metadata, on worker threads) and fed to one tantivy writer; documents no file
+//! holds any more are deleted; moved files only change the table. Passages and
+//! table go into one commit. When the index was built by another schema,
+//! analyzer, dictionary or plansearch version, or with `--full`, the run builds
+//! a new generation beside it and swaps it in at the end (see `layout`). One
+//! indexer at a time holds the index's lock; searches need none.
+
+mod changes;
+mod layout;
+mod pool;
+mod scan;
+mod state;
+mod update;
+mod watch;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use serde::Serialize;
+use tantivy::schema::Facet;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::corpus::Skipped;
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::extract::{OverrideProblem, RegionNames};
+use crate::gazetteer::gazetteer;
+use crate::schema::{self, Fields};
+use crate::tokenizer;
+
+pub use changes::Changes;
+pub use layout::{BUILDING_FILE, INFO_FILE, IndexInfo, LOCK_FILE};
+pub use state::{DocEntry, DocPaths, IndexState};
+pub use watch::watch;
+
+use layout::{IndexLock, Layout};
+
+/// An open index with its field handles.
+pub struct OpenIndex {
+    /// The tantivy index, tokenizers registered.
+    pub index: Index,
+    /// Field handles.
+    pub fields: Fields,
+    /// What built it.
+    pub info: IndexInfo,
+    /// The index folder.
+    pub dir: PathBuf,
+}
+
+/// One commit of an index as a search sees it: its passages and its paths.
+pub struct Snapshot {
+    /// A searcher over the commit's passages.
+    pub searcher: Searcher,
+    /// The commit's file table.
+    pub state: IndexState,
+    /// Document key → paths, from the file table.
+    pub paths: DocPaths,
+}
+
+/// Opens the live index in `dir` for searching, checking it was built
+/// compatibly. Needs no lock: an indexer may be at work meanwhile.
+pub fn open_index(dir: &Path) -> Result<OpenIndex> {
+    let layout = Layout::new(dir);
+    let mut attempts = 0;
+    loop {
+        let info = layout
+            .live()?
+            .ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+        if let Some(why) = info.incompatibility() {
+            return Err(Error::StaleIndex {
+                path: dir.to_path_buf(),
+                why,
+            });
+        }
+        match Index::open_in_dir(layout.generation_dir(info.generation.as_deref())) {
+            Ok(index) => {
+                tokenizer::register(&index);
+                let fields = Fields::new(&index.schema())?;
+                return Ok(OpenIndex {
+                    index,
+                    fields,
+                    info,
+                    dir: dir.to_path_buf(),
+                });
+            }
+            // A rebuild was swapped in and this generation removed between
+            // reading the info and opening it: read the info again.
+            Err(e) if attempts < 3 => {
+                log::debug!("opening {}: {e}; trying again", dir.display());
+                attempts += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+impl OpenIndex {
+    /// The last commit: a searcher and the file table of the same commit.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        match snapshot_of(&self.index, &self.dir) {
+            Ok(s) => Ok(s),
+            Err(first) => match open_index(&self.dir) {
+                // A rebuild was swapped in since this index was opened, and
+                // the old generation is gone.
+                Ok(again) if again.info.generation != self.info.generation => {
+                    snapshot_of(&again.index, &self.dir)
+                }
+                _ => Err(first),
+            },
+        }
+    }
+}
+
+fn snapshot_of(index: &Index, dir: &Path) -> Result<Snapshot> {
+    for _ in 0..20 {
+        let meta = index.load_metas()?;
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        // The reader loads the commit anew: it must be the one whose table
+        // was just read, else a commit landed in between; read both again.
+        let mut committed: Vec<_> = meta
+            .segments
+            .iter()
+            .map(|s| (s.id(), s.num_deleted_docs()))
+            .collect();
+        let mut opened: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| (r.segment_id(), r.num_deleted_docs()))
+            .collect();
+        committed.sort();
+        opened.sort();
+        if committed == opened {
+            let state = IndexState::from_payload(meta.payload.as_deref()).map_err(|why| {
+                Error::StaleIndex {
+                    path: dir.to_path_buf(),
+                    why,
+                }
+            })?;
+            return Ok(Snapshot {
+                paths: state.paths(),
+                state,
+                searcher,
+            });
+        }
+    }
+    Err(Error::io(
+        dir,
+        std::io::Error::other("the index kept changing while it was being opened; try again"),
+    ))
+}
+
+/// Settings of an indexing run.
+#[derive(Debug, Clone)]
+pub struct IndexConfig {
+    /// Corpus folder.
+    pub corpus: PathBuf,
+    /// Index folder.
+    pub index: PathBuf,
+    /// Analysis worker threads (tantivy uses as many for tokenizing).
+    pub threads: usize,
+    /// tantivy writer memory budget in bytes, shared by its threads.
+    pub memory_budget: usize,
+    /// Rebuild from scratch instead of updating.
+    pub full: bool,
+    /// During a rebuild, commit progress this often, so that a killed rebuild
+    /// resumes from there.
+    pub checkpoint: Duration,
+    /// Set to stop: the run commits what is done and returns.
+    pub stop: Arc<AtomicBool>,
+}
+
+impl IndexConfig {
+    /// Defaults: one thread per core (at most 4), 256 MB writer budget, a
+    /// checkpoint every 30 s.
+    pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>) -> IndexConfig {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        IndexConfig {
+            corpus: corpus.into(),
+            index: index.into(),
+            threads: cores.clamp(1, 4),
+            memory_budget: 256 << 20,
+            full: false,
+            checkpoint: Duration::from_secs(30),
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+/// What happened during a run, for progress display.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The run builds a new generation.
+    Rebuilding {
+        /// Why.
+        why: &'a str,
+        /// Where.
+        dir: &'a Path,
+    },
+    /// The run goes on with an interrupted rebuild.
+    Resuming {
+        /// Why the rebuild was started.
+        why: &'a str,
+        /// Where.
+        dir: &'a Path,
+        /// Documents it had committed.
+        documents: usize,
+    },
+    /// The corpus is scanned: this many files and bytes to analyse.
+    Start {
+        /// Files to analyse.
+        files: usize,
+        /// Their total size.
+        bytes: u64,
+    },
+    /// One file was analysed and indexed.
+    Indexed(&'a Document),
+    /// One file was skipped.
+    Skipped(&'a Skipped),
+    /// A rebuild committed its progress.
+    Checkpoint {
+        /// Documents committed so far.
+        documents: usize,
+    },
+    /// Committing and merging.
+    Committing,
+    /// `--watch`: waiting for files to arrive.
+    Watching,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Files added, updated, moved, removed, unchanged and skipped.
+    pub changes: Changes,
+    /// Why the run built a new generation, if it did.
+    pub rebuilt: Option<String>,
+    /// Stopped before the end (Ctrl-C); what was done is committed.
+    pub interrupted: bool,
+    /// The run committed something.
+    pub committed: bool,
+    /// Searches see the result (false for an unfinished rebuild: they still
+    /// see the previous index).
+    pub published: bool,
+    /// Documents in the index written.
+    pub documents: usize,
+    /// Passages in the index written.
+    pub passages: u64,
+    /// Bytes of the files analysed.
+    pub analysed_bytes: u64,
+    /// Wall time of the run.
+    pub seconds: f64,
+    /// Problems with given metadata (the corpus's metadata.csv, the sidecars
+    /// of the files analysed), each with its file and line; the values that
+    /// could be used were applied.
+    pub override_problems: Vec<OverrideProblem>,
+}
+
+impl Summary {
+    /// Analysis speed in MB/s.
+    pub fn mb_per_s(&self) -> f64 {
+        self.analysed_bytes as f64 / 1e6 / self.seconds.max(1e-9)
+    }
+}
+
+/// Brings the index at `config.index` up to date with `config.corpus`:
+/// incremental when the index is compatible, else (or with `config.full`) a
+/// rebuild swapped in when done. Fails at once when another indexer holds the
+/// index.
+pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Result<Summary> {
+    if !config.corpus.is_dir() {
+        return Err(Error::NoCorpus(config.corpus.clone()));
+    }
+    let layout = Layout::claim(&config.index)?;
+    let _lock = IndexLock::acquire(&layout)?;
+    update::run(config, &layout, on_event)
+}
+
+/// The tantivy documents (one per passage) of an analysed document.
+pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> {
+    let region_code = doc.meta.region.value;
+    let names = RegionNames::of(region_code);
+    let region_facet = region_code.map(|c| gazetteer().facet_path(c));
+    // Only an extracted title is indexed: the file-name fallback is the
+    // path's, resolved when a hit is shown, so a rename changes no passage.
+    let title = doc.meta.title.value.as_deref();
+    let doc_num = schema::doc_num(&doc.content_hash);
+    doc.passages
+        .iter()
+        .map(|(p, pm)| {
+            let mut t = TantivyDocument::default();
+            t.add_text(fields.doc_key, &doc.content_hash);
+            t.add_u64(fields.doc_num, doc_num);
+            t.add_text(
+                fields.passage_id,
+                format!("{}:{}", doc.content_hash, p.number),
+            );
+            t.add_u64(fields.passage_no, p.number as u64);
+            if let Some(title) = title {
+                t.add_text(fields.title, title);
+                t.add_text(fields.title_lit, title);
+            }
+            let heading = p.heading_path();
+            t.add_text(fields.heading, &heading);
+            t.add_text(fields.heading_lit, &heading);
+            t.add_text(fields.body, &p.text);
+            t.add_text(fields.body_lit, &p.text);
+            if let Some(f) = &region_facet {
+                t.add_facet(
+                    fields.region,
+                    Facet::from_text(f).unwrap_or_else(|_| Facet::root()),
+                );
+            }
+            for (field, value) in [
+                (fields.province, &names.province),
+                (fields.city, &names.city),
+                (fields.county, &names.county),
+                (fields.region_code, &names.code),
+            ] {
+                if let Some(v) = value {
+                    t.add_text(field, v);
+                }
+            }
+            if let Some(y) = doc.meta.year.value {
+                t.add_u64(fields.year, u64::from(y));
+            }
+            for y in &pm.target_years {
+                t.add_u64(fields.target_year, u64::from(*y));
+            }
+            if let Some(dt) = doc.meta.doc_type.value {
+                t.add_text(fields.doc_type, dt.label());
+            }
+            for s in &pm.sectors {
+                if let Ok(f) = Facet::from_text(&s.facet_path()) {
+                    t.add_facet(fields.sector, f);
+                }
+            }
+            t
+        })
+        .collect()
+}

@@ -1,0 +1,177 @@
+//! What an index holds, committed atomically with it.
+//!
+//! Passages are keyed by their document's key (a digest of the file's bytes, see
+//! [`crate::document::fingerprint`]), never by path: which paths hold which
+//! document lives here, in the payload of every tantivy commit. A commit swaps
+//! passages and this table together, so a search always sees paths that match
+//! the passages it finds, and renaming a file rewrites only this table.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+
+use crate::error::{Error, Result};
+
+/// The record committed with each tantivy commit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndexState {
+    /// Format of this record; see [`IndexState::FORMAT`].
+    pub format: u32,
+    /// The corpus folder the files were read from, as given on the command line.
+    pub corpus: String,
+    /// Every indexed file: corpus-relative path → document key. Several paths
+    /// may hold the same document (copies); it is indexed once.
+    pub files: BTreeMap<String, String>,
+    /// Every indexed document: key → what was indexed.
+    pub docs: BTreeMap<String, DocEntry>,
+}
+
+/// One indexed document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocEntry {
+    /// Passages (tantivy documents) it was indexed as.
+    pub passages: u32,
+    /// Size of the file it was read from.
+    pub bytes: u64,
+}
+
+impl IndexState {
+    /// The format this plansearch writes and reads.
+    pub const FORMAT: u32 = 1;
+
+    /// An empty state for a corpus.
+    pub fn new(corpus: &str) -> IndexState {
+        IndexState {
+            format: Self::FORMAT,
+            corpus: corpus.to_string(),
+            ..IndexState::default()
+        }
+    }
+
+    /// The state of the last commit of `index`, in folder `dir` (empty if
+    /// nothing was committed).
+    pub fn of_last_commit(index: &Index, dir: &Path) -> Result<IndexState> {
+        IndexState::from_payload(index.load_metas()?.payload.as_deref()).map_err(|why| {
+            Error::StaleIndex {
+                path: dir.to_path_buf(),
+                why,
+            }
+        })
+    }
+
+    /// Parses a commit payload; the error says how the index was built.
+    pub fn from_payload(payload: Option<&str>) -> std::result::Result<IndexState, String> {
+        let Some(payload) = payload else {
+            return Ok(IndexState::new(""));
+        };
+        let state: IndexState = serde_json::from_str(payload)
+            .map_err(|e| format!("with an unreadable file table ({e})"))?;
+        if state.format != Self::FORMAT {
+            return Err(format!(
+                "with file table format {} (this plansearch reads {})",
+                state.format,
+                Self::FORMAT
+            ));
+        }
+        Ok(state)
+    }
+
+    /// The payload to commit.
+    pub fn to_payload(&self) -> String {
+        serde_json::to_string(self).expect("index state serialises")
+    }
+
+    /// Passages in the index.
+    pub fn passages(&self) -> u64 {
+        self.docs.values().map(|d| u64::from(d.passages)).sum()
+    }
+
+    /// Documents that no file holds any more: to delete.
+    pub fn orphans(&self) -> Vec<String> {
+        let held: std::collections::HashSet<&String> = self.files.values().collect();
+        self.docs
+            .keys()
+            .filter(|k| !held.contains(k))
+            .cloned()
+            .collect()
+    }
+
+    /// The paths of each document, for search hits.
+    pub fn paths(&self) -> DocPaths {
+        let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
+        // `files` is sorted by path, so each list is too.
+        for (path, key) in &self.files {
+            by_key.entry(key.clone()).or_default().push(path.clone());
+        }
+        DocPaths { by_key }
+    }
+}
+
+/// Document key → the paths that hold it, in path order.
+#[derive(Debug, Clone, Default)]
+pub struct DocPaths {
+    by_key: HashMap<String, Vec<String>>,
+}
+
+impl DocPaths {
+    /// The path shown for a document: the first of its paths.
+    pub fn first(&self, key: &str) -> Option<&str> {
+        self.all(key).first().map(String::as_str)
+    }
+
+    /// Every path of a document.
+    pub fn all(&self, key: &str) -> &[String] {
+        self.by_key.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(files: &[(&str, &str)], docs: &[&str]) -> IndexState {
+        let mut s = IndexState::new("corpus");
+        for (p, k) in files {
+            s.files.insert(p.to_string(), k.to_string());
+        }
+        for k in docs {
+            s.docs.insert(
+                k.to_string(),
+                DocEntry {
+                    passages: 3,
+                    bytes: 100,
+                },
+            );
+        }
+        s
+    }
+
+    #[test]
+    fn payload_round_trips_and_other_formats_are_refused() {
+        let s = state(&[("甘肃/张掖.txt", "k1")], &["k1"]);
+        assert_eq!(IndexState::from_payload(Some(&s.to_payload())).unwrap(), s);
+        assert_eq!(IndexState::from_payload(None).unwrap().files.len(), 0);
+        let mut newer = s.clone();
+        newer.format = 99;
+        assert!(IndexState::from_payload(Some(&newer.to_payload())).is_err());
+        assert!(IndexState::from_payload(Some("{not json")).is_err());
+    }
+
+    #[test]
+    fn orphans_are_documents_no_path_holds() {
+        let s = state(&[("a.txt", "k1"), ("b.txt", "k1")], &["k1", "k2"]);
+        assert_eq!(s.orphans(), ["k2"]);
+        assert_eq!(s.passages(), 6);
+    }
+
+    #[test]
+    fn copies_show_their_first_path() {
+        let s = state(&[("b.txt", "k1"), ("a.txt", "k1"), ("c.txt", "k2")], &[]);
+        let paths = s.paths();
+        assert_eq!(paths.first("k1"), Some("a.txt"));
+        assert_eq!(paths.all("k1"), ["a.txt", "b.txt"]);
+        assert_eq!(paths.first("k3"), None);
+    }
+}

@@ -1,0 +1,424 @@
+//! One indexing run: find what changed since the last commit, analyse only
+//! that, and commit passages and file table together.
+//!
+//! An update of the live index is one commit (readers see all of it or none of
+//! it). A rebuild writes a new generation, committing a checkpoint now and
+//! then so a killed rebuild resumes where it was, and is swapped in at the end.
+//! A stop request (Ctrl-C) commits what is done and ends the run.
+
+use std::path::Path;
+use std::time::Instant;
+
+use tantivy::schema::Term;
+use tantivy::{Index, IndexWriter, TantivyDocument};
+
+use crate::corpus::{SkipReason, SourceFile};
+use crate::document;
+use crate::error::{Error, Result};
+use crate::extract::Overrides;
+use crate::schema::{self, Fields};
+use crate::tokenizer;
+
+use super::changes::Changes;
+use super::layout::{IndexInfo, Layout};
+use super::pool;
+use super::scan::{self, Scan};
+use super::state::{DocEntry, IndexState};
+use super::{Event, IndexConfig, Summary, to_tantivy_docs};
+
+/// Where a run writes.
+enum Target {
+    /// The live index, updated in place.
+    Live(IndexInfo),
+    /// A new generation, swapped in when complete.
+    Rebuild {
+        why: String,
+        /// A compatible rebuild that was interrupted, to go on with.
+        resume: Option<IndexInfo>,
+    },
+}
+
+/// Brings the index up to date with the corpus; the caller holds the lock.
+pub(crate) fn run(
+    config: &IndexConfig,
+    layout: &Layout,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<Summary> {
+    let start = Instant::now();
+    if !config.corpus.is_dir() {
+        return Err(Error::NoCorpus(config.corpus.clone()));
+    }
+    let live = match layout.live() {
+        Ok(live) => Ok(live),
+        Err(Error::StaleIndex { why, .. }) => Err(why),
+        Err(e) => return Err(e),
+    };
+    let target = choose_target(config, layout, &live);
+    let overrides = Overrides::load(&config.corpus);
+    let mut scan = scan::scan(&config.corpus, config.threads, &config.stop, &overrides)?;
+    let mut override_problems = overrides.problems.clone();
+    override_problems.append(&mut scan.override_problems);
+    if !scan.complete {
+        // Nothing is known about the files not reached: change nothing.
+        return Ok(Summary {
+            interrupted: true,
+            published: true,
+            seconds: start.elapsed().as_secs_f64(),
+            ..Summary::default()
+        });
+    }
+    let live_generation = live.ok().flatten().and_then(|i| i.generation);
+    let mut summary = match target {
+        Target::Live(info) => {
+            let dir = layout.generation_dir(info.generation.as_deref());
+            let index = open_tantivy(&dir)?;
+            let committed = IndexState::of_last_commit(&index, &dir)?;
+            layout.abandon_building()?;
+            layout.remove_leftovers(&[info.generation.as_deref().unwrap_or_default()])?;
+            let applied = apply(config, &index, committed, scan, &overrides, false, on_event)?;
+            applied.into_summary(None, true)
+        }
+        Target::Rebuild { why, resume } => {
+            let resumed = resume.and_then(|info| resume_rebuild(layout, info));
+            let (generation, index, committed) = match resumed {
+                Some((generation, index, committed)) => {
+                    on_event(Event::Resuming {
+                        why: &why,
+                        dir: &layout.generation_dir(Some(&generation)),
+                        documents: committed.docs.len(),
+                    });
+                    (generation, index, committed)
+                }
+                None => {
+                    let (generation, index) = start_rebuild(layout)?;
+                    on_event(Event::Rebuilding {
+                        why: &why,
+                        dir: &layout.generation_dir(Some(&generation)),
+                    });
+                    (generation, index, IndexState::new(""))
+                }
+            };
+            let mut keep = vec![generation.as_str()];
+            keep.extend(live_generation.as_deref());
+            layout.remove_leftovers(&keep)?;
+            let applied = apply(config, &index, committed, scan, &overrides, true, on_event)?;
+            let finished = !applied.interrupted;
+            drop(index);
+            if finished {
+                layout.publish_building()?;
+                layout.remove_leftovers(&[generation.as_str()])?;
+            }
+            applied.into_summary(Some(why), finished)
+        }
+    };
+    summary.seconds = start.elapsed().as_secs_f64();
+    summary.override_problems = override_problems;
+    Ok(summary)
+}
+
+fn choose_target(
+    config: &IndexConfig,
+    layout: &Layout,
+    live: &std::result::Result<Option<IndexInfo>, String>,
+) -> Target {
+    if config.full {
+        return Target::Rebuild {
+            why: "--full was given".into(),
+            resume: None,
+        };
+    }
+    let building = layout
+        .building()
+        .ok()
+        .flatten()
+        .filter(|b| b.rebuild_reason().is_none());
+    if let Some(building) = building {
+        return Target::Rebuild {
+            why: "an earlier rebuild was interrupted".into(),
+            resume: Some(building),
+        };
+    }
+    match live {
+        Ok(None) => Target::Rebuild {
+            why: "there is no index yet".into(),
+            resume: None,
+        },
+        Ok(Some(info)) => match info.rebuild_reason() {
+            Some(why) => Target::Rebuild {
+                why: format!("the index was built {why}"),
+                resume: None,
+            },
+            None => Target::Live(info.clone()),
+        },
+        Err(why) => Target::Rebuild {
+            why: format!("the index was built {why}"),
+            resume: None,
+        },
+    }
+}
+
+/// A new, empty generation, recorded as the rebuild in progress.
+fn start_rebuild(layout: &Layout) -> Result<(String, Index)> {
+    layout.abandon_building()?;
+    let generation = layout.new_generation()?;
+    let dir = layout.generation_dir(Some(&generation));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let index = Index::create_in_dir(&dir, schema::build())?;
+    tokenizer::register(&index);
+    // Recorded only once the generation exists: a crash before this leaves a
+    // folder that the next run removes.
+    layout.start_building(&IndexInfo::current(Some(generation.clone())))?;
+    Ok((generation, index))
+}
+
+/// The interrupted rebuild `info` with its last checkpoint, if it opens.
+fn resume_rebuild(layout: &Layout, info: IndexInfo) -> Option<(String, Index, IndexState)> {
+    let generation = info.generation?;
+    let dir = layout.generation_dir(Some(&generation));
+    let opened = open_tantivy(&dir)
+        .and_then(|index| IndexState::of_last_commit(&index, &dir).map(|state| (index, state)));
+    match opened {
+        Ok((index, state)) => Some((generation, index, state)),
+        Err(e) => {
+            log::warn!(
+                "cannot resume the rebuild in {} ({e}); starting it again",
+                dir.display()
+            );
+            None
+        }
+    }
+}
+
+fn open_tantivy(dir: &Path) -> Result<Index> {
+    let index = Index::open_in_dir(dir)?;
+    tokenizer::register(&index);
+    Ok(index)
+}
+
+/// What [`apply`] did.
+struct Applied {
+    before: IndexState,
+    after: IndexState,
+    skipped: Vec<crate::corpus::Skipped>,
+    interrupted: bool,
+    analysed_bytes: u64,
+    committed: bool,
+}
+
+impl Applied {
+    fn into_summary(self, rebuilt: Option<String>, published: bool) -> Summary {
+        Summary {
+            changes: Changes::between(&self.before, &self.after, self.skipped),
+            rebuilt,
+            interrupted: self.interrupted,
+            committed: self.committed,
+            published,
+            documents: self.after.docs.len(),
+            passages: self.after.passages(),
+            analysed_bytes: self.analysed_bytes,
+            seconds: 0.0,
+            override_problems: Vec::new(),
+        }
+    }
+}
+
+/// Updates `index` (whose last commit holds `committed`) to the scanned corpus.
+fn apply(
+    config: &IndexConfig,
+    index: &Index,
+    committed: IndexState,
+    scan: Scan,
+    overrides: &Overrides,
+    checkpoints: bool,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<Applied> {
+    let fields = Fields::new(&index.schema())?;
+    let mut state = IndexState::new(&config.corpus.to_string_lossy());
+    if !committed.files.is_empty() && committed.corpus != state.corpus {
+        log::warn!(
+            "the index held {} files of {}; it now follows {}",
+            committed.files.len(),
+            committed.corpus,
+            state.corpus
+        );
+    }
+    state.docs = committed.docs.clone();
+    let mut to_analyse: Vec<SourceFile> = Vec::new();
+    let mut bytes_to_analyse = 0;
+    for file in &scan.files {
+        let rel = &file.source.rel;
+        if committed.docs.contains_key(&file.key) {
+            // Unchanged, moved or a copy: the document is indexed already.
+            state.files.insert(rel.clone(), file.key.clone());
+        } else {
+            // Until it is analysed, a changed file keeps its old entry, so a
+            // stop in between leaves a consistent index.
+            if let Some(key) = committed.files.get(rel) {
+                state.files.insert(rel.clone(), key.clone());
+            }
+            to_analyse.push(file.source.clone());
+            bytes_to_analyse += file.bytes;
+        }
+    }
+    // What cannot be read now stays as it was indexed.
+    for (path, key) in &committed.files {
+        if scan.is_unreadable(path) && !state.files.contains_key(path) {
+            state.files.insert(path.clone(), key.clone());
+        }
+    }
+    let mut skipped = scan.skipped;
+    for s in &mut skipped {
+        note_kept(s, &committed);
+        on_event(Event::Skipped(s));
+    }
+    on_event(Event::Start {
+        files: to_analyse.len(),
+        bytes: bytes_to_analyse,
+    });
+
+    let mut writer = Writer::new(index, config, fields, committed.clone());
+    let mut analysed_bytes = 0;
+    let mut last_commit = Instant::now();
+    let finished = pool::for_each(
+        &to_analyse,
+        config.threads,
+        &config.stop,
+        |file| {
+            // A bug in analysis must cost one file, not the batch.
+            std::panic::catch_unwind(|| document::load(file, overrides))
+                .unwrap_or(Err(SkipReason::Internal))
+                .map_err(|reason| crate::corpus::Skipped {
+                    path: file.rel.clone(),
+                    reason,
+                })
+        },
+        |outcome| {
+            match outcome {
+                Ok(doc) => {
+                    let key = doc.content_hash.clone();
+                    if !state.docs.contains_key(&key) {
+                        for t in to_tantivy_docs(&fields, &doc) {
+                            writer.get()?.add_document(t)?;
+                        }
+                        state.docs.insert(
+                            key.clone(),
+                            DocEntry {
+                                passages: doc.passages.len() as u32,
+                                bytes: doc.bytes,
+                            },
+                        );
+                    }
+                    state.files.insert(doc.path.clone(), key);
+                    analysed_bytes += doc.bytes;
+                    log::info!("indexed {}", doc.path);
+                    on_event(Event::Indexed(&doc));
+                    if checkpoints && last_commit.elapsed() >= config.checkpoint {
+                        writer.commit(&mut state)?;
+                        last_commit = Instant::now();
+                        log::info!("checkpoint: {} documents committed", state.docs.len());
+                        on_event(Event::Checkpoint {
+                            documents: state.docs.len(),
+                        });
+                    }
+                }
+                Err(mut s) => {
+                    // An unreadable file keeps what was indexed; a file that is
+                    // now empty, binary or broken is no longer indexed.
+                    if matches!(s.reason, SkipReason::Unreadable(_)) {
+                        note_kept(&mut s, &committed);
+                    } else {
+                        state.files.remove(&s.path);
+                    }
+                    on_event(Event::Skipped(&s));
+                    skipped.push(s);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let interrupted = !finished;
+    on_event(Event::Committing);
+    let committed_now = writer.commit(&mut state)?;
+    writer.finish()?;
+    Ok(Applied {
+        before: committed,
+        after: state,
+        skipped,
+        interrupted,
+        analysed_bytes,
+        committed: committed_now,
+    })
+}
+
+/// Says so when an unreadable file keeps the version indexed before.
+fn note_kept(skipped: &mut crate::corpus::Skipped, committed: &IndexState) {
+    if let SkipReason::Unreadable(why) = &mut skipped.reason
+        && committed.files.contains_key(&skipped.path)
+    {
+        why.push_str("; the version indexed before is kept");
+    }
+}
+
+/// The tantivy writer, opened on first use: a run that changes nothing opens
+/// none and commits nothing.
+struct Writer<'a> {
+    index: &'a Index,
+    config: &'a IndexConfig,
+    fields: Fields,
+    inner: Option<IndexWriter<TantivyDocument>>,
+    committed: IndexState,
+}
+
+impl<'a> Writer<'a> {
+    fn new(
+        index: &'a Index,
+        config: &'a IndexConfig,
+        fields: Fields,
+        committed: IndexState,
+    ) -> Writer<'a> {
+        Writer {
+            index,
+            config,
+            fields,
+            inner: None,
+            committed,
+        }
+    }
+
+    fn get(&mut self) -> Result<&mut IndexWriter<TantivyDocument>> {
+        if self.inner.is_none() {
+            self.inner = Some(
+                self.index
+                    .writer_with_num_threads(self.config.threads, self.config.memory_budget)?,
+            );
+        }
+        Ok(self.inner.as_mut().expect("writer just opened"))
+    }
+
+    /// Deletes documents no file holds any more and commits passages and
+    /// `state` together, if anything changed. Returns whether it committed.
+    fn commit(&mut self, state: &mut IndexState) -> Result<bool> {
+        for key in state.orphans() {
+            let term = Term::from_field_text(self.fields.doc_key, &key);
+            self.get()?.delete_term(term);
+            state.docs.remove(&key);
+        }
+        if *state == self.committed {
+            return Ok(false);
+        }
+        let payload = state.to_payload();
+        let mut prepared = self.get()?.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.committed = state.clone();
+        Ok(true)
+    }
+
+    /// Waits for merges to end.
+    fn finish(self) -> Result<()> {
+        if let Some(writer) = self.inner {
+            writer.wait_merging_threads()?;
+        }
+        Ok(())
+    }
+}

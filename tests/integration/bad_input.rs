@@ -1,0 +1,234 @@
+//! Bad input never aborts a batch: each bad file is reported with its path and
+//! reason, every good one is indexed and searchable.
+//!
+//! The small files are in tests/fixtures/bad_input; the 200 MB file, the
+//! unreadable file, the symlinks and the non-UTF-8 name are made here.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
+
+use plansearch::indexer::open_index;
+use plansearch::search::{HitUnit, SearchRequest, search};
+use tempfile::TempDir;
+
+use crate::common::{plansearch, root, spawn_command};
+
+/// An account without privileges: tests run as root here, and root reads a
+/// chmod-000 file, so an unreadable file needs the indexer to run as someone
+/// else.
+const NOBODY: u32 = 65534;
+
+fn running_as_root() -> bool {
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// Gives a folder tree to [`NOBODY`] (when running as root).
+fn give_away(dir: &Path) {
+    if !running_as_root() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        std::os::unix::fs::lchown(entry.path(), Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+}
+
+/// `plansearch index` as an unprivileged user; returns exit code and stderr.
+fn index_unprivileged(corpus: &Path, index: &Path) -> (Option<i32>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plansearch"));
+    command
+        .args(["index", "--corpus"])
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .current_dir(root())
+        .env("NO_COLOR", "1");
+    if running_as_root() {
+        command.uid(NOBODY).gid(NOBODY);
+    }
+    let (status, log) = spawn_command(command).finish();
+    (status.code(), log)
+}
+
+/// Paths of the documents that match.
+fn found(index: &Path, query: &str) -> Vec<String> {
+    let r = search(
+        &open_index(index).unwrap(),
+        &SearchRequest {
+            query: query.into(),
+            limit: None,
+            unit: HitUnit::Doc,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    r.hits.into_iter().map(|h| h.path).collect()
+}
+
+/// The fixtures plus the bad files made at run time, in a corpus folder.
+fn bad_corpus(dir: &Path) -> std::path::PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for entry in std::fs::read_dir(root().join("tests/fixtures/bad_input")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
+    }
+    // 200 MB, over the 32 MB limit: real text at the start, the rest sparse,
+    // so the test writes little. It must be refused from its size, unread.
+    let huge = std::fs::File::create(corpus.join("huge.txt")).unwrap();
+    std::io::Write::write_all(
+        &mut &huge,
+        "全县粮食总产量稳定增长。\n".repeat(1000).as_bytes(),
+    )
+    .unwrap();
+    huge.set_len(200 * 1024 * 1024).unwrap();
+    std::os::unix::fs::symlink(".", corpus.join("loop")).unwrap();
+    std::os::unix::fs::symlink("no-such-target.txt", corpus.join("dangling.txt")).unwrap();
+    // 国家.txt in GBK: a name that is not UTF-8.
+    std::fs::write(
+        corpus.join(OsStr::from_bytes(b"\xb9\xfa\xbc\xd2.txt")),
+        "国家级现代农业产业园创建方案\n\n积极创建国家级现代农业产业园。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("locked.txt"),
+        "关于苹果产业发展的调研报告\n\n全县苹果种植面积二十万亩，苹果产业已成为农民增收的主导产业。\n",
+    )
+    .unwrap();
+    corpus
+}
+
+#[test]
+fn every_kind_of_bad_file_is_reported_and_the_rest_is_indexed() {
+    let dir = TempDir::new().unwrap();
+    let corpus = bad_corpus(dir.path());
+    let index = dir.path().join("index");
+    give_away(dir.path());
+
+    let (code, log) = index_unprivileged(&corpus, &index);
+    assert_eq!(code, Some(0), "{log}");
+    let expected: &[(&str, &str)] = &[
+        ("empty.txt", "empty file"),
+        ("blank.txt", "empty file"),
+        ("report.pdf.txt", "not a text file (PDF document)"),
+        ("minutes.docx.txt", "not a text file (zip archive or .docx"),
+        ("huge.txt", "file is 200 MB, over the 32 MB limit"),
+        ("loop", "symbolic link loop"),
+        ("dangling.txt", "cannot read file"),
+        (".txt", "file name is not valid UTF-8; rename it"),
+    ];
+    for (path, reason) in expected {
+        assert!(
+            log.lines()
+                .any(|l| l.starts_with("  ") && l.contains(path) && l.contains(reason)),
+            "{path}: {reason} not reported:\n{log}"
+        );
+    }
+    assert!(
+        log.contains(&format!("skipped {} files", expected.len())),
+        "{log}"
+    );
+    assert!(log.contains("8 added"), "{log}");
+
+    // Decoded and searchable, whatever the encoding.
+    for (query, path) in [
+        ("高原夏菜", "gbk.txt"),
+        ("沙棘产业", "gb18030.txt"),
+        ("枸杞种植", "utf16le.txt"),
+        ("当归种植", "utf16be.txt"),
+        ("花椒矮化密植", "utf8_bom.txt"),
+        ("油橄榄修剪", "broken_utf8.txt"),
+        ("核桃精深加工", "good.md"),
+        ("苹果产业", "locked.txt"),
+    ] {
+        assert_eq!(found(&index, query), [path], "{query}");
+    }
+    let open = open_index(&index).unwrap();
+    let titled = search(
+        &open,
+        &SearchRequest {
+            query: "花椒".into(),
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        titled.hits[0].title, "花椒产业提质增效实施方案",
+        "no byte-order mark in the title"
+    );
+
+    // Now the indexed file becomes unreadable: reported, and what was indexed
+    // stays (nothing is lost); the rest of the batch is as it was.
+    let locked = corpus.join("locked.txt");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let (code, log) = index_unprivileged(&corpus, &index);
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        log.lines().any(|l| l.contains("locked.txt")
+            && l.contains("Permission denied")
+            && l.contains("the version indexed before is kept")),
+        "{log}"
+    );
+    assert!(
+        log.contains("0 added, 0 updated, 0 moved, 0 removed"),
+        "{log}"
+    );
+    assert_eq!(found(&index, "苹果产业"), ["locked.txt"]);
+}
+
+#[test]
+fn a_corpus_that_does_not_exist_is_an_error_that_says_what_to_do() {
+    let dir = TempDir::new().unwrap();
+    let index = dir.path().join("index");
+    let missing = dir.path().join("reports");
+    let out = plansearch(&[
+        "index",
+        "--corpus",
+        missing.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = crate::common::stderr(&out);
+    assert!(
+        message.contains("does not exist; pass --corpus DIR"),
+        "{message}"
+    );
+    assert!(!message.contains("panicked"), "{message}");
+    assert!(!index.exists(), "no index folder made for nothing");
+}
+
+#[test]
+fn an_index_folder_holding_other_files_is_left_alone() {
+    let dir = TempDir::new().unwrap();
+    let out = plansearch(&[
+        "index",
+        "--corpus",
+        "tests/fixtures/ranking",
+        "--index",
+        dir.path().to_str().unwrap(),
+    ]);
+    // The temp folder is empty: fine. A folder with someone's files is not.
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    let mine = TempDir::new().unwrap();
+    std::fs::write(mine.path().join("notes.txt"), "my notes").unwrap();
+    let out = plansearch(&[
+        "index",
+        "--corpus",
+        "tests/fixtures/ranking",
+        "--index",
+        mine.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        crate::common::stderr(&out).contains("not a plansearch index"),
+        "{}",
+        crate::common::stderr(&out)
+    );
+    assert_eq!(std::fs::read_dir(mine.path()).unwrap().count(), 1);
+}

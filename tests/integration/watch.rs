@@ -1,0 +1,66 @@
+//! `plansearch index --watch`: files are indexed as they arrive.
+
+use std::path::Path;
+
+use plansearch::indexer::open_index;
+use plansearch::search::{HitUnit, SearchRequest, search};
+use tempfile::TempDir;
+
+use crate::common::{corpus_with, shipped_documents, spawn_plansearch};
+
+/// Paths of the documents that match.
+fn found(index: &Path, query: &str) -> Vec<String> {
+    let r = search(
+        &open_index(index).unwrap(),
+        &SearchRequest {
+            query: query.into(),
+            limit: None,
+            unit: HitUnit::Doc,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    r.hits.into_iter().map(|h| h.path).collect()
+}
+
+#[test]
+fn watch_indexes_files_as_they_arrive_and_stops_on_ctrl_c() {
+    let dir = TempDir::new().unwrap();
+    let corpus = corpus_with(dir.path(), &shipped_documents()[..2]);
+    let index = dir.path().join("index");
+    let mut watcher = spawn_plansearch(&[
+        "index",
+        "--watch",
+        "--debounce-ms",
+        "200",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    watcher.wait_for("watching", 1);
+    assert!(found(&index, "藜麦种植").is_empty());
+
+    // A report arrives, in a new folder.
+    std::fs::create_dir(corpus.join("2024")).unwrap();
+    let report = corpus.join("2024/天祝县藜麦产业报告.txt");
+    std::fs::write(
+        &report,
+        "天祝县藜麦产业发展报告\n\n全县藜麦种植面积达到五万亩，建成藜麦加工企业三家。\n",
+    )
+    .unwrap();
+    watcher.wait_for("added    2024/天祝县藜麦产业报告.txt", 1);
+    // The run's summary ends before it waits again.
+    watcher.wait_for("watching", watcher.count("watching") + 1);
+    assert_eq!(found(&index, "藜麦种植"), ["2024/天祝县藜麦产业报告.txt"]);
+
+    // It is taken away again.
+    std::fs::remove_file(&report).unwrap();
+    watcher.wait_for("removed  2024/天祝县藜麦产业报告.txt", 1);
+    watcher.wait_for("watching", watcher.count("watching") + 1);
+    assert!(found(&index, "藜麦种植").is_empty());
+
+    watcher.signal("INT");
+    let (status, log) = watcher.finish();
+    assert_eq!(status.code(), Some(130), "{log}");
+}
