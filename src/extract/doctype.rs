@@ -3,15 +3,13 @@
 
 use std::fmt;
 use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use super::Evidence;
-use crate::gazetteer::{FormKind, gazetteer};
+use super::region::title_place;
 
 /// The kinds of document researchers filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -192,7 +190,7 @@ pub fn extract_doc_type(title: Option<&str>, text: &str) -> Evidence<DocType> {
             .iter()
             .find(|e| title.ends_with(*e))
         {
-            let legislation = by_congress || *ending == "条例" || starts_with_place(title);
+            let legislation = by_congress || *ending == "条例" || title_place(title).is_some();
             if legislation && (has_articles || by_congress) {
                 return Evidence::found(
                     DocType::Regulation,
@@ -259,26 +257,6 @@ fn head_genre_word(title: &str) -> Option<(&'static str, DocType)> {
         .filter_map(|&(word, t)| title.rfind(word).map(|i| (i + word.len(), word, t)))
         .max_by_key(|&(end, word, _)| (end, word.len()))
         .map(|(_, word, t)| (word, t))
-}
-
-/// True if the title opens with the name of a province, city or county
-/// (上海市…规定, 景宁畲族自治县…条例).
-fn starts_with_place(title: &str) -> bool {
-    let g = gazetteer();
-    title
-        .char_indices()
-        .skip(2)
-        .take(12)
-        .map(|(i, _)| &title[..i])
-        .chain(std::iter::once(title))
-        .any(|prefix| {
-            g.readings(prefix).iter().any(|r| {
-                matches!(
-                    r.kind,
-                    FormKind::Full | FormKind::Short | FormKind::Informal
-                )
-            })
-        })
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use regex::Regex;
+
 use super::Evidence;
 use super::matcher::WordMatcher;
 use crate::gazetteer::{FormKind, Level, Reading, gazetteer};
@@ -74,21 +76,19 @@ const ISSUER_TOP_CHARS: usize = 600;
 const ISSUER_TAIL_BYTES: usize = 600;
 
 /// A people's congress by its term: 第十三届人民代表大会, 第五届人大.
-static CONGRESS_SESSION: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^第[一二三四五六七八九十]{1,3}届(?:人民代表大会|人大)")
-        .expect("valid regex")
+static CONGRESS_SESSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^第[一二三四五六七八九十]{1,3}届(?:人民代表大会|人大)").expect("valid regex")
 });
 
 /// The rest of a postal address: 海淀区双清路83号, 西长安街13号.
-static ADDRESS: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^[^\s,，。、;；:：]{0,10}?(?:路|街|大道|巷|胡同)\s*\d+\s*号")
-        .expect("valid regex")
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[^\s,，。、;；:：]{0,10}?(?:路|街|大道|巷|胡同)\s*\d+\s*号").expect("valid regex")
 });
 
 /// A national body issuing or signing a document, on a line of its own:
 /// 国务院办公厅, 科 技 部, 工业和信息化部, 国家发展改革委.
-static NATIONAL_BODY: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(
+static NATIONAL_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
         r"^(?:中共中央(?:办公厅)?|国务院(?:办公厅)?|全国人民代表大会(?:常务委员会)?|最高人民(?:法院|检察院)|国家\p{Han}{1,12}(?:局|委员会|委|署|院)|\p{Han}{1,10}部(?:办公厅)?)$",
     )
     .expect("valid regex")
@@ -112,8 +112,8 @@ fn national_issuer(text: &str) -> Option<String> {
 }
 
 /// A year before the name in a title: 2026年山东省政府工作报告.
-static LEADING_YEAR: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"^(?:19|20)\d{2}\s*年").expect("valid regex"));
+static LEADING_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:19|20)\d{2}\s*年").expect("valid regex"));
 
 /// Weight of a mention by position.
 const IN_TITLE: f32 = 6.0;
@@ -215,7 +215,6 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
         e.1 += 1;
     };
 
-    let mut title_matches: Vec<(usize, usize, Vec<Reading>)> = Vec::new();
     let mut scan = |haystack: &str, in_title: bool| {
         let top_end = byte_of_char(haystack, TOP_CHARS);
         let issuer_top_end = byte_of_char(haystack, ISSUER_TOP_CHARS);
@@ -259,9 +258,6 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
                 }
                 Entry::Place(readings) => {
                     let is_common = g.common_word_kind(form).is_some();
-                    if in_title && !is_common {
-                        title_matches.push((m.start, m.end, readings.clone()));
-                    }
                     let strong: Vec<&Reading> = readings
                         .iter()
                         .filter(|r| r.kind != FormKind::HistoricalShadowed)
@@ -319,7 +315,7 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
         .map(|(form, why, w, n)| format!("{form} ×{n} in {why} (weight {w:.1})"))
         .collect();
 
-    let decision = match title_lead(title, &title_matches) {
+    let decision = match title_place(title) {
         Some(code) => Decision {
             code: Some(code),
             confidence: 0.95,
@@ -357,16 +353,20 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
     }
 }
 
-/// The unit a title opens with, as deep as its names run on: 上海市…条例 is
-/// 上海市's, 浙江省景宁畲族自治县自治条例 景宁's, 2026年山东省政府工作报告
-/// 山东省's. A leading year is passed over; a name shared by several units that
-/// the next name does not settle gives nothing.
-fn title_lead(title: &str, matches: &[(usize, usize, Vec<Reading>)]) -> Option<u32> {
+/// The unit a (folded) title opens with, as deep as its names run on:
+/// 上海市…条例 is 上海市's, 浙江省景宁畲族自治县自治条例 景宁's,
+/// 2026年山东省政府工作报告 山东省's. A leading year is passed over; a name
+/// shared by several units that the next name does not settle gives nothing.
+pub fn title_place(title: &str) -> Option<u32> {
     let g = gazetteer();
+    let rm = &*MATCHER;
     let mut at = LEADING_YEAR.find(title).map_or(0, |m| m.end());
     let mut candidates: Option<Vec<u32>> = None;
-    for (start, end, readings) in matches {
-        if *start != at {
+    for m in rm.matcher.find_glued(title, TRUSTED_CHARS, GLUE) {
+        let Entry::Place(readings) = &rm.entries[m.word] else {
+            break;
+        };
+        if m.start != at || g.common_word_kind(rm.matcher.word(m.word)).is_some() {
             break;
         }
         let next: Vec<u32> = readings
@@ -388,7 +388,7 @@ fn title_lead(title: &str, matches: &[(usize, usize, Vec<Reading>)]) -> Option<u
             break;
         }
         candidates = Some(next);
-        at = *end;
+        at = m.end;
     }
     match candidates?.as_slice() {
         [one] => Some(*one),
@@ -439,7 +439,8 @@ fn is_issuer(text: &str, start: usize, end: usize) -> bool {
     ];
     let narrow_suffix = ["委", "政府"];
     // 山东省第十三届人民代表大会常务委员会…通过: the legislature of a regulation.
-    let legislature = CONGRESS_SESSION.is_match(&after_long(text, end));
+    let after_long: String = text[end..].chars().take(14).collect();
+    let legislature = CONGRESS_SESSION.is_match(&after_long);
     let follows_issuer = legislature
         || issuer_suffix.iter().any(|s| after.starts_with(s))
         || narrow_suffix
@@ -511,11 +512,6 @@ fn is_event_context(text: &str, start: usize, end: usize) -> bool {
     .iter()
     .any(|w| after.contains(w));
     venue || official
-}
-
-/// Up to 14 characters of `text` after byte `end`.
-fn after_long(text: &str, end: usize) -> String {
-    text[end..].chars().take(14).collect()
 }
 
 /// False when the place is someone else: a partner (与广东台山对口合作), a
