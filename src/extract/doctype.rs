@@ -166,7 +166,7 @@ const FORM_RULES: &[(&str, DocType)] = &[
 /// "我代表上海市人民政府,向大会报告工作", "我代表中央人民政府作工作报告",
 /// "我受国务院的委托,向全国人民代表大会报告政府工作".
 static WORK_REPORT_OPENING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"我(?:代表|受)[^。]{0,30}?(?:国务院|政府)[^。]{0,40}?报告").expect("valid regex")
+    Regex::new(r"我(?:代表|受)[^。]{0,30}?(?:国务院|政府)[^。]{0,60}?报告").expect("valid regex")
 });
 
 /// A people's congress passed or approved it: "…人民代表大会常务委员会第三十七次会议通过".
@@ -174,12 +174,22 @@ static PASSED_BY_CONGRESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:人民代表大会|人大)[^。\n]{0,30}?(?:通过|批准)").expect("valid regex")
 });
 
+/// Characters at the top of a text in which its form shows.
+const HEAD_CHARS: usize = 3000;
+
+/// True if the (folded) text is a speech reporting on a government's work:
+/// it addresses 各位代表 and says 我代表国务院…报告 or the like.
+pub fn reads_as_work_report(text: &str) -> bool {
+    let head: String = text.chars().take(HEAD_CHARS).collect();
+    head.contains("各位代表") && WORK_REPORT_OPENING.is_match(&head)
+}
+
 /// Decides the document type from folded text ([`crate::text::fold_str`]).
 pub fn extract_doc_type(title: Option<&str>, text: &str) -> Evidence<DocType> {
-    let head: String = text.chars().take(3000).collect();
+    let head: String = text.chars().take(HEAD_CHARS).collect();
     let has_articles =
         head.contains("第一条") && (head.contains("第二条") || text.contains("第二条"));
-    let work_report_form = head.contains("各位代表") && WORK_REPORT_OPENING.is_match(&head);
+    let work_report_form = reads_as_work_report(text);
     let by_congress = PASSED_BY_CONGRESS.is_match(&head)
         || title.is_some_and(|t| t.contains("人民代表大会常务委员会") || t.contains("人大常委会"));
     if let Some(title) = title {
@@ -333,6 +343,12 @@ mod tests {
             (
                 None,
                 "各位代表:\n现在,我受国务院的委托,向全国人民代表大会报告政府工作。\n一、伟大的历史性转变",
+                DocType::WorkReport,
+            ),
+            // The 1960 report on the agricultural programme (00190).
+            (
+                None,
+                "各位代表:\n我受中共中央和国务院的委托,向大会作关于一九五六年到一九六七年全国农业发展纲要的执行情况和争取提前实现这个纲要的报告。",
                 DocType::WorkReport,
             ),
             // A standing committee's 决定 is legislation, articles or not (00617).

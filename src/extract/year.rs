@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Evidence;
+use super::doctype::reads_as_work_report;
 use super::title::DOC_NUMBER;
 use crate::text::{ceil_boundary, floor_boundary};
 
@@ -120,8 +121,7 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
             }
         }
     }
-    let head: String = text.chars().take(3000).collect();
-    let is_work_report = head.contains("各位代表") && head.contains("报告");
+    let is_work_report = reads_as_work_report(text);
     for (i, line) in lines.iter().enumerate() {
         let near_edge = i < HEAD_LINES || i + TAIL_LINES >= lines.len();
         let short = line.chars().count() <= 80;
