@@ -187,7 +187,12 @@ impl Overrides {
     pub fn load(corpus_root: &Path) -> Overrides {
         let path = corpus_root.join(METADATA_CSV);
         match std::fs::read_to_string(&path) {
-            Ok(text) => Overrides::parse_csv(&text, &path.display().to_string(), corpus_root),
+            // Spreadsheets save UTF-8 with a byte-order mark.
+            Ok(text) => Overrides::parse_csv(
+                text.strip_prefix('\u{feff}').unwrap_or(&text),
+                &path.display().to_string(),
+                corpus_root,
+            ),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Overrides::default(),
             Err(e) => Overrides {
                 rows: HashMap::new(),
@@ -485,12 +490,13 @@ mod tests {
 
     #[test]
     fn csv_rows_resolve_names_the_way_users_write_them() {
+        // Saved by a spreadsheet: with a byte-order mark.
         let dir = corpus_with(&[
             ("a.txt", SEED_003),
             ("sub/b.txt", SEED_003),
             (
                 METADATA_CSV,
-                "path,province,city,county,year,doc_type,title\na.txt,甘肃,张掖,临泽,2019,规划,临泽县规划\n./sub/b.txt,,,郫县,,,\n",
+                "\u{feff}path,province,city,county,year,doc_type,title\na.txt,甘肃,张掖,临泽,2019,规划,临泽县规划\n./sub/b.txt,,,郫县,,,\n",
             ),
         ]);
         let o = Overrides::load(dir.path());
