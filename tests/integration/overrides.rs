@@ -30,21 +30,40 @@ fn corpus_with_overrides(dir: &Path) -> std::path::PathBuf {
     corpus
 }
 
-#[test]
-fn given_metadata_wins_in_the_index_and_problems_are_reported() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let corpus = corpus_with_overrides(dir.path());
-    let index = dir.path().join("index");
+/// Indexes `corpus` into `index`; returns stderr.
+fn index(corpus: &Path, index: &Path) -> String {
     let out = plansearch(&[
         "index",
-        "--quiet",
         "--corpus",
         corpus.to_str().unwrap(),
         "--index",
         index.to_str().unwrap(),
     ]);
-    let err = stderr(&out);
-    assert!(out.status.success(), "{err}");
+    assert!(out.status.success(), "{}", stderr(&out));
+    stderr(&out)
+}
+
+/// Searches 肉牛养殖 in `index` with `filters`; the JSON answer.
+fn search(index: &Path, filters: &[&str]) -> Value {
+    let mut args = vec![
+        "search",
+        "肉牛养殖",
+        "--json",
+        "--index",
+        index.to_str().unwrap(),
+    ];
+    args.extend_from_slice(filters);
+    let out = plansearch(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+#[test]
+fn given_metadata_wins_in_the_index_and_problems_are_reported() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let corpus = corpus_with_overrides(dir.path());
+    let index_dir = dir.path().join("index");
+    let err = index(&corpus, &index_dir);
     assert!(
         err.contains("metadata.csv:3: unknown region \"火星\""),
         "{err}"
@@ -55,19 +74,7 @@ fn given_metadata_wins_in_the_index_and_problems_are_reported() {
     );
 
     // Seed 000 is now 临泽县, 2023: the filters find it there.
-    let out = plansearch(&[
-        "search",
-        "肉牛养殖",
-        "--index",
-        index.to_str().unwrap(),
-        "--region",
-        "临泽",
-        "--year",
-        "2023",
-        "--json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let v = search(&index_dir, &["--region", "临泽", "--year", "2023"]);
     let hits = v["hits"].as_array().unwrap();
     assert!(!hits.is_empty(), "{v}");
     assert!(hits.iter().all(|h| h["path"] == SEED_000), "{v}");
@@ -75,16 +82,7 @@ fn given_metadata_wins_in_the_index_and_problems_are_reported() {
 
     // Seed 003 keeps its extracted region (the given one was unknown) and
     // year (the given one was bad), and takes the sidecar's type.
-    let out = plansearch(&[
-        "search",
-        "肉牛养殖",
-        "--index",
-        index.to_str().unwrap(),
-        "--type",
-        "规划",
-        "--json",
-    ]);
-    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let v = search(&index_dir, &["--type", "规划"]);
     let hit = &v["hits"][0];
     assert_eq!(hit["path"], SEED_003, "{v}");
     assert_eq!(hit["region"]["city"], "张掖市");
@@ -122,20 +120,9 @@ fn inspect_shows_given_values_as_given() {
 fn changing_what_is_given_re_indexes_that_file_alone() {
     let dir = tempfile::TempDir::new().unwrap();
     let corpus = corpus_with_overrides(dir.path());
-    let index = dir.path().join("index");
-    let run = || {
-        let out = plansearch(&[
-            "index",
-            "--corpus",
-            corpus.to_str().unwrap(),
-            "--index",
-            index.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        stderr(&out)
-    };
-    run();
-    let again = run();
+    let index_dir = dir.path().join("index");
+    index(&corpus, &index_dir);
+    let again = index(&corpus, &index_dir);
     assert!(again.contains("0 updated"), "{again}");
     // Problems are reported on every run, not only when a file is analysed.
     assert!(again.contains("year \"二〇一九\""), "{again}");
@@ -144,21 +131,12 @@ fn changing_what_is_given_re_indexes_that_file_alone() {
         format!("path,county,year\n{SEED_000},临泽,2022\n{SEED_003},火星,\n"),
     )
     .unwrap();
-    let changed = run();
+    let changed = index(&corpus, &index_dir);
     assert!(changed.contains("1 updated"), "{changed}");
     assert!(
         changed.contains(&format!("updated  {SEED_000}")),
         "{changed}"
     );
-    let out = plansearch(&[
-        "search",
-        "肉牛养殖",
-        "--index",
-        index.to_str().unwrap(),
-        "--year",
-        "2022",
-        "--json",
-    ]);
-    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let v = search(&index_dir, &["--year", "2022"]);
     assert_eq!(v["hits"][0]["path"], SEED_000, "{v}");
 }
