@@ -35,6 +35,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -335,7 +336,8 @@ fn run(corpus_dir: &Path, show_errors: &[String]) -> Result<bool, String> {
     for s in &skipped {
         let _ = writeln!(out, "not read: {s}");
     }
-    print!("{out}");
+    // A closed pipe (`| head`) ends the output, not the program.
+    let _ = std::io::stdout().write_all(out.as_bytes());
     Ok(all_met)
 }
 
