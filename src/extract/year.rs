@@ -73,7 +73,7 @@ static CHINESE_YEAR: LazyLock<Regex> =
 /// "一、2024年工作回顾", "一、1994年国内工作的回顾", "首先报告2001年的工作": a
 /// report on the year before its own.
 static REVIEW_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:19|20)\d{2})\s*年(?:国内)?的?(?:政府)?(?:主要)?工作的?回顾|报告\s*((?:19|20)\d{2})\s*年的?工作")
+    Regex::new(r"((?:19|20)\d{2})\s*年(?:国内)?的?(?:政府)?(?:主要)?工作的?回顾|报告\s*((?:19|20)\d{2})\s*年的?工作|刚刚过去的\s*((?:19|20)\d{2})\s*年")
         .expect("valid regex")
 });
 
@@ -82,7 +82,7 @@ static REVIEW_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 /// among them: reports say it of the year they review as often as of their own.)
 static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"((?:19|20)\d{2})\s*年(?:(?:政府)?工作的?(?:总体要求|总体部署|主要任务)|重点工作|的?工作安排|的?工作建议|(?:经济社会)?发展的?主要预期目标)",
+        r"((?:19|20)\d{2})\s*年度?(?:(?:政府)?工作的?(?:总体要求|总体部署|主要任务|建议)|的?主要任务|重点工作|的?工作安排|的?工作建议|(?:经济社会)?发展的?(?:主要预期目标|总体要求)|国民经济(?:和社会发展)?计划)",
     )
     .expect("valid regex")
 });
@@ -179,7 +179,11 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
         }
         if i < 40
             && let Some(c) = REVIEW_YEAR.captures(line)
-            && let Some(Ok(y)) = c.get(1).or(c.get(2)).map(|m| m.as_str().parse::<u16>())
+            && let Some(Ok(y)) = c
+                .get(1)
+                .or(c.get(2))
+                .or(c.get(3))
+                .map(|m| m.as_str().parse::<u16>())
         {
             vote(
                 y + 1,
@@ -450,6 +454,19 @@ mod tests {
                 None,
                 "各位代表:\n现在,我代表国务院,向大会报告政府工作。\n一、2024年工作回顾\n过去一年,我国发展历程很不平凡。",
                 Some(2025),
+            ),
+            // The 2018 State Council report (00138) names the year it reviews
+            // and the year it plans, never its own date.
+            (
+                None,
+                "各位代表:\n现在,我代表国务院,向大会报告过去五年政府工作,对今年工作提出建议,请予审议。\n一、过去五年工作回顾\n刚刚过去的2017年,经济社会发展主要目标任务全面完成。\n三、对2018年政府工作的建议",
+                Some(2018),
+            ),
+            // The 2004 report (00164): "二、2004年主要任务".
+            (
+                None,
+                "各位代表:\n现在,我代表国务院向大会作政府工作报告,请予审议。\n一、过去一年的工作\n二、2004年主要任务\n到2007年使西部地区基本普及九年义务教育。",
+                Some(2004),
             ),
             // A statistical bulletin reports on the year in its title.
             (
