@@ -36,6 +36,9 @@ pub struct SearchArgs {
     /// Passages that promise something by this year (到2025年): 2025 or 2025..2030.
     #[arg(long)]
     target_year: Vec<String>,
+    /// Only passages with a quantified target (达到600亿元, 新建X座, 增长10%以上).
+    #[arg(long)]
+    has_target: bool,
     /// Hits to show; 0 for all.
     #[arg(long, short = 'n', default_value_t = 10)]
     limit: usize,
@@ -87,6 +90,7 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         sectors: args.sector,
         types: args.doc_type,
         target_years: args.target_year,
+        has_target: args.has_target,
         limit: (args.limit > 0).then_some(args.limit),
         unit: args.by,
         facets: !args.no_facets,

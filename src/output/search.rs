@@ -65,6 +65,9 @@ pub fn write_search_text(
         }
         meta.push(format!("score {:.2}", hit.score));
         writeln!(w, "   {}", style.dim(&meta.join(" · ")))?;
+        if !hit.targets.is_empty() {
+            writeln!(w, "   {}", targets_line(&hit.targets))?;
+        }
         if let Some(parts) = &hit.explain {
             for p in parts {
                 writeln!(w, "     {:>7.2}  {}", p.score, p.part)?;
@@ -91,6 +94,12 @@ pub fn write_search_text(
         }
     }
     Ok(())
+}
+
+/// "targets: 生产总值 ≥600亿元 (2025) · 一般公共预算收入 ≥40亿元 (2025)".
+pub(crate) fn targets_line(targets: &[crate::extract::Target]) -> String {
+    let parts: Vec<String> = targets.iter().map(|t| t.summary()).collect();
+    format!("targets: {}", parts.join(" · "))
 }
 
 fn facet_line(values: &[FacetValue], max: usize) -> String {

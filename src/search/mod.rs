@@ -48,6 +48,8 @@ pub struct SearchRequest {
     pub types: Vec<String>,
     /// Target-year filters.
     pub target_years: Vec<String>,
+    /// Only passages with a quantified target.
+    pub has_target: bool,
     /// Hits to return; `None` for all.
     pub limit: Option<usize>,
     /// Passages or documents.
@@ -103,6 +105,8 @@ pub struct Hit {
     pub matching_passages: Option<u64>,
     /// Target years of the passage.
     pub target_years: Vec<u64>,
+    /// Quantified targets of the passage.
+    pub targets: Vec<crate::extract::Target>,
     /// With `--explain`: the parts of the score, largest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<ScorePart>>,
@@ -140,13 +144,14 @@ impl PreparedSearch {
         let inline = &parsed.filters;
         let cat =
             |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
-        let filters = Filters::resolve(
+        let mut filters = Filters::resolve(
             &cat(&request.regions, &inline.regions),
             &cat(&request.years, &inline.years),
             &cat(&request.sectors, &inline.sectors),
             &cat(&request.types, &inline.types),
             &cat(&request.target_years, &inline.target_years),
         )?;
+        filters.has_target = request.has_target;
         let compiled = compile::compile(fields, parsed.root.as_ref(), &filters);
         Ok(PreparedSearch {
             compiled,
@@ -451,6 +456,9 @@ pub fn hit_from_doc(
             .get_all(fields.target_year)
             .filter_map(|v| v.as_u64())
             .collect(),
+        targets: text_of(doc, fields.targets)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
         explain: None,
     }
 }

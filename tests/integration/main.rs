@@ -9,4 +9,5 @@ mod pitfalls;
 mod ranking;
 mod recall;
 mod search;
+mod targets;
 mod watch;

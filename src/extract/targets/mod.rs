@@ -25,12 +25,14 @@
 //! XA级, years and dates, and Chinese numerals.
 
 pub mod eval;
+mod words;
 
 use serde::{Deserialize, Serialize};
 
 use super::DocType;
 use super::year;
 use crate::text::fold_width;
+use words::*;
 
 /// How a value bounds its indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -143,376 +145,6 @@ pub struct Context<'a> {
     /// The passage's headings, outermost first.
     pub headings: &'a [String],
 }
-
-/// Documents that promise nothing: they set rules or report results.
-const NO_TARGET_TYPES: &[DocType] = &[DocType::Regulation, DocType::StatisticalBulletin];
-
-/// A heading with one of these introduces a review of results.
-const REVIEW_HEADINGS: &[&str] = &[
-    "回顾",
-    "成效",
-    "成绩",
-    "主要做法",
-    "基本情况",
-    "工作总结",
-    "进展情况",
-];
-
-/// A sentence with one of these reports results or sets rules (fines, entry
-/// standards).
-const SENTENCE_MARKERS: &[&str] = &[
-    "同比",
-    "比上年",
-    "较上年",
-    "比去年",
-    "较去年",
-    "上年",
-    "去年",
-    "以来",
-    "过去",
-    "年来",
-    "上半年",
-    "前三季度",
-    "罚款",
-    "准入关",
-    "准入标准",
-    "准入门槛",
-];
-
-/// A clause with one of these before its value says what exists, or sets a
-/// reward, a subsidy, a fine or a cap.
-const CLAUSE_MARKERS: &[&str] = &[
-    "已", "现有", "共有", "实有", "截至", "年末", "罚", "奖励", "补贴", "补助", "奖补", "资助",
-    "最高",
-];
-
-/// Comparators that may stand right before a value, longest first within a
-/// family, with the bound and kind they give.
-const COMPARATORS: &[(&str, Bound, Kind)] = &[
-    ("≥", Bound::AtLeast, Kind::Level),
-    (">=", Bound::AtLeast, Kind::Level),
-    (">", Bound::AtLeast, Kind::Level),
-    ("≤", Bound::AtMost, Kind::Level),
-    ("<=", Bound::AtMost, Kind::Level),
-    ("<", Bound::AtMost, Kind::Level),
-    ("至少在", Bound::AtLeast, Kind::Level),
-    ("至少", Bound::AtLeast, Kind::Level),
-    ("扩大到", Bound::Exact, Kind::Level),
-    ("扩大至", Bound::Exact, Kind::Level),
-    ("不低于", Bound::AtLeast, Kind::Level),
-    ("不少于", Bound::AtLeast, Kind::Level),
-    ("不超过", Bound::AtMost, Kind::Level),
-    ("不高于", Bound::AtMost, Kind::Level),
-    ("提高到", Bound::Exact, Kind::Level),
-    ("提高至", Bound::Exact, Kind::Level),
-    ("提升到", Bound::Exact, Kind::Level),
-    ("提升至", Bound::Exact, Kind::Level),
-    ("增加到", Bound::Exact, Kind::Level),
-    ("增加至", Bound::Exact, Kind::Level),
-    ("降低到", Bound::Exact, Kind::Level),
-    ("降低至", Bound::Exact, Kind::Level),
-    ("下降到", Bound::Exact, Kind::Level),
-    ("下降至", Bound::Exact, Kind::Level),
-    ("压缩到", Bound::Exact, Kind::Level),
-    ("压缩至", Bound::Exact, Kind::Level),
-    ("缩短到", Bound::Exact, Kind::Level),
-    ("缩短至", Bound::Exact, Kind::Level),
-    ("降至", Bound::Exact, Kind::Level),
-    ("稳定在", Bound::Exact, Kind::Level),
-    ("保持在", Bound::Exact, Kind::Level),
-    ("控制在", Bound::AtMost, Kind::Level),
-    ("占到", Bound::Exact, Kind::Level),
-    ("达到", Bound::Exact, Kind::Level),
-    ("超过", Bound::AtLeast, Kind::Level),
-    ("突破", Bound::AtLeast, Kind::Level),
-    ("高于", Bound::AtLeast, Kind::Level),
-    ("低于", Bound::AtMost, Kind::Level),
-    ("增长", Bound::Exact, Kind::Increase),
-    ("增加", Bound::Exact, Kind::Increase),
-    ("提高", Bound::Exact, Kind::Increase),
-    ("提升", Bound::Exact, Kind::Increase),
-    ("递增", Bound::Exact, Kind::Increase),
-    ("上升", Bound::Exact, Kind::Increase),
-    ("降低", Bound::Exact, Kind::Decrease),
-    ("下降", Bound::Exact, Kind::Decrease),
-    ("减少", Bound::Exact, Kind::Decrease),
-    ("压缩", Bound::Exact, Kind::Decrease),
-    ("缩减", Bound::Exact, Kind::Decrease),
-    ("达", Bound::Exact, Kind::Level),
-    ("超", Bound::AtLeast, Kind::Level),
-    ("约", Bound::About, Kind::Level),
-    ("在", Bound::Exact, Kind::Level),
-    ("为", Bound::Exact, Kind::Level),
-];
-
-/// Words between a comparator and its value, or before a comparator, that
-/// change nothing (分别达到, 力争达到, 年均增长, 同口径增长).
-const FILLERS: &[&str] = &[
-    "分别",
-    "力争",
-    "争取",
-    "努力",
-    "年均",
-    "平均",
-    "同口径",
-    "继续",
-    "持续",
-    "均",
-    "再",
-    "要",
-    "都",
-];
-
-/// Verbs of delivery: a count after them is a target (新建日光温室X座).
-const DELIVERY: &[&str] = &[
-    "新改建",
-    "新建",
-    "扩建",
-    "改建",
-    "建成",
-    "建设",
-    "建好",
-    "创建",
-    "争创",
-    "培育",
-    "新增",
-    "打造",
-    "实施",
-    "完成",
-    "改造",
-    "提升改造",
-    "改造提升",
-    "改优",
-    "引进",
-    "建办",
-    "推介",
-    "推进",
-    "遴选",
-    "孵化",
-    "布局",
-    "评出",
-    "带动",
-    "实现",
-    "形成",
-    "定准",
-    "清退",
-    "处置",
-    "办好",
-    "设置",
-    "开工",
-    "签约",
-    "储备",
-    "认定",
-    "发展",
-    "整治",
-    "治理",
-    "清理",
-    "盘活",
-    "吸纳",
-    "培训",
-    "新培育",
-];
-
-/// Verbs of delivery that make every count after them in their clause a
-/// target (新建日光温室X座、钢架大棚X座); the others of [`DELIVERY`] are often
-/// nouns (经济发展, 项目建设) and count only in the words right before a value.
-const STRONG_DELIVERY: &[&str] = &[
-    "新改建",
-    "新建",
-    "扩建",
-    "建成",
-    "建好",
-    "创建",
-    "争创",
-    "培育",
-    "新增",
-    "打造",
-    "完成",
-    "改造",
-    "改优",
-    "引进",
-    "建办",
-    "推介",
-    "遴选",
-    "孵化",
-    "布局",
-    "评出",
-    "办好",
-    "签约",
-    "新培育",
-];
-
-/// Verbs of delivery that count only right before the value (投入1亿元):
-/// elsewhere they are nouns (民生领域投入占财政支出的70以上).
-const DELIVERY_ADJACENT: &[&str] = &["投入", "投资", "争取", "落实", "安排"];
-
-/// Where a noun phrase after a value ends: the verb that follows it
-/// (150项服务事项纳入…范围).
-const PHRASE_ENDS: &[&str] = &[
-    "形成", "纳入", "实现", "建成", "投产", "开工", "竣工", "达到", "转移", "覆盖", "进入", "参与",
-    "入选", "实施", "完成", "用于", "开展", "提供", "享受", "获得",
-];
-
-/// Nouns of measure: an indicator ending with one, given a value among the
-/// targets of a sentence, is one more (…,数字经济规模2.5万亿元).
-const MEASURES: &[&str] = &[
-    "规模",
-    "总量",
-    "总值",
-    "产值",
-    "收入",
-    "增加值",
-    "面积",
-    "产量",
-    "比重",
-    "占比",
-    "总额",
-    "投资",
-];
-
-/// Bounds written after a value.
-const SUFFIX_BOUNDS: &[(&str, Bound)] = &[
-    ("以上", Bound::AtLeast),
-    ("以下", Bound::AtMost),
-    ("以内", Bound::AtMost),
-    ("左右", Bound::About),
-];
-
-/// Units, longest first where one starts another.
-const UNITS: &[&str] = &[
-    "个百分点",
-    "百分点",
-    "亿千瓦时",
-    "万千瓦时",
-    "千瓦时",
-    "万千瓦",
-    "千瓦",
-    "兆瓦",
-    "吉瓦",
-    "亿立方米",
-    "万立方米",
-    "立方米",
-    "万平方米",
-    "平方米",
-    "平方公里",
-    "万公顷",
-    "公顷",
-    "万亩",
-    "亩",
-    "亿吨",
-    "万吨",
-    "吨",
-    "万标箱",
-    "标箱",
-    "万辆",
-    "辆",
-    "万头",
-    "头",
-    "万只",
-    "只",
-    "万羽",
-    "羽",
-    "万人次",
-    "人次",
-    "万人",
-    "人",
-    "万亿元",
-    "万亿",
-    "亿美元",
-    "万美元",
-    "美元",
-    "亿元",
-    "万元",
-    "元",
-    "亿斤",
-    "万斤",
-    "斤",
-    "公斤",
-    "千克",
-    "公里",
-    "千米",
-    "米",
-    "%",
-    "‰",
-    "倍",
-    "万个",
-    "万家",
-    "万户",
-    "万名",
-    "万套",
-    "万座",
-    "个月",
-    "工作日",
-    "小时",
-    "分钟",
-    "个",
-    "座",
-    "家",
-    "户",
-    "所",
-    "项",
-    "条",
-    "处",
-    "栋",
-    "台",
-    "套",
-    "张",
-    "间",
-    "名",
-    "位",
-    "场",
-    "批",
-    "列",
-    "艘",
-    "架",
-    "棵",
-    "株",
-    "件",
-    "部",
-    "种",
-    "类",
-    "支",
-    "宗",
-    "片",
-    "年",
-    "月",
-    "天",
-    "日",
-    "周",
-    "亿",
-    "万",
-];
-
-/// Units in Latin letters, as research targets write them (≤1μm, ≥100000cGy).
-/// Other letters after a number make it a name (5G, 4A).
-const LATIN_UNITS: &[&str] = &[
-    "nT/√Hz", "kWh", "MWh", "GWh", "Gbps", "Mbps", "GHz", "MHz", "kHz", "Hz", "cGy", "Gy", "μm",
-    "nm", "mm", "cm", "km", "μT", "nT", "mT", "kW", "MW", "GW", "TB", "PB", "ms", "kg", "dB",
-];
-
-/// Units that count things: a value opening a clause with one of them reads as
-/// a count of tasks (150项服务事项纳入…).
-const COUNT_UNITS: &[&str] = &[
-    "个", "项", "家", "户", "座", "所", "条", "处", "名", "栋", "台", "套", "张", "间", "批", "列",
-    "艘", "架", "件", "部", "种", "支", "宗", "万个", "万家", "万户",
-];
-
-/// Units of time: a duration is a target only with a bound or comparator
-/// (压缩至3个工作日以内), never on its own (连续3年).
-const TIME_UNITS: &[&str] = &[
-    "年",
-    "个月",
-    "月",
-    "天",
-    "日",
-    "周",
-    "小时",
-    "分钟",
-    "工作日",
-];
-
-/// Characters that join the values of a list (X万头、X万头; 5%和7%).
-const JOINERS: &[char] = &['、', '和', '及', '与', ' '];
 
 /// The targets of a passage.
 pub fn extract_targets(text: &str, context: &Context) -> Vec<Target> {
@@ -774,6 +406,10 @@ fn governing_year(
         let (s, e) = clauses[i];
         let e = if i == clause { pos } else { e };
         let text = text_of(chars, s, e);
+        // 从2020年的10.5万元提高到2025年的14万元: a span, not a target.
+        if text.contains('从') {
+            continue;
+        }
         if let Some(&y) = year::target_years(&text).last() {
             let strive = text.contains("力争") || text.contains("争取");
             return (Some(y), strive);
@@ -1367,5 +1003,156 @@ fn parse_value(text: &str) -> (Option<f64>, Option<f64>) {
     match text.split_once('-') {
         Some((a, b)) => (a.parse().ok(), b.parse().ok()),
         None => (text.parse().ok(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Indicator, value, unit, bound, year.
+    type Read = (String, String, Option<String>, Bound, Option<u16>);
+
+    fn read(text: &str) -> Vec<Read> {
+        extract_targets(text, &Context::default())
+            .into_iter()
+            .map(|t| (t.indicator, t.value_text, t.unit, t.bound, t.year))
+            .collect()
+    }
+
+    type Row = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Bound,
+        Option<u16>,
+    );
+
+    #[test]
+    fn reads_targets_from_real_sentences() {
+        use Bound::*;
+        let cases: &[(&str, &[Row])] = &[
+            // Seed 001: 超, 分别 over a list of values, 力争达到.
+            (
+                "到2025年,示范县生产总值超600亿元,一般公共预算收入超40亿元;其他县区生产总值分别超500亿元、400亿元。",
+                &[
+                    ("示范县生产总值", "600", Some("亿元"), AtLeast, Some(2025)),
+                    ("一般公共预算收入", "40", Some("亿元"), AtLeast, Some(2025)),
+                    ("其他县区生产总值", "500", Some("亿元"), AtLeast, Some(2025)),
+                    ("其他县区生产总值", "400", Some("亿元"), AtLeast, Some(2025)),
+                ],
+            ),
+            // Seed 000: redacted values, 分别 pairing indicators with values.
+            (
+                "新建日光温室X座、钢架大棚X座,蔬菜面积、产量分别达到X万亩、X万吨。",
+                &[
+                    ("日光温室", "X", Some("座"), Exact, None),
+                    ("钢架大棚", "X", Some("座"), Exact, None),
+                    ("蔬菜面积", "X", Some("万亩"), Exact, None),
+                    ("产量", "X", Some("万吨"), Exact, None),
+                ],
+            ),
+            // Seed 002: 稳定在…以上; 投入 names what a sum is for; a count after a verb.
+            (
+                "粮食种植面积稳定在150万亩以上。投入1亿元实施小五站河河流整治,完成190条侵蚀沟治理。",
+                &[
+                    ("粮食种植面积", "150", Some("万亩"), AtLeast, None),
+                    ("投入", "1", Some("亿元"), Exact, None),
+                    ("侵蚀沟治理", "190", Some("条"), Exact, None),
+                ],
+            ),
+            // Seed 003: 控制在…以内, a compound unit, a rate without unit.
+            (
+                "确保到2020年,年用水总量控制在20.11亿立方米以内;农田灌溉水有效利用系数提高到0.6以上。到2020年单位GDP建设用地使用面积达到95公顷/亿元。",
+                &[
+                    ("年用水总量", "20.11", Some("亿立方米"), AtMost, Some(2020)),
+                    ("农田灌溉水有效利用系数", "0.6", None, AtLeast, Some(2020)),
+                    (
+                        "单位GDP建设用地使用面积",
+                        "95",
+                        Some("公顷/亿元"),
+                        Exact,
+                        Some(2020),
+                    ),
+                ],
+            ),
+            // A range and 左右 after a verb of delivery (seed 001).
+            (
+                "创建2个省级智能化产业园区,建成30家左右绿色示范工厂,力争成功创建1-2个省级绿色示范园区。",
+                &[
+                    ("省级智能化产业园区", "2", Some("个"), Exact, None),
+                    ("绿色示范工厂", "30", Some("家"), About, None),
+                    ("省级绿色示范园区", "1-2", Some("个"), Exact, None),
+                ],
+            ),
+            // Results: 同比, 累计, 现有; rules: rewards; names: quotes, 5G, XA级.
+            ("全县规上工业企业完成工业总产值X亿元,同比增长X%。", &[]),
+            ("累计接待游客X万人(次)。依托现有X个XA级旅游景区。", &[]),
+            (
+                "县域经济高质量发展市级年度考核第一名的县和区,分别奖励资金100万元。",
+                &[],
+            ),
+            ("大力实施“3个100”市重点工程。", &[]),
+            (
+                "新建5G基站82个。",
+                &[("5G基站", "82", Some("个"), Exact, None)],
+            ),
+            // Chinese numerals and list numbers are not values.
+            ("1. 提升农业产业化发展水平。实施乡村经济提质三年行动。", &[]),
+        ];
+        for (text, want) in cases {
+            let want: Vec<Read> = want
+                .iter()
+                .map(|(i, v, u, b, y)| {
+                    (i.to_string(), v.to_string(), u.map(str::to_string), *b, *y)
+                })
+                .collect();
+            assert_eq!(read(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn strive_and_change_are_read() {
+        let t = extract_targets(
+            "力争到2030年,重庆经西部陆海新通道货运量达到50万标箱。农产品加工业产值年均增长10%以上。万元GDP用水量比2015年降低34%。",
+            &Context::default(),
+        );
+        assert_eq!(t.len(), 3, "{t:?}");
+        assert!(t[0].strive && t[0].year == Some(2030));
+        assert_eq!((t[1].kind, t[1].bound), (Kind::Increase, Bound::AtLeast));
+        assert_eq!(t[2].kind, Kind::Decrease);
+        assert_eq!(t[2].year, None, "比2015年 is a baseline");
+        assert!(t.iter().all(|t| !t.redacted));
+    }
+
+    #[test]
+    fn reviews_regulations_and_bulletins_promise_nothing() {
+        let review = ["一、2024年工作回顾".to_string()];
+        let text = "粮食总产量稳定在100万吨以上,新建高标准农田50万亩。";
+        assert_eq!(extract_targets(text, &Context::default()).len(), 2);
+        let in_review = Context {
+            headings: &review,
+            ..Default::default()
+        };
+        assert!(extract_targets(text, &in_review).is_empty());
+        for t in [DocType::Regulation, DocType::StatisticalBulletin] {
+            let cx = Context {
+                doc_type: Some(t),
+                headings: &[],
+            };
+            assert!(extract_targets(text, &cx).is_empty(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn summaries_show_bound_change_year_and_redaction() {
+        let t = extract_targets(
+            "到2025年,示范县生产总值超600亿元。新建日光温室X座。",
+            &Context::default(),
+        );
+        assert_eq!(t[0].summary(), "示范县生产总值 ≥600亿元 (2025)");
+        assert_eq!(t[1].summary(), "日光温室 X座 (redacted)");
+        assert_eq!(t[0].value, Some(600.0));
+        assert_eq!(t[1].value, None);
     }
 }
