@@ -7,8 +7,6 @@ use anyhow::Result;
 use clap::Args;
 
 use super::Location;
-use crate::error::Error;
-use crate::indexer::{self, IndexConfig};
 use crate::output;
 use crate::search::{self, HitUnit, SearchRequest};
 
@@ -58,23 +56,7 @@ pub struct SearchArgs {
 }
 
 pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
-    let location = &args.location;
-    super::load_user_dictionary(location.dict_file().as_deref())?;
-    let open = match indexer::open_index(&location.index) {
-        Ok(open) => open,
-        Err(Error::NoIndex(_)) => {
-            eprintln!(
-                "no index at {} yet: building it from {} first",
-                location.index.display(),
-                location.corpus.display()
-            );
-            let config = IndexConfig::new(&location.corpus, &location.index);
-            let summary = super::index::index_with_progress(&config, false)?;
-            super::index::print_summary(&summary, &config);
-            indexer::open_index(&location.index)?
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let open = super::open_or_build(&args.location)?;
     let request = SearchRequest {
         query: args
             .query

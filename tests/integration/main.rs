@@ -9,5 +9,6 @@ mod pitfalls;
 mod ranking;
 mod recall;
 mod search;
+mod similar;
 mod targets;
 mod watch;
