@@ -43,6 +43,7 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod similar;
+pub mod stats;
 pub mod synonyms;
 pub mod text;
 pub mod tokenizer;

@@ -4,6 +4,7 @@ mod index;
 mod inspect;
 mod search;
 mod similar;
+mod stats;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -17,6 +18,7 @@ pub use index::IndexArgs;
 pub use inspect::InspectArgs;
 pub use search::SearchArgs;
 pub use similar::SimilarArgs;
+pub use stats::StatsArgs;
 
 use crate::output::Style;
 
@@ -40,6 +42,8 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Find passages of other documents most alike a passage (or a pasted text).
     Similar(SimilarArgs),
+    /// Summarise the index: documents and passages per province, year, type and sector.
+    Stats(StatsArgs),
 }
 
 /// Where the corpus and the index are.
@@ -118,6 +122,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Similar(args) => similar::run(args),
+        Command::Stats(args) => stats::run(args),
     }
 }
 

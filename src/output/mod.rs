@@ -1,16 +1,23 @@
 //! Rendering results for people (text, colour on a terminal) and for scripts
 //! (JSON with a stable shape).
 
+pub mod export;
+mod group;
 mod inspect;
 mod search;
 mod similar;
+mod stats;
+mod tree;
 
+pub use group::write_group_text;
 pub use inspect::{
     InspectEvidence, InspectPassage, InspectReport, inspect_report, write_inspect_json,
     write_inspect_text,
 };
 pub use search::{write_search_json, write_search_text};
 pub use similar::write_similar_text;
+pub use stats::write_stats_text;
+pub use tree::write_tree_text;
 
 use std::io::{self, Write};
 
