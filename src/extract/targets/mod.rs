@@ -718,6 +718,11 @@ fn read_quantity(
         }
     }
     let noun_after = noun_after(after);
+    // 提升21个酒旅融合景区运营水平: a count of things to improve, not an increase.
+    let counted = q.unit.as_deref().is_some_and(|u| COUNT_UNITS.contains(&u));
+    if r.kind == Kind::Increase && counted && noun_after.is_some() && head.trim().is_empty() {
+        r.kind = Kind::Level;
+    }
     let delivery_end = delivery_in(&indicator_head, comparator.is_none());
     let delivery = match delivery_end {
         // 推动建设超100条幸福河湖: the verb ends the words, the noun follows.
@@ -756,8 +761,13 @@ fn read_quantity(
         (None, None) => indicator_head.clone(),
     };
     let before = trim_indicator(&before);
-    // 关键通用技术、伦理等20项以上重点标准: what precedes 等 only exemplifies.
-    let before = if noun_after.is_some() && before.ends_with('等') {
+    // 关键通用技术、伦理等20项以上重点标准: what precedes 等 only exemplifies;
+    // 覆盖不少于8个学科领域: a verb before the value, the noun after it counts.
+    let ends_with_verb = PHRASE_ENDS
+        .iter()
+        .chain(DELIVERY)
+        .any(|v| before.ends_with(v));
+    let before = if noun_after.is_some() && (before.ends_with('等') || ends_with_verb) {
         String::new()
     } else {
         before
@@ -905,6 +915,8 @@ fn delivery_near(pre: &str) -> bool {
 /// The noun phrase right after a value (培育2-3家龙头企业: 龙头企业), up to the
 /// verb that follows it, the last 的 before it, or a joiner.
 fn noun_after(after: &str) -> Option<String> {
+    // 30%以上的行政审批事项: the noun follows 的.
+    let after = after.strip_prefix('的').unwrap_or(after);
     let first = after.chars().next()?;
     if JOINERS.contains(&first) || is_clause_break(first) || !crate::text::is_cjk(first) {
         // A quote opens a name that is still a noun (400个“三品一标”农产品品牌).

@@ -20,7 +20,7 @@ pub(super) const REVIEW_HEADINGS: &[&str] = &[
 ];
 
 /// A sentence with one of these reports results or sets rules (fines, entry
-/// standards).
+/// standards, what is granted: 对…给予…奖励).
 pub(super) const SENTENCE_MARKERS: &[&str] = &[
     "同比",
     "比上年",
@@ -38,13 +38,25 @@ pub(super) const SENTENCE_MARKERS: &[&str] = &[
     "准入关",
     "准入标准",
     "准入门槛",
+    "给予",
 ];
 
 /// A clause with one of these before its value says what exists, or sets a
-/// reward, a subsidy, a fine or a cap.
+/// reward, a subsidy rate, a fine or a cap.
 pub(super) const CLAUSE_MARKERS: &[&str] = &[
-    "已", "现有", "共有", "实有", "截至", "年末", "罚", "奖励", "补贴", "补助", "奖补", "资助",
+    "已",
+    "现有",
+    "共有",
+    "实有",
+    "截至",
+    "年末",
+    "罚",
+    "奖励",
+    "奖补",
+    "资助",
     "最高",
+    "补贴标准",
+    "补助标准",
 ];
 
 /// Comparators that may stand right before a value, longest first within a
@@ -172,6 +184,21 @@ pub(super) const DELIVERY: &[&str] = &[
     "吸纳",
     "培训",
     "新培育",
+    "新开发",
+    "开发",
+    "升级",
+    "提质升级",
+    "提能升级",
+    "改扩建",
+    "加固",
+    "除险加固",
+    "制修订",
+    "制定",
+    "修订",
+    "优选",
+    "接待",
+    "组织",
+    "新入规",
 ];
 
 /// Verbs of delivery that make every count after them in their clause a
@@ -201,6 +228,13 @@ pub(super) const STRONG_DELIVERY: &[&str] = &[
     "办好",
     "签约",
     "新培育",
+    "新开发",
+    "提质升级",
+    "提能升级",
+    "改扩建",
+    "除险加固",
+    "制修订",
+    "优选",
 ];
 
 /// Verbs of delivery that count only right before the value (投入1亿元):
@@ -229,6 +263,7 @@ pub(super) const MEASURES: &[&str] = &[
     "占比",
     "总额",
     "投资",
+    "额",
 ];
 
 /// Bounds written after a value.
