@@ -34,6 +34,7 @@ fn a_targets_year_is_a_target_year_of_its_passage() {
         "targets.toml",
         "targets_heldout.toml",
         "targets_heldout2.toml",
+        "targets_heldout3.toml",
     ] {
         for p in annotations(file).passage {
             let years = target_years(&p.text);
