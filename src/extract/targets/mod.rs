@@ -91,6 +91,9 @@ pub struct Target {
     pub bound: Bound,
     /// Level or change.
     pub kind: Kind,
+    /// The comparator as written: 超, 达到…以上, 力争达到, …左右, 增长…以上;
+    /// `None` for a plain count (新建日光温室X座).
+    pub comparator: Option<String>,
     /// Under 力争/争取: striven for rather than promised.
     pub strive: bool,
     /// The target year named in the sentence (到2025年), if any.
@@ -202,6 +205,8 @@ struct Quantity {
     value_text: String,
     unit: Option<String>,
     suffix_bound: Option<Bound>,
+    /// The bound as written after the value (以上, 左右, 多).
+    suffix_word: Option<&'static str>,
     /// End of the unit and the bound after it.
     span_end: usize,
     /// The clause it stands in.
@@ -215,6 +220,9 @@ struct Reading {
     bound: Bound,
     kind: Kind,
     strive: bool,
+    /// The word of 力争 and the comparator before the value, as written.
+    strive_word: Option<&'static str>,
+    comparator_word: Option<&'static str>,
     indicator: String,
     /// Where the words it was read from start and end.
     from: usize,
@@ -313,6 +321,7 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
     for group in groups {
         let head = readings[group[0]].clone();
         let trailing_bound = group.iter().rev().find_map(|&i| quantities[i].suffix_bound);
+        let trailing_word = group.iter().rev().find_map(|&i| quantities[i].suffix_word);
         let items = split_list(&head.indicator, group.len());
         for (k, &qi) in group.iter().enumerate() {
             let q = &quantities[qi];
@@ -326,6 +335,8 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
                 }
                 r.indicator = head.indicator.clone();
                 r.from = head.from;
+                r.comparator_word = head.comparator_word;
+                r.strive_word = r.strive_word.or(head.strive_word);
             }
             if q.suffix_bound.is_none()
                 && r.bound == Bound::Exact
@@ -340,7 +351,15 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
             if !r.target || r.indicator.is_empty() {
                 continue;
             }
-            let (year, _) = governing_year(chars, &clauses, q.clause, q.start);
+            let (year, year_strive) = governing_year(chars, &clauses, q.clause, q.start);
+            let strive_word = r
+                .strive_word
+                .or_else(|| (r.strive && year_strive).then_some("力争"));
+            let comparator = comparator_text(
+                strive_word.filter(|_| r.strive),
+                r.comparator_word,
+                q.suffix_word.or(trailing_word),
+            );
             out.push(Target {
                 indicator: r.indicator,
                 value: parse_value(&q.value_text).0,
@@ -350,6 +369,7 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
                 unit: q.unit.clone(),
                 bound: r.bound,
                 kind: r.kind,
+                comparator,
                 strive: r.strive,
                 year,
                 text: text_of(chars, r.from.min(q.start), r.to.max(q.span_end)),
@@ -357,6 +377,22 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
         }
     }
     out
+}
+
+/// The comparator as written: 力争 + 达到 + …以上.
+fn comparator_text(
+    strive: Option<&str>,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Option<String> {
+    let mut c = String::new();
+    c.push_str(strive.unwrap_or(""));
+    c.push_str(before.unwrap_or(""));
+    if let Some(a) = after {
+        c.push('…');
+        c.push_str(a);
+    }
+    (!c.is_empty()).then_some(c)
 }
 
 /// A full date (2024年9月27日): the sentence tells of an event.
@@ -458,10 +494,12 @@ fn find_quantities(
         let (unit, unit_end, more) = unit_at(chars, vend, end);
         let mut span_end = unit_end;
         let mut suffix_bound = more.then_some(Bound::AtLeast);
+        let mut suffix_word = more.then_some("多");
         let rest = text_of(chars, unit_end, end.min(unit_end + 2));
         for (w, b) in SUFFIX_BOUNDS {
             if rest.starts_with(w) {
                 suffix_bound = Some(*b);
+                suffix_word = Some(*w);
                 span_end = unit_end + w.chars().count();
                 break;
             }
@@ -475,6 +513,7 @@ fn find_quantities(
             value_text,
             unit,
             suffix_bound,
+            suffix_word,
             span_end,
             clause,
         });
@@ -674,9 +713,10 @@ fn read_quantity(
     }));
     // The comparator right before the value, past fillers.
     let (head, comparator) = split_comparator(&pre_words);
-    r.strive = ["力争", "争取", "努力"]
-        .iter()
-        .any(|w| clause_before.contains(w));
+    r.strive_word = ["力争", "争取", "努力"]
+        .into_iter()
+        .find(|w| clause_before.contains(w));
+    r.strive = r.strive_word.is_some();
     let time = q.unit.as_deref().is_some_and(|u| TIME_UNITS.contains(&u));
     let mut form = q.suffix_bound.is_some();
     if let Some((word, bound, kind)) = comparator {
@@ -685,7 +725,7 @@ fn read_quantity(
             r.bound = bound;
         }
         r.kind = kind;
-        let _ = word;
+        r.comparator_word = Some(word);
     }
     // 高于全市平均水平25%: a margin over a reference.
     let mut indicator_head = head.clone();
@@ -1154,6 +1194,26 @@ mod tests {
             };
             assert!(extract_targets(text, &cx).is_empty(), "{t:?}");
         }
+    }
+
+    #[test]
+    fn comparators_are_kept_as_written() {
+        let t = extract_targets(
+            "到2025年,示范县生产总值超600亿元,一般公共预算收入分别力争达到30亿元、16亿元。建成30家左右绿色示范工厂。农产品加工业产值年均增长10%以上。新建日光温室X座。",
+            &Context::default(),
+        );
+        let written: Vec<Option<&str>> = t.iter().map(|t| t.comparator.as_deref()).collect();
+        assert_eq!(
+            written,
+            [
+                Some("超"),
+                Some("力争达到"),
+                Some("力争达到"),
+                Some("…左右"),
+                Some("增长…以上"),
+                None
+            ]
+        );
     }
 
     #[test]
