@@ -1,5 +1,8 @@
 //! The words target extraction reads: markers of results and rules,
-//! comparators, verbs of delivery, units. Edit here to teach it a new form.
+//! comparators, verbs of delivery, units. Edit here to teach it a new form;
+//! targets are stored in the index, so bump `schema::SCHEMA_VERSION` with any
+//! change that alters what is extracted, and run `examples/eval_targets` on
+//! every annotated file before and after.
 
 use super::{Bound, Kind};
 use crate::extract::DocType;
