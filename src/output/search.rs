@@ -103,9 +103,19 @@ pub fn write_search_text(
     Ok(())
 }
 
+/// Targets shown on one line; JSON and exports have them all.
+const TARGETS_SHOWN: usize = 6;
+
 /// "targets: 生产总值 ≥600亿元 (2025) · 一般公共预算收入 ≥40亿元 (2025)".
 pub(crate) fn targets_line(targets: &[crate::extract::Target]) -> String {
-    let parts: Vec<String> = targets.iter().map(|t| t.summary()).collect();
+    let mut parts: Vec<String> = targets
+        .iter()
+        .take(TARGETS_SHOWN)
+        .map(|t| t.summary())
+        .collect();
+    if targets.len() > TARGETS_SHOWN {
+        parts.push(format!("… {} more", targets.len() - TARGETS_SHOWN));
+    }
     format!("targets: {}", parts.join(" · "))
 }
 
