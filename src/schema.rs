@@ -16,8 +16,9 @@ use tantivy::schema::{
 use crate::tokenizer::{BIGRAMS, WORDS};
 
 /// Bumped whenever the schema or what goes into a field changes; an index with
-/// another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+/// another version is rebuilt. 3: quantified targets per passage (`targets`,
+/// `target_count`), and their years in `target_year`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Field names.
 pub mod names {
@@ -59,6 +60,10 @@ pub mod names {
     pub const DOC_TYPE: &str = "doc_type";
     /// Sector facet `/农业农村/特色种养业` (up to two).
     pub const SECTOR: &str = "sector";
+    /// Quantified targets of the passage, as a JSON array (stored only).
+    pub const TARGETS: &str = "targets";
+    /// Number of quantified targets (for `--has-target`).
+    pub const TARGET_COUNT: &str = "target_count";
 }
 
 /// Handles to every field.
@@ -102,6 +107,10 @@ pub struct Fields {
     pub doc_type: Field,
     /// See [`names::SECTOR`].
     pub sector: Field,
+    /// See [`names::TARGETS`].
+    pub targets: Field,
+    /// See [`names::TARGET_COUNT`].
+    pub target_count: Field,
 }
 
 fn words(stored: bool) -> TextOptions {
@@ -148,6 +157,8 @@ pub fn build() -> Schema {
     b.add_u64_field(TARGET_YEAR, INDEXED | STORED | FAST);
     b.add_text_field(DOC_TYPE, STRING | STORED | FAST);
     b.add_facet_field(SECTOR, FacetOptions::default().set_stored());
+    b.add_text_field(TARGETS, STORED);
+    b.add_u64_field(TARGET_COUNT, INDEXED | STORED | FAST);
     b.build()
 }
 
@@ -176,6 +187,8 @@ impl Fields {
             target_year: f(TARGET_YEAR)?,
             doc_type: f(DOC_TYPE)?,
             sector: f(SECTOR)?,
+            targets: f(TARGETS)?,
+            target_count: f(TARGET_COUNT)?,
         })
     }
 }
