@@ -42,6 +42,8 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod serve;
+pub mod service;
 pub mod similar;
 pub mod stats;
 pub mod synonyms;
