@@ -61,16 +61,19 @@ impl Params {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
             .map(|(k, v)| (k.replace('-', "_"), v.into_owned()))
             .collect();
-        let params = Params { pairs };
-        for (name, _) in &params.pairs {
-            if params.all(name).len() > Caps::MAX_VALUES {
+        let mut times: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (name, _) in &pairs {
+            let n = times.entry(name.as_str()).or_default();
+            *n += 1;
+            if *n > Caps::MAX_VALUES {
                 return Err(ApiError::bad_request(format!(
-                    "{name} is given more than {} times",
+                    "{} is given more than {} times",
+                    shorten(name, 40),
                     Caps::MAX_VALUES
                 )));
             }
         }
-        Ok(params)
+        Ok(Params { pairs })
     }
 
     /// Refuses a parameter not in `known`.
