@@ -9,7 +9,7 @@
 // Screenshots go to target/browser/. Ends with "N passed, N failed".
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,15 +39,28 @@ const work = mkdtempSync(join(tmpdir(), "plansearch-browser-"));
 const index = join(work, "index");
 mkdirSync(artifacts, { recursive: true });
 
-// An index of the shipped corpus.
-const built = spawnSync(bin, ["index", "--corpus", join(root, "corpus"), "--index", index, "--quiet"], {
+// An index of the shipped corpus, and of one document whose text is markup:
+// the page must show it as text.
+const corpus = join(work, "corpus");
+cpSync(join(root, "corpus"), corpus, { recursive: true });
+writeFileSync(
+  join(corpus, "documents", "zz-markup.txt"),
+  [
+    '关于<img src=x onerror="alert(1)">推进标记测试的实施方案',
+    "",
+    "一、总体要求",
+    '推进标记测试<script>alert("x")</script>工作，<b onmouseover="alert(2)">加粗</b>示范县建设，到2025年建成标记测试基地5个。',
+    "",
+  ].join("\n"),
+);
+const built = spawnSync(bin, ["index", "--corpus", corpus, "--index", index, "--quiet"], {
   stdio: ["ignore", "inherit", "inherit"],
 });
 if (built.status !== 0) fail("plansearch index failed");
 
 /** Starts the server on a free port; resolves with its base URL. */
 function startServer() {
-  const server = spawn(bin, ["serve", "--index", index, "--corpus", join(root, "corpus"), "--addr", "127.0.0.1:0"], {
+  const server = spawn(bin, ["serve", "--index", index, "--corpus", corpus, "--addr", "127.0.0.1:0"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   return new Promise((resolveUrl, reject) => {
@@ -140,7 +153,7 @@ try {
     await page.goto(base + "/");
     await page.locator(".home").waitFor();
     const text = await page.locator(".home").innerText();
-    check(/361 份文件/.test(text), `home page: ${text}`);
+    check(/362 份文件/.test(text), `home page: ${text}`);
   });
 
   await step("typing a query and submitting shows highlighted hits", async () => {
@@ -241,11 +254,23 @@ try {
     check(csv.includes("肉牛养殖"), "the export lacks the hits");
   });
 
-  await step("text from the query and errors is shown as text, never run", async () => {
+  await step("text from the query, the index and errors is shown as text, never run", async () => {
     const nasty = `<img src=x onerror="alert(1)">"`;
     await page.goto(`${base}/?q=${encodeURIComponent(nasty)}`);
     await page.locator("#status .error, #summary").first().waitFor();
     check(await page.locator("#view img, #status img").count() === 0, "markup from the query was inserted");
+    // A document whose title and text are markup: shown as text, in the
+    // hits and in the document view.
+    await page.goto(`${base}/?q=${encodeURIComponent("标记测试")}`);
+    await page.locator("#hits .hit").first().waitFor();
+    const hitText = await page.locator("#hits").innerText();
+    check(hitText.includes("<script>") && hitText.includes('<img src=x onerror="alert(1)">'), hitText);
+    check(await page.locator("#view img, #view script, #view b").count() === 0, "markup from the index was inserted");
+    await page.locator("#hits .hit .open-doc").first().click();
+    await page.locator("#document").waitFor();
+    const docText = await page.locator("#document").innerText();
+    check(docText.includes("<b onmouseover"), docText.slice(0, 200));
+    check(await page.locator("#view img, #view script, #view b").count() === 0, "markup in the document view");
     await page.goto(`${base}/?q=${encodeURIComponent("(肉牛")}`);
     const error = page.locator("#status .error");
     await error.waitFor();

@@ -375,7 +375,7 @@ async function renderDoc(state, mine) {
   const back = { ...state, doc: "" };
   view.append(
     el("article", { class: "document", id: "document", dataset: { key: doc.key } },
-      el("p", {}, el("a", { href: "?" + stateParams(back), class: "back", onclick: (e) => { e.preventDefault(); if (history.length > 1 && state.q) history.back(); else go(back); } }, "← 返回")),
+      el("p", {}, el("a", { href: "?" + stateParams(back), class: "back", onclick: (e) => { e.preventDefault(); go(back); } }, "← 返回")),
       el("h2", {}, doc.title),
       el("div", { class: "meta" }, `${regionLabel(doc.region)} · ${doc.year ? doc.year + "年" : "年份未知"} · ${doc.doc_type || "类型未知"} · ${doc.passages.length} 个段落`),
       el("div", { class: "paths" }, doc.paths.join("，"), doc.encoding ? ` · 编码 ${doc.encoding}` : ""),
