@@ -240,6 +240,7 @@ try {
     await page.locator("#similar").waitFor();
     check(await page.locator("#similar .hit").count() > 0, "no similar passages");
     check(await page.locator("#similar .key-terms .term").count() > 0, "no key terms");
+    await page.screenshot({ path: join(artifacts, "similar.png") });
   });
 
   await step("导出 CSV links the export of the current search", async () => {

@@ -453,6 +453,7 @@ async function renderSimilar(state, mine) {
         (results.excluded_region ? `（已排除 ${results.excluded_region}）` : "")),
       el("ol", { class: "hits" }, results.hits.map((h) => hitItem(h, { ...state, sim: "" },
         el("div", { class: "shared" }, el("span", { class: "label" }, "共有："), h.shared_terms.join(" · ")))))));
+  window.scrollTo(0, 0);
 }
 
 // ---------- wiring ----------
