@@ -373,3 +373,73 @@ pub fn doc_id(uri: &Uri) -> Result<String, ApiError> {
         .unwrap_or_default();
     Ok(id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(query: &str) -> Params {
+        let uri: Uri = format!("/api/search?{query}").parse().unwrap();
+        Params::parse(&uri).unwrap()
+    }
+
+    #[test]
+    fn pages_turn_into_offsets_and_filters_repeat() {
+        let q = params("q=%E8%82%89%E7%89%9B&region=%E7%94%98%E8%82%83&region=%E6%B2%B3%E5%8D%97&target-year=2025&has-target&limit=20&page=3")
+            .search_query()
+            .unwrap();
+        assert_eq!(q.request.query, "肉牛");
+        assert_eq!(q.request.regions, ["甘肃", "河南"]);
+        assert_eq!(q.request.target_years, ["2025"]);
+        assert!(q.request.has_target);
+        assert_eq!(q.request.limit, Some(20));
+        assert_eq!(q.request.offset, 40);
+        assert!(q.request.facets && !q.request.facet_tree);
+        assert!(q.group_by.is_none());
+    }
+
+    #[test]
+    fn group_by_and_facets_take_their_names() {
+        let q = params("q=x&group-by=doc_type&facets=none")
+            .search_query()
+            .unwrap();
+        assert_eq!(q.group_by, Some(GroupBy::DocType));
+        assert_eq!(q.request.limit, Some(Caps::MAX_LIMIT));
+        assert!(!q.request.facets && !q.request.facet_tree);
+        let q = params("q=x&facets=tree").search_query().unwrap();
+        assert!(q.request.facet_tree && !q.request.facets);
+    }
+
+    #[test]
+    fn over_a_cap_or_malformed_is_refused() {
+        for (query, status) in [
+            ("q=x&limit=101", 400),
+            ("q=x&offset=9995", 400),
+            ("q=x&offset=1&page=1", 400),
+            ("q=x&has_target=maybe", 400),
+            ("q=x&group_by=region&page=2", 400),
+        ] {
+            let err = params(query).search_query().unwrap_err();
+            assert_eq!(err.status.as_u16(), status, "{query}: {}", err.message);
+        }
+        let long: Uri = format!("/api/search?q={}", "a".repeat(Caps::MAX_URI_BYTES))
+            .parse()
+            .unwrap();
+        assert_eq!(
+            Params::parse(&long).err().unwrap().status,
+            StatusCode::URI_TOO_LONG
+        );
+    }
+
+    #[test]
+    fn a_doc_id_is_decoded_and_similar_takes_ids_only() {
+        let uri: Uri = "/api/doc/..%2F..%2Fetc%2Fpasswd".parse().unwrap();
+        assert_eq!(doc_id(&uri).unwrap(), "../../etc/passwd");
+        let uri: Uri = "/api/doc/2b29ce2e01909cf3:5".parse().unwrap();
+        assert_eq!(doc_id(&uri).unwrap(), "2b29ce2e01909cf3:5");
+        assert!(params("ref=2b29ce2e01909cf3:5").similar_request().is_ok());
+        for bad in ["ref=seeds/a.txt%235", "ref=/etc/passwd", "ref=x&text=y", ""] {
+            assert!(params(bad).similar_request().is_err(), "{bad}");
+        }
+    }
+}
