@@ -46,6 +46,10 @@ pub enum Error {
     /// passage number out of range, empty text); the message says what to change.
     #[error("{0}")]
     Invalid(String),
+    /// A passage or document asked for by id that the index does not hold;
+    /// the message says how to find a current one.
+    #[error("{0}")]
+    NotFound(String),
 }
 
 impl Error {

@@ -7,7 +7,9 @@
 //! sectors) → [`document`] (one file analysed) → [`indexer`] (tantivy index with
 //! the [`tokenizer`]s and [`schema`], updated incrementally, crash-safe) →
 //! [`query`] + [`search`] → [`output`]. On top of search: [`similar`] measures,
-//! [`stats`] of the index and exports ([`output::export`]).
+//! [`stats`] of the index and exports ([`output::export`]). [`service`] holds
+//! the query commands as library calls that the CLI and [`serve`] (the web
+//! page and JSON API) share.
 //!
 //! ```no_run
 //! use plansearch::indexer::{build_index, open_index, IndexConfig};
@@ -42,6 +44,8 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod serve;
+pub mod service;
 pub mod similar;
 pub mod stats;
 pub mod synonyms;

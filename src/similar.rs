@@ -416,11 +416,11 @@ fn resolve_ref(
     top.first().map(|(_, a)| *a).ok_or_else(|| {
         let (key, _) = id.split_once(':').unwrap_or((&id, ""));
         match (snapshot.state.docs.get(key), snapshot.paths.first(key)) {
-            (Some(doc), Some(path)) => Error::Invalid(format!(
+            (Some(doc), Some(path)) => Error::NotFound(format!(
                 "no passage {id}: {path} has {} passages; pick {key}:1 to {key}:{}",
                 doc.passages, doc.passages
             )),
-            _ => Error::Invalid(format!(
+            _ => Error::NotFound(format!(
                 "no passage {id} in this index: ids change when a file's content changes; search again for a current id, or give FILE#N"
             )),
         }

@@ -1,8 +1,9 @@
-//! The command line: `plansearch index | search | inspect | similar | stats`.
+//! The command line: `plansearch index | search | inspect | similar | stats | serve`.
 
 mod index;
 mod inspect;
 mod search;
+mod serve;
 mod similar;
 mod stats;
 
@@ -17,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 pub use index::IndexArgs;
 pub use inspect::InspectArgs;
 pub use search::SearchArgs;
+pub use serve::ServeArgs;
 pub use similar::SimilarArgs;
 pub use stats::StatsArgs;
 
@@ -44,6 +46,8 @@ pub enum Command {
     Similar(SimilarArgs),
     /// Summarise the index: documents and passages per province, year, type and sector.
     Stats(StatsArgs),
+    /// Serve the search page and a JSON API (http://127.0.0.1:7700/).
+    Serve(ServeArgs),
 }
 
 /// Where the corpus and the index are.
@@ -123,6 +127,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect(args) => inspect::run(args),
         Command::Similar(args) => similar::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

@@ -9,8 +9,9 @@ use clap::Args;
 
 use super::Location;
 use crate::output::{self, export};
-use crate::search::group::{self, GroupBy};
-use crate::search::{self, HitUnit, SearchRequest};
+use crate::search::group::GroupBy;
+use crate::search::{HitUnit, SearchRequest};
+use crate::service::{self, SearchOutput, SearchQuery};
 
 /// `plansearch search`.
 #[derive(Debug, Args)]
@@ -109,6 +110,7 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         target_years: args.target_year,
         has_target: args.has_target,
         limit: args.limit.map_or(default_limit, |n| (n > 0).then_some(n)),
+        offset: 0,
         unit: args.by,
         facets: !args.no_facets && !args.facets && args.group_by.is_none(),
         facet_tree: args.facets,
@@ -139,28 +141,27 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let style = super::style_for_stdout();
-    if let Some(by) = args.group_by {
-        let results = group::group(&open, &request, by)?;
-        if args.json {
-            output::write_json(&mut out, &results)?;
-        } else {
-            output::write_group_text(&mut out, &results, style)?;
-        }
-        out.flush()?;
-        return Ok(exit_code(results.total));
-    }
-    let results = search::search(&open, &request)?;
+    let query = SearchQuery {
+        request,
+        group_by: args.group_by,
+    };
+    let results = service::search(&open, &query)?;
     if args.json {
-        output::write_search_json(&mut out, &results)?;
+        output::write_json(&mut out, &results)?;
     } else {
-        output::write_search_text(&mut out, &results, style)?;
-        if let Some(tree) = &results.facet_tree {
-            writeln!(out)?;
-            output::write_tree_text(&mut out, tree, style)?;
+        match &results {
+            SearchOutput::Groups(groups) => output::write_group_text(&mut out, groups, style)?,
+            SearchOutput::Hits(hits) => {
+                output::write_search_text(&mut out, hits, style)?;
+                if let Some(tree) = &hits.facet_tree {
+                    writeln!(out)?;
+                    output::write_tree_text(&mut out, tree, style)?;
+                }
+            }
         }
     }
     out.flush()?;
-    Ok(exit_code(results.total))
+    Ok(exit_code(results.total()))
 }
 
 /// 0 when something matched, 1 when nothing did (as ripgrep).

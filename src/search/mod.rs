@@ -55,6 +55,8 @@ pub struct SearchRequest {
     pub has_target: bool,
     /// Hits to return; `None` for all.
     pub limit: Option<usize>,
+    /// Hits to skip first (paging): hits `offset..offset + limit` are returned.
+    pub offset: usize,
     /// Passages or documents.
     pub unit: HitUnit,
     /// Compute facet counts.
@@ -235,6 +237,7 @@ pub fn run(
 ) -> Result<SearchResults> {
     let request = &prepared.request;
     let tally = facet_tally(&prepared.filters, request.unit == HitUnit::Doc);
+    let offset = request.offset.min(searcher.num_docs() as usize);
     let (total, scored, facets, per_doc) = match request.unit {
         HitUnit::Passage => {
             let limit = request
@@ -242,17 +245,17 @@ pub fn run(
                 .unwrap_or(usize::MAX)
                 .min(searcher.num_docs() as usize)
                 .max(1);
+            let top_docs = || {
+                TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by_score()
+            };
             if request.facets {
-                let (top, count, counts) = searcher.search(
-                    prepared.query(),
-                    &(TopDocs::with_limit(limit).order_by_score(), Count, tally),
-                )?;
+                let (top, count, counts) =
+                    searcher.search(prepared.query(), &(top_docs(), Count, tally))?;
                 (count as u64, top, counts, HashMap::new())
             } else {
-                let (top, count) = searcher.search(
-                    prepared.query(),
-                    &(TopDocs::with_limit(limit).order_by_score(), Count),
-                )?;
+                let (top, count) = searcher.search(prepared.query(), &(top_docs(), Count))?;
                 (count as u64, top, FacetCounts::default(), HashMap::new())
             }
         }
@@ -265,6 +268,7 @@ pub fn run(
             let limit = request.limit.unwrap_or(usize::MAX);
             let top = best
                 .into_iter()
+                .skip(offset)
                 .take(limit)
                 .map(|b| (b.score, b.address))
                 .collect();
@@ -330,8 +334,8 @@ fn facet_tally(filters: &Filters, by_doc: bool) -> facets::FacetTally {
 
 /// Every hit of a search in rank order, built and handed to `on_hit` one at a
 /// time, so that an export of 100,000 hits never holds them all: only their
-/// scores and addresses are collected first (16 bytes a hit). `--limit`
-/// applies; facets and `--explain` do not. Returns the number of hits.
+/// scores and addresses are collected first (16 bytes a hit). `--limit` (and
+/// an offset) apply; facets and `--explain` do not. Returns the number of hits.
 pub fn for_each_hit(
     index: &OpenIndex,
     request: &SearchRequest,
@@ -354,6 +358,7 @@ pub fn for_each_hit(
             .collect(),
     };
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.drain(..request.offset.min(ranked.len()));
     ranked.truncate(limit);
     let needles = prepared.needles();
     let mut n = 0;

@@ -11,6 +11,7 @@ mod pitfalls;
 mod ranking;
 mod recall;
 mod search;
+mod serve;
 mod similar;
 mod targets;
 mod views;

@@ -1,0 +1,531 @@
+//! `plansearch serve`: a search page and a JSON API over the library calls of
+//! the CLI ([`crate::service`]), so the API's JSON is what `--json` prints.
+//!
+//! Safe by default: the server binds to 127.0.0.1 unless told otherwise;
+//! documents are fetched by id from the index, never by a path from the
+//! request; the URL, the query, the hits asked for and the time of a request
+//! are capped (see [`Caps`]), and a request over a cap gets a JSON error with
+//! a 4xx status (503 when the server is busy or a request runs over its time).
+//! Searches run on a blocking pool, at most `max_concurrent` at once; others
+//! wait their turn within their time cap. Every request reads the live
+//! generation from `plansearch.json` and a fresh reader of its last commit, so
+//! commits of `plansearch index` and rebuilds show without a restart.
+
+mod params;
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
+use tokio::time::{Instant, timeout_at};
+
+use crate::error::Error;
+use crate::indexer::{INFO_FILE, IndexInfo, OpenIndex, open_index};
+use crate::output::export::{self, ExportFormat};
+use crate::search::PreparedSearch;
+use crate::{service, similar, stats};
+
+pub use params::Caps;
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// The index folder.
+    pub index: PathBuf,
+    /// The corpus folder, to read a document's evidence (default: the one
+    /// the index was built from).
+    pub corpus: Option<PathBuf>,
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// Longest a request may take, waiting included; over it: 503.
+    pub time_cap: Duration,
+    /// Longest a CSV export may stream.
+    pub export_time_cap: Duration,
+    /// Searches run at once (the rest wait).
+    pub max_concurrent: usize,
+    /// Requests waiting or running at once; over it: 503 at once.
+    pub max_queue: usize,
+}
+
+impl ServeConfig {
+    /// Defaults: 127.0.0.1:7700, a 10 s time cap, one search per core at once.
+    pub fn new(index: impl Into<PathBuf>) -> ServeConfig {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        ServeConfig {
+            index: index.into(),
+            corpus: None,
+            addr: SocketAddr::from(([127, 0, 0, 1], 7700)),
+            time_cap: Duration::from_secs(10),
+            export_time_cap: Duration::from_secs(120),
+            max_concurrent: cores,
+            max_queue: 256,
+        }
+    }
+}
+
+/// The page, embedded.
+const INDEX_HTML: &str = include_str!("assets/index.html");
+const APP_JS: &str = include_str!("assets/app.js");
+const STYLE_CSS: &str = include_str!("assets/style.css");
+
+struct AppState {
+    dir: PathBuf,
+    corpus: Option<PathBuf>,
+    current: Mutex<Arc<OpenIndex>>,
+    permits: Arc<Semaphore>,
+    in_flight: AtomicUsize,
+    time_cap: Duration,
+    export_time_cap: Duration,
+    max_queue: usize,
+}
+
+impl AppState {
+    /// The live index: re-opened when `plansearch.json` names another
+    /// generation (a rebuild was swapped in). Commits within a generation
+    /// need nothing: each call of the library opens a reader of the last one.
+    fn index(&self) -> Result<Arc<OpenIndex>, ApiError> {
+        let live = read_generation(&self.dir);
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(generation) = live
+            && generation != current.info.generation
+        {
+            match open_index(&self.dir) {
+                Ok(open) => {
+                    log::info!(
+                        "serving generation {:?} of {}",
+                        open.info.generation,
+                        self.dir.display()
+                    );
+                    *current = Arc::new(open);
+                }
+                // Keep serving the generation we have.
+                Err(e) => log::warn!("re-opening {}: {e}", self.dir.display()),
+            }
+        }
+        Ok(current.clone())
+    }
+}
+
+/// The generation `plansearch.json` names now; `None` if it cannot be read.
+fn read_generation(dir: &Path) -> Option<Option<String>> {
+    let text = std::fs::read_to_string(dir.join(INFO_FILE)).ok()?;
+    let info: IndexInfo = serde_json::from_str(&text).ok()?;
+    Some(info.generation)
+}
+
+/// A JSON error: `{"error": "…"}` with a status.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> ApiError {
+        let status = match &e {
+            Error::Query(_) | Error::Filter(_) | Error::Invalid(_) => StatusCode::BAD_REQUEST,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::NoIndex(_) | Error::StaleIndex { .. } | Error::Locked(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, e.to_string())
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&ErrorBody {
+            error: &self.message,
+        })
+        .unwrap_or_default();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+fn json_response<T: Serialize>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => (
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            body,
+        )
+            .into_response(),
+        Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// Counts a request in flight while it lives.
+struct InFlight(Arc<AppState>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Lets a request in: counted in flight (503 at once over the queue cap),
+/// then a permit to run, waited for until `deadline` (else 503).
+async fn admit(
+    state: &Arc<AppState>,
+    deadline: Instant,
+) -> Result<(OwnedSemaphorePermit, InFlight), ApiError> {
+    let queued = state.in_flight.fetch_add(1, Ordering::SeqCst);
+    let in_flight = InFlight(state.clone());
+    if queued >= state.max_queue {
+        return Err(busy(state));
+    }
+    match timeout_at(deadline, state.permits.clone().acquire_owned()).await {
+        Ok(Ok(permit)) if Instant::now() < deadline => Ok((permit, in_flight)),
+        Ok(Ok(_)) => Err(over_time(state)),
+        _ => Err(busy(state)),
+    }
+}
+
+fn busy(state: &AppState) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the server is busy: more requests than it can answer within its time cap of {}; try again in a moment",
+            seconds(state.time_cap)
+        ),
+    )
+}
+
+fn over_time(state: &AppState) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the request took longer than the time cap of {}; narrow it (a filter, fewer hits) or try again",
+            seconds(state.time_cap)
+        ),
+    )
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{} s", d.as_secs_f64())
+}
+
+/// Runs `work` on the blocking pool with a permit, within the time cap.
+async fn blocking<T, F>(state: Arc<AppState>, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState, &OpenIndex) -> Result<T, ApiError> + Send + 'static,
+{
+    let deadline = Instant::now() + state.time_cap;
+    let (permit, in_flight) = admit(&state, deadline).await?;
+    let st = state.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let _in_flight = in_flight;
+        let index = st.index()?;
+        work(&st, &index)
+    });
+    match timeout_at(deadline, task).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("internal error (a bug in plansearch, please report it): {e}"),
+        )),
+        Err(_) => Err(over_time(&state)),
+    }
+}
+
+type Shared = State<Arc<AppState>>;
+
+async fn api_search(State(state): Shared, uri: Uri) -> Response {
+    let query = match params::Params::parse(&uri).and_then(|p| p.search_query()) {
+        Ok(q) => q,
+        Err(e) => return e.into_response(),
+    };
+    respond(blocking(state, move |_, index| Ok(service::search(index, &query)?)).await)
+}
+
+async fn api_facets(State(state): Shared, uri: Uri) -> Response {
+    let request = match params::Params::parse(&uri).and_then(|p| p.facets_request()) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    respond(blocking(state, move |_, index| Ok(service::facets(index, &request)?)).await)
+}
+
+async fn api_similar(State(state): Shared, uri: Uri) -> Response {
+    let request = match params::Params::parse(&uri).and_then(|p| p.similar_request()) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    respond(
+        blocking(state, move |_, index| {
+            Ok(similar::similar(index, &request)?)
+        })
+        .await,
+    )
+}
+
+async fn api_stats(State(state): Shared, uri: Uri) -> Response {
+    if let Err(e) = params::Params::parse(&uri).and_then(|p| p.known(&[])) {
+        return e.into_response();
+    }
+    respond(blocking(state, move |_, index| Ok(stats::stats(index)?)).await)
+}
+
+async fn api_doc(State(state): Shared, uri: Uri) -> Response {
+    let id = match params::doc_id(&uri) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    respond(
+        blocking(state, move |st, index| {
+            Ok(service::document(index, &id, st.corpus.as_deref())?)
+        })
+        .await,
+    )
+}
+
+fn respond<T: Serialize>(result: Result<T, ApiError>) -> Response {
+    match result {
+        Ok(value) => json_response(&value),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Sends what an export writes to the response body, in chunks.
+struct ChannelWriter {
+    tx: mpsc::Sender<io::Result<Bytes>>,
+    buf: Vec<u8>,
+    deadline: std::time::Instant,
+}
+
+const CHUNK: usize = 32 << 10;
+
+impl ChannelWriter {
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        if std::time::Instant::now() > self.deadline {
+            return Err(io::Error::other("the export ran over its time cap"));
+        }
+        let chunk = Bytes::from(std::mem::take(&mut self.buf));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}
+
+/// The receiving end, as a body stream.
+struct ChunkStream(mpsc::Receiver<io::Result<Bytes>>);
+
+impl futures_core::Stream for ChunkStream {
+    type Item = io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+async fn api_export(State(state): Shared, uri: Uri) -> Response {
+    let request = match params::Params::parse(&uri).and_then(|p| p.export_request()) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let deadline = Instant::now() + state.time_cap;
+    let (permit, in_flight) = match admit(&state, deadline).await {
+        Ok(admitted) => admitted,
+        Err(e) => return e.into_response(),
+    };
+    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(8);
+    let (ready_tx, ready_rx) = oneshot::channel::<Result<(), ApiError>>();
+    let export_deadline = std::time::Instant::now() + state.export_time_cap;
+    let st = state.clone();
+    // The request is checked within the time cap; then the export streams
+    // on the blocking pool (holding its permit), within the export time cap.
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let _in_flight = in_flight;
+        let checked = st.index().and_then(|index| {
+            PreparedSearch::new(&index.fields, &request)?;
+            Ok(index)
+        });
+        let index = match checked {
+            Ok(index) => index,
+            Err(e) => {
+                let _ = ready_tx.send(Err(e));
+                return;
+            }
+        };
+        if ready_tx.send(Ok(())).is_err() {
+            return;
+        }
+        let mut w = ChannelWriter {
+            tx: tx.clone(),
+            buf: Vec::new(),
+            deadline: export_deadline,
+        };
+        let written = export::export(&index, &request, ExportFormat::Csv, &mut w)
+            .and_then(|_| w.flush().map_err(|e| Error::io("output", e)));
+        if let Err(e) = written {
+            log::warn!("export stopped: {e}");
+            let _ = tx.blocking_send(Err(io::Error::other(e.to_string())));
+        }
+    });
+    match timeout_at(deadline, ready_rx).await {
+        Ok(Ok(Ok(()))) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"plansearch-export.csv\"",
+                ),
+            ],
+            Body::from_stream(ChunkStream(rx)),
+        )
+            .into_response(),
+        Ok(Ok(Err(e))) => e.into_response(),
+        Ok(Err(_)) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal error (a bug in plansearch, please report it): the export stopped before it began",
+        )
+        .into_response(),
+        Err(_) => over_time(&state).into_response(),
+    }
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!(
+            "no such page: {}; the page is at /, the API at /api/search, /api/facets, /api/similar, /api/doc/ID, /api/stats and /api/export.csv",
+            params::shorten(uri.path(), 200)
+        ),
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "only GET is served: every endpoint reads, none writes",
+    )
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    response
+}
+
+/// The router: the page, its assets and the API.
+fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
+        )
+        .route(
+            "/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/style.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
+        )
+        .route("/api/search", get(api_search))
+        .route("/api/facets", get(api_facets))
+        .route("/api/similar", get(api_similar))
+        .route("/api/stats", get(api_stats))
+        .route("/api/export.csv", get(api_export))
+        .route("/api/doc/{*id}", get(api_doc))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+/// Serves `index` until the process ends; `on_bound` is told the address
+/// listened on (with port 0, the port the system chose).
+pub fn serve(
+    config: ServeConfig,
+    index: OpenIndex,
+    on_bound: impl FnOnce(SocketAddr),
+) -> io::Result<()> {
+    let max_concurrent = config.max_concurrent.max(1);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(max_concurrent + 2)
+        .enable_all()
+        .build()?;
+    let state = Arc::new(AppState {
+        dir: config.index.clone(),
+        corpus: config.corpus.clone(),
+        current: Mutex::new(Arc::new(index)),
+        permits: Arc::new(Semaphore::new(max_concurrent)),
+        in_flight: AtomicUsize::new(0),
+        time_cap: config.time_cap,
+        export_time_cap: config.export_time_cap,
+        max_queue: config.max_queue.max(1),
+    });
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        on_bound(listener.local_addr()?);
+        axum::serve(listener, router(state)).await
+    })
+}

@@ -1,0 +1,445 @@
+//! The query strings of the API, read into the requests of the library, with
+//! the caps checked on the way.
+
+use axum::http::{StatusCode, Uri};
+
+use super::ApiError;
+use crate::search::group::GroupBy;
+use crate::search::{HitUnit, SearchRequest};
+use crate::service::SearchQuery;
+use crate::similar::{SimilarRequest, SimilarTo};
+
+/// The caps on a request. Over one, the answer is a JSON error:
+/// 414 for the URL, 400 for the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps;
+
+impl Caps {
+    /// Longest URL (path and query string, percent-encoded), in bytes: 414.
+    pub const MAX_URI_BYTES: usize = 16 << 10;
+    /// Most hits (or groups) one request returns: `limit` 1 to this, else 400.
+    pub const MAX_LIMIT: usize = 100;
+    /// Deepest a page reaches: `offset + limit` at most this, else 400.
+    pub const MAX_WINDOW: usize = 10_000;
+    /// Longest pasted text for `/api/similar?text=`, in characters: 400.
+    pub const MAX_TEXT_CHARS: usize = 5_000;
+    /// Most values of one parameter (`region=…&region=…`): 400.
+    pub const MAX_VALUES: usize = 50;
+}
+
+/// The query string's parameters in order; `target-year` and `target_year`
+/// are one name.
+pub struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+/// "…" after `max` characters.
+pub fn shorten(text: &str, max: usize) -> String {
+    let cut = crate::text::truncate_chars(text, max);
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut.to_string()
+    }
+}
+
+const FILTERS: &[&str] = &[
+    "region",
+    "year",
+    "sector",
+    "type",
+    "doc_type",
+    "target_year",
+    "has_target",
+];
+
+impl Params {
+    /// Reads a request's query string, checking the URL's length.
+    pub fn parse(uri: &Uri) -> Result<Params, ApiError> {
+        check_uri(uri)?;
+        let query = uri.query().unwrap_or("");
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.replace('-', "_"), v.into_owned()))
+            .collect();
+        let mut times: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (name, _) in &pairs {
+            let n = times.entry(name.as_str()).or_default();
+            *n += 1;
+            if *n > Caps::MAX_VALUES {
+                return Err(ApiError::bad_request(format!(
+                    "{} is given more than {} times",
+                    shorten(name, 40),
+                    Caps::MAX_VALUES
+                )));
+            }
+        }
+        Ok(Params { pairs })
+    }
+
+    /// Refuses a parameter not in `known`.
+    pub fn known(&self, known: &[&str]) -> Result<(), ApiError> {
+        for (name, _) in &self.pairs {
+            if !known.contains(&name.as_str()) {
+                let expected = if known.is_empty() {
+                    "this endpoint takes none".to_string()
+                } else {
+                    format!("known here: {}", known.join(", "))
+                };
+                return Err(ApiError::bad_request(format!(
+                    "unknown parameter {:?}; {expected}",
+                    shorten(name, 40)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.trim().is_empty())
+            .collect()
+    }
+
+    fn one(&self, name: &str) -> Option<String> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        match self.one(name).as_deref().map(str::trim) {
+            None | Some("0" | "false" | "no") => Ok(false),
+            Some("" | "1" | "true" | "yes") => Ok(true),
+            Some(other) => Err(ApiError::bad_request(format!(
+                "{name}={} is not a yes or no: give {name}=true or {name}=false",
+                shorten(other, 40)
+            ))),
+        }
+    }
+
+    fn number(&self, name: &str) -> Result<Option<usize>, ApiError> {
+        match self.one(name) {
+            None => Ok(None),
+            Some(v) if v.trim().is_empty() => Ok(None),
+            Some(v) => v.trim().parse::<usize>().map(Some).map_err(|_| {
+                ApiError::bad_request(format!(
+                    "{name}={} is not a number: give a whole number, such as {name}=10",
+                    shorten(&v, 40)
+                ))
+            }),
+        }
+    }
+
+    /// `limit` (default `default`, 1 to [`Caps::MAX_LIMIT`]).
+    fn limit(&self, default: usize) -> Result<usize, ApiError> {
+        let limit = self.number("limit")?.unwrap_or(default);
+        if limit == 0 || limit > Caps::MAX_LIMIT {
+            return Err(ApiError::bad_request(format!(
+                "limit={limit} is over the result cap: give 1 to {} hits a page and page with offset or page",
+                Caps::MAX_LIMIT
+            )));
+        }
+        Ok(limit)
+    }
+
+    fn filters(&self, request: &mut SearchRequest) -> Result<(), ApiError> {
+        request.regions = self.all("region");
+        request.years = self.all("year");
+        request.sectors = self.all("sector");
+        request.types = [self.all("type"), self.all("doc_type")].concat();
+        request.target_years = self.all("target_year");
+        request.has_target = self.flag("has_target")?;
+        Ok(())
+    }
+
+    /// `/api/search`: `q`, the filters, `by`, `group_by`, `limit`, `offset`
+    /// or `page`, `facets` (`counts`, `tree`, `none`), `explain`.
+    pub fn search_query(&self) -> Result<SearchQuery, ApiError> {
+        let mut known = vec![
+            "q", "by", "group_by", "limit", "offset", "page", "facets", "explain",
+        ];
+        known.extend_from_slice(FILTERS);
+        self.known(&known)?;
+        let mut request = SearchRequest {
+            query: self.one("q").unwrap_or_default(),
+            ..SearchRequest::default()
+        };
+        self.filters(&mut request)?;
+        request.unit = match self.one("by").as_deref() {
+            None | Some("" | "passage") => HitUnit::Passage,
+            Some("doc") => HitUnit::Doc,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "by={} is neither passage nor doc",
+                    shorten(other, 40)
+                )));
+            }
+        };
+        let group_by = match self.one("group_by").as_deref() {
+            None | Some("") => None,
+            Some(g) => Some(group_by(g)?),
+        };
+        let limit = self.limit(if group_by.is_some() {
+            Caps::MAX_LIMIT
+        } else {
+            10
+        })?;
+        let offset = match (self.number("offset")?, self.number("page")?) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::bad_request(
+                    "give offset or page, not both".to_string(),
+                ));
+            }
+            (Some(offset), None) => offset,
+            (None, Some(0)) => {
+                return Err(ApiError::bad_request(
+                    "page=0: pages count from 1".to_string(),
+                ));
+            }
+            (None, Some(page)) => (page - 1).saturating_mul(limit),
+            (None, None) => 0,
+        };
+        if group_by.is_some() && offset > 0 {
+            return Err(ApiError::bad_request(
+                "group_by returns the groups at once: leave out offset and page",
+            ));
+        }
+        if offset.saturating_add(limit) > Caps::MAX_WINDOW {
+            return Err(ApiError::bad_request(format!(
+                "offset {offset} + limit {limit} is over the result cap of {}: narrow the search with filters, or export it (/api/export.csv)",
+                Caps::MAX_WINDOW
+            )));
+        }
+        request.limit = Some(limit);
+        request.offset = offset;
+        match self.one("facets").as_deref() {
+            None | Some("" | "counts") => request.facets = group_by.is_none(),
+            Some("tree") => request.facet_tree = true,
+            Some("none") => {}
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "facets={} is none of counts, tree, none",
+                    shorten(other, 40)
+                )));
+            }
+        }
+        request.explain = self.flag("explain")?;
+        Ok(SearchQuery { request, group_by })
+    }
+
+    /// `/api/facets`: `q` and the filters.
+    pub fn facets_request(&self) -> Result<SearchRequest, ApiError> {
+        let mut known = vec!["q"];
+        known.extend_from_slice(FILTERS);
+        self.known(&known)?;
+        let mut request = SearchRequest {
+            query: self.one("q").unwrap_or_default(),
+            ..SearchRequest::default()
+        };
+        self.filters(&mut request)?;
+        Ok(request)
+    }
+
+    /// `/api/export.csv`: `q`, the filters, `by`, and `limit` (every hit
+    /// without it).
+    pub fn export_request(&self) -> Result<SearchRequest, ApiError> {
+        let mut known = vec!["q", "by", "limit"];
+        known.extend_from_slice(FILTERS);
+        self.known(&known)?;
+        let mut request = SearchRequest {
+            query: self.one("q").unwrap_or_default(),
+            ..SearchRequest::default()
+        };
+        self.filters(&mut request)?;
+        request.unit = match self.one("by").as_deref() {
+            Some("doc") => HitUnit::Doc,
+            _ => HitUnit::Passage,
+        };
+        request.limit = self.number("limit")?.filter(|&n| n > 0);
+        Ok(request)
+    }
+
+    /// `/api/similar`: `ref` (a passage id) or `text`, `other_regions`, the
+    /// filters, `limit`.
+    pub fn similar_request(&self) -> Result<SimilarRequest, ApiError> {
+        let mut known = vec!["ref", "text", "other_regions", "limit"];
+        known.extend_from_slice(FILTERS);
+        self.known(&known)?;
+        let to = match (self.one("ref"), self.one("text")) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::bad_request("give ref or text, not both"));
+            }
+            (Some(r), None) => {
+                let r = r.trim().to_string();
+                if !is_passage_id(&r) {
+                    return Err(ApiError::bad_request(format!(
+                        "ref={} is not a passage id: give the id a search hit shows (8632332262f6707a:2)",
+                        shorten(&r, 60)
+                    )));
+                }
+                SimilarTo::Passage(r)
+            }
+            (None, Some(t)) => {
+                let chars = t.chars().count();
+                if chars > Caps::MAX_TEXT_CHARS {
+                    return Err(ApiError::bad_request(format!(
+                        "text is {chars} characters, over the cap of {}: paste one paragraph",
+                        Caps::MAX_TEXT_CHARS
+                    )));
+                }
+                SimilarTo::Text(t)
+            }
+            (None, None) => {
+                return Err(ApiError::bad_request(
+                    "give ref (a passage id, 8632332262f6707a:2) or text (a paragraph)",
+                ));
+            }
+        };
+        let mut filters = SearchRequest::default();
+        self.filters(&mut filters)?;
+        Ok(SimilarRequest {
+            regions: filters.regions,
+            years: filters.years,
+            sectors: filters.sectors,
+            types: filters.types,
+            target_years: filters.target_years,
+            has_target: filters.has_target,
+            other_regions: self.flag("other_regions")?,
+            limit: self.limit(10)?,
+            // Never a path on disk from a request.
+            corpus: None,
+            ..SimilarRequest::new(to)
+        })
+    }
+}
+
+fn check_uri(uri: &Uri) -> Result<(), ApiError> {
+    let len = uri.path().len() + uri.query().map_or(0, str::len);
+    if len > Caps::MAX_URI_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            format!(
+                "the URL is {len} bytes, over the cap of {}: shorten the query",
+                Caps::MAX_URI_BYTES
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn group_by(name: &str) -> Result<GroupBy, ApiError> {
+    Ok(match name {
+        "region" => GroupBy::Region,
+        "province" => GroupBy::Province,
+        "city" => GroupBy::City,
+        "year" => GroupBy::Year,
+        "doc_type" | "type" => GroupBy::DocType,
+        "sector" => GroupBy::Sector,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "group_by={} is none of region, province, city, year, doc_type, sector",
+                shorten(other, 40)
+            )));
+        }
+    })
+}
+
+/// `<16 hex digits>:<number>`.
+fn is_passage_id(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((key, n)) => {
+            key.len() == 16
+                && key.bytes().all(|b| b.is_ascii_hexdigit())
+                && !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// The id of `/api/doc/{id}`, percent-decoded. Anything else after
+/// `/api/doc/` (a path, `..`) is refused by the library as not an id.
+pub fn doc_id(uri: &Uri) -> Result<String, ApiError> {
+    check_uri(uri)?;
+    let raw = uri.path().strip_prefix("/api/doc/").unwrap_or("");
+    let id: String = form_urlencoded::parse(format!("id={}", raw.replace('+', "%2B")).as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .next()
+        .unwrap_or_default();
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(query: &str) -> Params {
+        let uri: Uri = format!("/api/search?{query}").parse().unwrap();
+        Params::parse(&uri).unwrap()
+    }
+
+    #[test]
+    fn pages_turn_into_offsets_and_filters_repeat() {
+        let q = params("q=%E8%82%89%E7%89%9B&region=%E7%94%98%E8%82%83&region=%E6%B2%B3%E5%8D%97&target-year=2025&has-target&limit=20&page=3")
+            .search_query()
+            .unwrap();
+        assert_eq!(q.request.query, "肉牛");
+        assert_eq!(q.request.regions, ["甘肃", "河南"]);
+        assert_eq!(q.request.target_years, ["2025"]);
+        assert!(q.request.has_target);
+        assert_eq!(q.request.limit, Some(20));
+        assert_eq!(q.request.offset, 40);
+        assert!(q.request.facets && !q.request.facet_tree);
+        assert!(q.group_by.is_none());
+    }
+
+    #[test]
+    fn group_by_and_facets_take_their_names() {
+        let q = params("q=x&group-by=doc_type&facets=none")
+            .search_query()
+            .unwrap();
+        assert_eq!(q.group_by, Some(GroupBy::DocType));
+        assert_eq!(q.request.limit, Some(Caps::MAX_LIMIT));
+        assert!(!q.request.facets && !q.request.facet_tree);
+        let q = params("q=x&facets=tree").search_query().unwrap();
+        assert!(q.request.facet_tree && !q.request.facets);
+    }
+
+    #[test]
+    fn over_a_cap_or_malformed_is_refused() {
+        for (query, status) in [
+            ("q=x&limit=101", 400),
+            ("q=x&offset=9995", 400),
+            ("q=x&offset=1&page=1", 400),
+            ("q=x&has_target=maybe", 400),
+            ("q=x&group_by=region&page=2", 400),
+        ] {
+            let err = params(query).search_query().unwrap_err();
+            assert_eq!(err.status.as_u16(), status, "{query}: {}", err.message);
+        }
+        let long: Uri = format!("/api/search?q={}", "a".repeat(Caps::MAX_URI_BYTES))
+            .parse()
+            .unwrap();
+        assert_eq!(
+            Params::parse(&long).err().unwrap().status,
+            StatusCode::URI_TOO_LONG
+        );
+    }
+
+    #[test]
+    fn a_doc_id_is_decoded_and_similar_takes_ids_only() {
+        let uri: Uri = "/api/doc/..%2F..%2Fetc%2Fpasswd".parse().unwrap();
+        assert_eq!(doc_id(&uri).unwrap(), "../../etc/passwd");
+        let uri: Uri = "/api/doc/2b29ce2e01909cf3:5".parse().unwrap();
+        assert_eq!(doc_id(&uri).unwrap(), "2b29ce2e01909cf3:5");
+        assert!(params("ref=2b29ce2e01909cf3:5").similar_request().is_ok());
+        for bad in ["ref=seeds/a.txt%235", "ref=/etc/passwd", "ref=x&text=y", ""] {
+            assert!(params(bad).similar_request().is_err(), "{bad}");
+        }
+    }
+}

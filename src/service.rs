@@ -1,0 +1,301 @@
+//! The query commands as library calls, shared by the command line and by
+//! `plansearch serve`: each takes a request and returns the `Serialize` struct
+//! whose JSON `--json` prints and the API serves, so the two never differ.
+//!
+//! | call | CLI | API |
+//! |---|---|---|
+//! | [`search`] | `search --json` (`--group-by`, `--facets`) | `GET /api/search` |
+//! | [`facets`] | the `facet_tree` of `search --facets --json` | `GET /api/facets` |
+//! | [`crate::similar::similar`] | `similar --json` | `GET /api/similar` |
+//! | [`crate::stats::stats`] | `stats --json` | `GET /api/stats` |
+//! | [`crate::output::export::export`] | `search --csv` | `GET /api/export.csv` |
+//! | [`document`] | `inspect --json` (evidence) | `GET /api/doc/{id}` |
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{TantivyDocument, Term};
+
+use crate::corpus::SourceFile;
+use crate::document;
+use crate::error::{Error, Result};
+use crate::extract::{DocType, Evidence, Overrides, Target};
+use crate::indexer::OpenIndex;
+use crate::search::breakdown::{BreakdownCollector, FacetTree};
+use crate::search::group::{self, GroupBy, GroupResults};
+use crate::search::{self, HitRegion, PreparedSearch, SearchRequest, SearchResults, hit_from_doc};
+
+/// A search as the CLI and the API take it: the request, and whether to
+/// group its hits.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// What to search for, with filters, limit and offset.
+    pub request: SearchRequest,
+    /// `--group-by`: the best passage per group instead of hits.
+    pub group_by: Option<GroupBy>,
+}
+
+/// The answer to a [`SearchQuery`]: hits, or groups with `group_by`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum SearchOutput {
+    /// Hits (passages or documents).
+    Hits(Box<SearchResults>),
+    /// Groups.
+    Groups(GroupResults),
+}
+
+impl SearchOutput {
+    /// Matching passages (or documents with `--by doc`).
+    pub fn total(&self) -> u64 {
+        match self {
+            SearchOutput::Hits(r) => r.total,
+            SearchOutput::Groups(g) => g.total,
+        }
+    }
+}
+
+/// Runs a search, grouped or not.
+pub fn search(index: &OpenIndex, query: &SearchQuery) -> Result<SearchOutput> {
+    Ok(match query.group_by {
+        Some(by) => SearchOutput::Groups(group::group(index, &query.request, by)?),
+        None => SearchOutput::Hits(Box::new(search::search(index, &query.request)?)),
+    })
+}
+
+/// The full breakdown of every match of a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetsResult {
+    /// The query as given.
+    pub query: String,
+    /// Region tree, year histogram, types, sector tree, targets.
+    pub facet_tree: FacetTree,
+}
+
+/// The breakdown of every match of `request` (what `search --facets` adds).
+pub fn facets(index: &OpenIndex, request: &SearchRequest) -> Result<FacetsResult> {
+    let prepared = PreparedSearch::new(&index.fields, request)?;
+    let snapshot = index.snapshot()?;
+    let facet_tree = snapshot
+        .searcher
+        .search(prepared.query(), &BreakdownCollector)?
+        .tree();
+    Ok(FacetsResult {
+        query: request.query.clone(),
+        facet_tree,
+    })
+}
+
+/// One passage of a document as the document view shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocPassage {
+    /// Passage id (`<doc_key>:<n>`).
+    pub id: String,
+    /// Passage number (1-based).
+    pub passage_no: u64,
+    /// Heading path.
+    pub heading: String,
+    /// The passage text.
+    pub text: String,
+    /// Sectors (facet paths).
+    pub sectors: Vec<String>,
+    /// Target years.
+    pub target_years: Vec<u64>,
+    /// Quantified targets.
+    pub targets: Vec<Target>,
+}
+
+/// How each document field was decided, as `inspect --json` gives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocEvidence {
+    /// Title.
+    pub title: Evidence<String>,
+    /// Region (its code).
+    pub region: Evidence<u32>,
+    /// Year.
+    pub year: Evidence<u16>,
+    /// Type.
+    pub doc_type: Evidence<DocType>,
+}
+
+/// A document read back from the index: its metadata, every passage in order
+/// and, when its file is still in the corpus as indexed, the evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    /// The document key (16 hex digits).
+    pub key: String,
+    /// The path shown (the first of its paths).
+    pub path: String,
+    /// Every corpus path that holds this document.
+    pub paths: Vec<String>,
+    /// Title (the file name when none was found).
+    pub title: String,
+    /// Region.
+    pub region: HitRegion,
+    /// Year.
+    pub year: Option<u64>,
+    /// Document type.
+    pub doc_type: Option<String>,
+    /// With a passage id: the passage asked for.
+    pub focus: Option<u64>,
+    /// Its passages, in order: the cleaned document.
+    pub passages: Vec<DocPassage>,
+    /// How the metadata was decided; `null` when the file is no longer in
+    /// the corpus as indexed (see `evidence_note`).
+    pub evidence: Option<DocEvidence>,
+    /// Encoding the file was read in, when it was read.
+    pub encoding: Option<String>,
+    /// Why there is no evidence, if there is none.
+    pub evidence_note: Option<String>,
+}
+
+/// True for a document key: 16 lower- or upper-case hex digits.
+fn is_doc_key(s: &str) -> bool {
+    s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A document by id: its key (`2b29ce2e01909cf3`) or a passage id
+/// (`2b29ce2e01909cf3:5`, which sets `focus`). Only the index is consulted
+/// for what to show; the evidence comes from re-reading the file the index's
+/// file table names for the key, inside the corpus it was built from.
+pub fn document(index: &OpenIndex, id: &str, corpus: Option<&Path>) -> Result<DocView> {
+    let id = id.trim();
+    let (key, focus) = match id.split_once(':') {
+        Some((key, n)) => (key, Some(n)),
+        None => (id, None),
+    };
+    let focus = match focus {
+        None => None,
+        Some(n) => Some(n.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
+            Error::Invalid(format!(
+                "{id:?}: after the document key comes a passage number (2b29ce2e01909cf3:5)"
+            ))
+        })?),
+    };
+    if !is_doc_key(key) {
+        return Err(Error::Invalid(format!(
+            "{id:?} is not a document id: give the 16 hex digits of a document key or a passage id (2b29ce2e01909cf3:5), as search hits print them"
+        )));
+    }
+    let key = key.to_ascii_lowercase();
+    let snapshot = index.snapshot()?;
+    let fields = &index.fields;
+    let searcher = &snapshot.searcher;
+    let query = TermQuery::new(
+        Term::from_field_text(fields.doc_key, &key),
+        IndexRecordOption::Basic,
+    );
+    let addresses = searcher.search(&query, &DocSetCollector)?;
+    if addresses.is_empty() {
+        return Err(Error::NotFound(format!(
+            "no document {key} in this index: ids change when a file's content changes; search again for a current id"
+        )));
+    }
+    let mut hits = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        hits.push(hit_from_doc(fields, &snapshot.paths, &doc, 0.0, &[]));
+    }
+    hits.sort_by_key(|h| h.passage_no);
+    if let Some(n) = focus
+        && !hits.iter().any(|h| h.passage_no == n)
+    {
+        return Err(Error::NotFound(format!(
+            "no passage {key}:{n}: the document has {} passages; pick {key}:1 to {key}:{}",
+            hits.len(),
+            hits.len()
+        )));
+    }
+    let paths: Vec<String> = snapshot
+        .state
+        .files
+        .iter()
+        .filter(|(_, k)| **k == key)
+        .map(|(p, _)| p.clone())
+        .collect();
+    let first = &hits[0];
+    let mut view = DocView {
+        key: key.clone(),
+        path: first.path.clone(),
+        paths,
+        title: first.title.clone(),
+        region: first.region.clone(),
+        year: first.year,
+        doc_type: first.doc_type.clone(),
+        focus,
+        passages: Vec::new(),
+        evidence: None,
+        encoding: None,
+        evidence_note: None,
+    };
+    let corpus_root = corpus
+        .map(Path::to_path_buf)
+        .filter(|c| c.is_dir())
+        .unwrap_or_else(|| PathBuf::from(&snapshot.state.corpus));
+    match reread(&corpus_root, &view.paths, &key) {
+        Ok(doc) => {
+            view.evidence = Some(DocEvidence {
+                title: doc.meta.title.clone(),
+                region: doc.meta.region.clone(),
+                year: doc.meta.year.clone(),
+                doc_type: doc.meta.doc_type.clone(),
+            });
+            view.encoding = Some(doc.encoding.to_string());
+        }
+        Err(why) => view.evidence_note = Some(why),
+    }
+    view.passages = hits
+        .into_iter()
+        .map(|h| DocPassage {
+            id: h.id,
+            passage_no: h.passage_no,
+            heading: h.heading,
+            text: h.passage,
+            sectors: h.sectors,
+            target_years: h.target_years,
+            targets: h.targets,
+        })
+        .collect();
+    Ok(view)
+}
+
+/// Reads and analyses the file of document `key` again, from the first of its
+/// indexed `paths` that still holds it, for the evidence. Paths come from the
+/// file table and must stay inside the corpus folder.
+fn reread(
+    corpus: &Path,
+    paths: &[String],
+    key: &str,
+) -> std::result::Result<document::Document, String> {
+    let root = corpus.canonicalize().map_err(|e| {
+        format!(
+            "the corpus folder {} cannot be read ({e})",
+            corpus.display()
+        )
+    })?;
+    let overrides = Overrides::load(&root);
+    for rel in paths {
+        let Ok(path) = root.join(rel).canonicalize() else {
+            continue;
+        };
+        if !path.starts_with(&root) {
+            continue;
+        }
+        let file = SourceFile {
+            path,
+            rel: rel.clone(),
+        };
+        if let Ok(doc) = document::load(&file, &overrides)
+            && doc.content_hash == key
+        {
+            return Ok(doc);
+        }
+    }
+    Err(format!(
+        "the file of this document is no longer in {} as indexed; run `plansearch index` to bring the index up to date",
+        corpus.display()
+    ))
+}

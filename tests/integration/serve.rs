@@ -1,0 +1,613 @@
+//! `plansearch serve` over loopback: every endpoint against the CLI's JSON,
+//! every cap, bad input, reloading on commit and on a rebuild, 50 clients at
+//! once. The real binary serves; a real HTTP client (ureq) asks.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::common::{
+    Running, add_documents, corpus_with, plansearch, shipped_documents, shipped_index,
+    spawn_plansearch, stderr, stdout, test_config,
+};
+
+/// A running server, stopped when dropped; its client.
+struct Server {
+    running: Running,
+    client: Client,
+}
+
+/// An HTTP client of a server.
+struct Client {
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl Server {
+    fn start(index: &Path, extra: &[&str]) -> Server {
+        let index = index.to_str().expect("utf-8 path");
+        let mut args = vec!["serve", "--index", index, "--addr", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut running = spawn_plansearch(&args);
+        running.wait_for("listening on http://", 1);
+        let line = running
+            .seen
+            .iter()
+            .find(|l| l.contains("listening on http://"))
+            .expect("address line");
+        let start = line.find("http://").expect("url");
+        let base = line[start..]
+            .split_whitespace()
+            .next()
+            .expect("url")
+            .trim_end_matches('/')
+            .to_string();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Server {
+            running,
+            client: Client { base, agent },
+        }
+    }
+}
+
+impl Client {
+    /// GET `path` (with its query string, already encoded): status and body.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut response = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .call()
+            .expect("the server answers");
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(100 << 20)
+            .read_to_string()
+            .expect("body");
+        (status, body)
+    }
+
+    /// GET `path` with query parameters, encoded by the client.
+    fn get_with(&self, path: &str, query: &[(&str, &str)]) -> (u16, String) {
+        let mut request = self.agent.get(&format!("{}{path}", self.base));
+        for (k, v) in query {
+            request = request.query(*k, *v);
+        }
+        let mut response = request.call().expect("the server answers");
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(100 << 20)
+            .read_to_string()
+            .expect("body");
+        (status, body)
+    }
+
+    fn json(&self, path: &str, query: &[(&str, &str)]) -> Value {
+        let (status, body) = self.get_with(path, query);
+        assert_eq!(status, 200, "{path} {query:?}: {body}");
+        serde_json::from_str(&body).expect("JSON")
+    }
+
+    /// A request over a cap or malformed: its status and error message.
+    fn error(&self, path: &str, query: &[(&str, &str)]) -> (u16, String) {
+        let (status, body) = self.get_with(path, query);
+        let value: Value = serde_json::from_str(&body)
+            .unwrap_or_else(|_| panic!("{path}: an error is JSON, got {body:?}"));
+        let message = value["error"].as_str().expect("error message").to_string();
+        (status, message)
+    }
+
+    /// Sends a raw request line, as a client that does not normalise paths.
+    fn raw(&self, target: &str) -> (u16, String) {
+        let addr = self.base.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(addr).expect("connects");
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("sends");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("reads");
+        let status = answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status line");
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.running.child.kill();
+        let _ = self.running.child.wait();
+    }
+}
+
+fn cli_json(args: &[&str]) -> Value {
+    let out = plansearch(args);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{args:?}: {}",
+        stderr(&out)
+    );
+    serde_json::from_str(&stdout(&out)).expect("CLI JSON")
+}
+
+fn shipped() -> (Server, String) {
+    let index = shipped_index();
+    (
+        Server::start(index, &[]),
+        index.to_str().expect("utf-8").to_string(),
+    )
+}
+
+#[test]
+fn every_endpoint_serves_the_json_of_the_cli() {
+    let (server, index) = shipped();
+    let index = index.as_str();
+
+    // search: the same JSON as search --json, filters and all.
+    let api = server.json(
+        "/api/search",
+        &[("q", "肉牛养殖"), ("region", "甘肃"), ("limit", "5")],
+    );
+    let cli = cli_json(&[
+        "search",
+        "肉牛养殖",
+        "--region",
+        "甘肃",
+        "-n",
+        "5",
+        "--json",
+        "--index",
+        index,
+    ]);
+    assert_eq!(api, cli);
+    assert!(api["total"].as_u64().unwrap() > 0);
+
+    // Inline filters, by doc, a type filter, target years.
+    let api = server.json(
+        "/api/search",
+        &[
+            ("q", "县域经济 year:2018..2025"),
+            ("by", "doc"),
+            ("type", "工作方案"),
+        ],
+    );
+    let cli = cli_json(&[
+        "search",
+        "县域经济 year:2018..2025",
+        "--by",
+        "doc",
+        "--type",
+        "工作方案",
+        "--json",
+        "--index",
+        index,
+    ]);
+    assert_eq!(api, cli);
+
+    // group-by, with the CLI's spelling of the parameter.
+    let api = server.json("/api/search", &[("q", "冷链物流"), ("group-by", "region")]);
+    let cli = cli_json(&[
+        "search",
+        "冷链物流",
+        "--group-by",
+        "region",
+        "-n",
+        "100",
+        "--json",
+        "--index",
+        index,
+    ]);
+    assert_eq!(api, cli);
+    assert!(api["groups"].as_array().unwrap().len() > 1);
+
+    // The facet tree, in the search and on its own.
+    let api = server.json("/api/search", &[("q", "县域经济"), ("facets", "tree")]);
+    let cli = cli_json(&["search", "县域经济", "--facets", "--json", "--index", index]);
+    assert_eq!(api, cli);
+    let facets = server.json("/api/facets", &[("q", "县域经济")]);
+    assert_eq!(facets["facet_tree"], cli["facet_tree"]);
+    assert_eq!(facets["query"], "县域经济");
+
+    // similar: by id, with other-regions; and a pasted text.
+    let id = "2b29ce2e01909cf3:5";
+    let api = server.json(
+        "/api/similar",
+        &[("ref", id), ("other-regions", "true"), ("limit", "3")],
+    );
+    let cli = cli_json(&[
+        "similar",
+        id,
+        "--other-regions",
+        "-n",
+        "3",
+        "--json",
+        "--index",
+        index,
+    ]);
+    assert_eq!(api, cli);
+    assert_eq!(api["hits"].as_array().unwrap().len(), 3);
+    let text = "发展肉牛养殖和优质牧草，建设农产品加工园区";
+    let api = server.json("/api/similar", &[("text", text)]);
+    let cli = cli_json(&["similar", "--text", text, "--json", "--index", index]);
+    assert_eq!(api, cli);
+
+    // stats.
+    let api = server.json("/api/stats", &[]);
+    let cli = cli_json(&["stats", "--json", "--index", index]);
+    assert_eq!(api, cli);
+
+    // export: the bytes of --csv.
+    let (status, csv) = server.get_with(
+        "/api/export.csv",
+        &[("q", "县域经济"), ("type", "工作方案")],
+    );
+    assert_eq!(status, 200);
+    let out = plansearch(&[
+        "search",
+        "县域经济",
+        "--type",
+        "工作方案",
+        "--csv",
+        "--index",
+        index,
+    ]);
+    assert_eq!(csv, stdout(&out));
+    assert!(csv.starts_with("\u{FEFF}id,path,title,province"));
+    assert!(csv.lines().count() > 10);
+}
+
+#[test]
+fn pages_follow_each_other() {
+    let (server, _) = shipped();
+    let all = server.json("/api/search", &[("q", "乡村振兴"), ("limit", "6")]);
+    let ids = |v: &Value| -> Vec<String> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let first = ids(&all);
+    assert_eq!(first.len(), 6);
+    let page2 = server.json(
+        "/api/search",
+        &[("q", "乡村振兴"), ("limit", "3"), ("page", "2")],
+    );
+    assert_eq!(ids(&page2), first[3..]);
+    let offset = server.json(
+        "/api/search",
+        &[("q", "乡村振兴"), ("limit", "2"), ("offset", "1")],
+    );
+    assert_eq!(ids(&offset), first[1..3]);
+    assert_eq!(page2["total"], all["total"]);
+}
+
+#[test]
+fn a_document_comes_by_id_with_its_passages_and_evidence() {
+    let (server, _) = shipped();
+    let doc = server.json("/api/doc/2b29ce2e01909cf3:5", &[]);
+    assert_eq!(doc["key"], "2b29ce2e01909cf3");
+    assert_eq!(doc["focus"], 5);
+    assert_eq!(doc["path"], "seeds/003_0c8bad910db2f3a0.txt");
+    let passages = doc["passages"].as_array().unwrap();
+    let numbers: Vec<u64> = passages
+        .iter()
+        .map(|p| p["passage_no"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=passages.len() as u64).collect::<Vec<_>>());
+    assert!(
+        passages
+            .iter()
+            .all(|p| p["id"].as_str().unwrap().starts_with("2b29ce2e01909cf3:"))
+    );
+
+    // The evidence and passages are those of inspect --json.
+    let inspect = cli_json(&["inspect", "corpus/seeds/003_0c8bad910db2f3a0.txt", "--json"]);
+    assert_eq!(doc["evidence"], inspect["evidence"]);
+    let texts: Vec<&Value> = passages.iter().map(|p| &p["text"]).collect();
+    let inspect_texts: Vec<&Value> = inspect["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["text"])
+        .collect();
+    assert_eq!(texts, inspect_texts);
+    assert_eq!(doc["title"], inspect["title"]);
+
+    // The key alone gives the same document, without a focus.
+    let whole = server.json("/api/doc/2b29ce2e01909cf3", &[]);
+    assert_eq!(whole["passages"], doc["passages"]);
+    assert!(whole["focus"].is_null());
+}
+
+#[test]
+fn bad_input_gets_a_json_message_and_the_right_status() {
+    let (server, _) = shipped();
+    // Malformed queries: the CLI's one-line message, 400.
+    for q in [
+        "(肉牛 养殖",
+        "\"乡村振兴",
+        "tilte:规划",
+        "",
+        "-北京",
+        "肉牛 OR",
+    ] {
+        let (status, message) = server.error("/api/search", &[("q", q)]);
+        assert_eq!(status, 400, "{q:?}: {message}");
+        let out = plansearch(&["search", q, "--index", shipped_index().to_str().unwrap()]);
+        let cli = stderr(&out);
+        let cli = cli.trim().trim_start_matches("plansearch: ");
+        assert_eq!(message, cli, "{q:?}");
+    }
+    let (status, message) = server.error("/api/search", &[("q", "肉牛"), ("region", "火星")]);
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("火星"), "{message}");
+
+    // Unknown ids: 404; what is no id: 400.
+    let (status, message) = server.error("/api/doc/0123456789abcdef", &[]);
+    assert_eq!(status, 404, "{message}");
+    assert!(
+        message.contains("no document 0123456789abcdef"),
+        "{message}"
+    );
+    let (status, message) = server.error("/api/doc/2b29ce2e01909cf3:999", &[]);
+    assert_eq!(status, 404, "{message}");
+    let (status, message) = server.error("/api/similar", &[("ref", "0123456789abcdef:1")]);
+    assert_eq!(status, 404, "{message}");
+    let (status, message) = server.error("/api/similar", &[("ref", "corpus/seeds/x.txt#2")]);
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("not a passage id"), "{message}");
+    let (status, _) = server.error("/api/similar", &[]);
+    assert_eq!(status, 400);
+    let (status, _) = server.error("/api/doc/not-an-id", &[]);
+    assert_eq!(status, 400);
+
+    // Path traversal, encoded or not: never a file, always a JSON refusal.
+    for target in [
+        "/api/doc/../../etc/passwd",
+        "/api/doc/..%2F..%2Fetc%2Fpasswd",
+        "/api/doc/%2Fetc%2Fpasswd",
+        "/../../etc/passwd",
+        "/api/doc/2b29ce2e01909cf3/../../../etc/passwd",
+    ] {
+        let (status, body) = server.raw(target);
+        assert!(status == 400 || status == 404, "{target}: {status} {body}");
+        assert!(!body.contains("root:"), "{target}: {body}");
+        let value: Value = serde_json::from_str(&body).expect("JSON error");
+        assert!(value["error"].is_string(), "{target}: {body}");
+    }
+
+    // Unknown routes and parameters, other methods.
+    let (status, message) = server.error("/api/nothing", &[]);
+    assert_eq!(status, 404, "{message}");
+    let (status, message) = server.error("/api/search", &[("q", "肉牛"), ("colour", "red")]);
+    assert_eq!(status, 400);
+    assert!(message.contains("unknown parameter"), "{message}");
+    let (status, message) = server.error("/api/search", &[("q", "肉牛"), ("limit", "ten")]);
+    assert_eq!(status, 400);
+    assert!(message.contains("not a number"), "{message}");
+    let (status, _) = server.error("/api/search", &[("q", "肉牛"), ("by", "chapter")]);
+    assert_eq!(status, 400);
+    let (status, _) = server.error("/api/search", &[("q", "肉牛"), ("group_by", "mood")]);
+    assert_eq!(status, 400);
+    let (status, _) = server.error("/api/search", &[("q", "肉牛"), ("page", "0")]);
+    assert_eq!(status, 400);
+    let mut response = server
+        .agent
+        .post(&format!("{}/api/search", server.base))
+        .send("q=1")
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 405);
+    let body = response.body_mut().read_to_string().unwrap();
+    assert!(body.contains("\"error\""), "{body}");
+}
+
+#[test]
+fn every_cap_answers_with_its_status() {
+    let (server, _) = shipped();
+    // The query: over 1,000 characters is the CLI's message, 400.
+    let long = "农".repeat(1_001);
+    let (status, message) = server.error("/api/search", &[("q", &long)]);
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("limit is 1000"), "{message}");
+    // The URL: over 16 KiB, 414.
+    let huge = "农".repeat(2_000);
+    let (status, message) = server.error("/api/search", &[("q", &huge)]);
+    assert_eq!(status, 414, "{message}");
+    // Hits a page and how deep a page goes: 400.
+    for (limit, offset) in [("101", "0"), ("0", "0"), ("100", "9901")] {
+        let (status, message) = server.error(
+            "/api/search",
+            &[("q", "发展"), ("limit", limit), ("offset", offset)],
+        );
+        assert_eq!(status, 400, "{limit} {offset}: {message}");
+        assert!(message.contains("cap"), "{message}");
+    }
+    let (status, _) = server.error(
+        "/api/similar",
+        &[("ref", "2b29ce2e01909cf3:5"), ("limit", "500")],
+    );
+    assert_eq!(status, 400);
+    // A pasted text: 5,000 characters at most.
+    let text = "x".repeat(5_001);
+    let (status, message) = server.error("/api/similar", &[("text", &text)]);
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("cap"), "{message}");
+    // Too many values of one parameter.
+    let regions: Vec<(&str, &str)> = std::iter::once(("q", "肉牛"))
+        .chain(std::iter::repeat_n(("region", "甘肃"), 51))
+        .collect();
+    let (status, _) = server.error("/api/search", &regions);
+    assert_eq!(status, 400);
+    // The deepest page allowed is served.
+    let (status, _) = server.get_with(
+        "/api/search",
+        &[("q", "发展"), ("limit", "100"), ("offset", "9900")],
+    );
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_request_over_its_time_cap_gets_503() {
+    // A time cap of 0 ms: every request is over it by the time it may run.
+    let server = Server::start(shipped_index(), &["--time-cap-ms", "0"]);
+    let (status, message) = server.error("/api/search", &[("q", "肉牛")]);
+    assert_eq!(status, 503, "{message}");
+    assert!(message.contains("time cap"), "{message}");
+    let (status, _) = server.error("/api/export.csv", &[("q", "肉牛")]);
+    assert_eq!(status, 503);
+    // The page itself needs no search.
+    let (status, _) = server.get("/");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn the_page_and_its_assets_are_served() {
+    let (server, _) = shipped();
+    let mut response = server
+        .agent
+        .get(&format!("{}/", server.base))
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let csp = response
+        .headers()
+        .get("content-security-policy")
+        .expect("a content security policy")
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    let html = response.body_mut().read_to_string().unwrap();
+    assert!(html.contains("<script type=\"module\" src=\"/app.js\">"));
+    assert!(html.contains("lang=\"zh-CN\""));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no CDN"
+    );
+    for (path, kind) in [("/app.js", "javascript"), ("/style.css", "text/css")] {
+        let response = server
+            .agent
+            .get(&format!("{}{path}", server.base))
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let content_type = response.headers().get("content-type").unwrap();
+        assert!(content_type.to_str().unwrap().contains(kind));
+    }
+}
+
+#[test]
+fn fifty_clients_at_once_all_get_answers() {
+    let server = Server::start(shipped_index(), &["--time-cap-ms", "300000"]);
+    let queries = [
+        "肉牛养殖",
+        "乡村振兴",
+        "冷链 物流",
+        "营商环境",
+        "县域经济",
+        "招商引资 -北京",
+        "\"高质量发展\"",
+        "数字经济 OR 大数据",
+        "农",
+        "5G",
+    ];
+    let answers: Vec<(u16, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..50)
+            .map(|i| {
+                let server = &server.client;
+                let q = queries[i % queries.len()];
+                scope.spawn(move || {
+                    let (status, body) = server.get_with(
+                        "/api/search",
+                        &[("q", q), ("limit", "20"), ("facets", "tree")],
+                    );
+                    (status, body)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (status, body) in &answers {
+        assert_eq!(*status, 200, "{body}");
+        let value: Value = serde_json::from_str(body).unwrap();
+        assert!(value["total"].as_u64().unwrap() > 0);
+    }
+    // And it still serves.
+    let (status, _) = server.get("/api/stats");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn commits_and_rebuilds_show_without_a_restart() {
+    let dir = TempDir::new().unwrap();
+    let docs = shipped_documents();
+    let corpus = corpus_with(dir.path(), &docs[..3]);
+    let index = dir.path().join("index");
+    plansearch::indexer::build_index(&test_config(&corpus, &index), &mut |_| {}).unwrap();
+    let server = Server::start(&index, &[]);
+    let documents = |server: &Server| {
+        server.json("/api/stats", &[])["total"]["documents"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(documents(&server), 3);
+    let before = server.json("/api/search", &[("q", "发展"), ("by", "doc")])["total"]
+        .as_u64()
+        .unwrap();
+
+    // plansearch index commits more documents while the server runs.
+    add_documents(&corpus, &docs[3..8]);
+    plansearch::indexer::build_index(&test_config(&corpus, &index), &mut |_| {}).unwrap();
+    assert_eq!(documents(&server), 8);
+    let after = server.json("/api/search", &[("q", "发展"), ("by", "doc")])["total"]
+        .as_u64()
+        .unwrap();
+    assert!(after > before, "{before} → {after}");
+
+    // A rebuild into a new generation is swapped in; the old one is removed.
+    let generation = |index: &Path| {
+        let info: Value =
+            serde_json::from_str(&std::fs::read_to_string(index.join("plansearch.json")).unwrap())
+                .unwrap();
+        info["generation"].as_str().unwrap().to_string()
+    };
+    let old = generation(&index);
+    std::fs::remove_file(corpus.join("documents").join(docs[0].file_name().unwrap())).unwrap();
+    let mut config = test_config(&corpus, &index);
+    config.full = true;
+    plansearch::indexer::build_index(&config, &mut |_| {}).unwrap();
+    assert_ne!(generation(&index), old);
+    assert!(!index.join(&old).exists());
+    assert_eq!(documents(&server), 7);
+    let hit = server.json("/api/search", &[("q", "发展"), ("limit", "1")]);
+    let id = hit["hits"][0]["id"].as_str().unwrap().to_string();
+    let doc = server.json(&format!("/api/doc/{id}"), &[]);
+    assert!(!doc["passages"].as_array().unwrap().is_empty());
+}
