@@ -19,9 +19,9 @@ mod update;
 mod watch;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use tantivy::schema::Facet;
@@ -52,6 +52,30 @@ pub struct OpenIndex {
     pub info: IndexInfo,
     /// The index folder.
     pub dir: PathBuf,
+    /// The last snapshot taken, with the commit it was taken of: a server
+    /// answering many requests opens each commit once, not once a request.
+    last_snapshot: Mutex<Option<(CommitStamp, Arc<Snapshot>)>>,
+}
+
+/// Identifies a commit of a generation cheaply: tantivy replaces `meta.json`
+/// by a rename on every commit, so its inode, size and time change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CommitStamp {
+    inode: u64,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl CommitStamp {
+    fn of(generation_dir: &Path) -> Option<CommitStamp> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(generation_dir.join("meta.json")).ok()?;
+        Some(CommitStamp {
+            inode: meta.ino(),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
 }
 
 /// One commit of an index as a search sees it: its passages and its paths.
@@ -88,6 +112,7 @@ pub fn open_index(dir: &Path) -> Result<OpenIndex> {
                     fields,
                     info,
                     dir: dir.to_path_buf(),
+                    last_snapshot: Mutex::new(None),
                 });
             }
             // A rebuild was swapped in and this generation removed between
@@ -103,7 +128,24 @@ pub fn open_index(dir: &Path) -> Result<OpenIndex> {
 
 impl OpenIndex {
     /// The last commit: a searcher and the file table of the same commit.
-    pub fn snapshot(&self) -> Result<Snapshot> {
+    /// Taken anew only when a commit landed since the last call.
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
+        let generation_dir = Layout::new(&self.dir).generation_dir(self.info.generation.as_deref());
+        let stamp = CommitStamp::of(&generation_dir);
+        let mut last = self.last_snapshot.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Some(stamp), Some((seen, snapshot))) = (&stamp, last.as_ref())
+            && stamp == seen
+        {
+            return Ok(snapshot.clone());
+        }
+        let snapshot = Arc::new(self.take_snapshot()?);
+        // Only a stamp read before the snapshot was taken can vouch for it:
+        // a commit in between changes the stamp, and the next call looks again.
+        *last = stamp.map(|stamp| (stamp, snapshot.clone()));
+        Ok(snapshot)
+    }
+
+    fn take_snapshot(&self) -> Result<Snapshot> {
         match snapshot_of(&self.index, &self.dir) {
             Ok(s) => Ok(s),
             Err(first) => match open_index(&self.dir) {
