@@ -163,7 +163,7 @@ pub fn register(index: &Index) {
 #[derive(Clone)]
 pub struct WordTokenizer {
     jieba: Arc<Jieba>,
-    tokens: Vec<Token>,
+    tokens: TokenBuffer,
 }
 
 impl WordTokenizer {
@@ -171,7 +171,7 @@ impl WordTokenizer {
     pub fn new(jieba: Arc<Jieba>) -> Self {
         WordTokenizer {
             jieba,
-            tokens: Vec::new(),
+            tokens: TokenBuffer::default(),
         }
     }
 }
@@ -181,22 +181,72 @@ impl Tokenizer for WordTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
         self.tokens.clear();
-        word_tokens(&self.jieba, text, &mut self.tokens);
-        BufferedTokens::new(&mut self.tokens)
+        word_tokens_into(&self.jieba, text, &mut self.tokens);
+        self.tokens.stream()
+    }
+}
+
+/// Tokens of one text, kept between texts: a token's string keeps its
+/// allocation, so tokenizing a passage allocates nothing once the buffer has
+/// grown to the longest passage seen.
+#[derive(Clone, Default)]
+pub struct TokenBuffer {
+    tokens: Vec<Token>,
+    len: usize,
+}
+
+impl TokenBuffer {
+    /// Forgets the tokens (keeping their allocations).
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// The tokens since the last [`TokenBuffer::clear`].
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens[..self.len]
+    }
+
+    fn push(&mut self, offset_from: usize, offset_to: usize, position: usize, text: &str) {
+        if let Some(t) = self.tokens.get_mut(self.len) {
+            t.offset_from = offset_from;
+            t.offset_to = offset_to;
+            t.position = position;
+            t.position_length = 1;
+            t.text.clear();
+            t.text.push_str(text);
+        } else {
+            self.tokens.push(Token {
+                offset_from,
+                offset_to,
+                position,
+                text: text.to_string(),
+                position_length: 1,
+            });
+        }
+        self.len += 1;
+    }
+
+    fn stream(&mut self) -> BufferedTokens<'_> {
+        BufferedTokens::new(&mut self.tokens[..self.len])
     }
 }
 
 /// Appends the word tokens of `text` to `out`.
 pub fn word_tokens(jieba: &Jieba, text: &str, out: &mut Vec<Token>) {
+    let mut buffer = TokenBuffer::default();
+    word_tokens_into(jieba, text, &mut buffer);
+    out.extend(buffer.tokens().iter().cloned());
+}
+
+fn word_tokens_into(jieba: &Jieba, text: &str, out: &mut TokenBuffer) {
     let folded = fold(text);
     for g in grouped_words(jieba, &folded.text) {
-        out.push(Token {
-            offset_from: folded.original_offset(g.byte_start),
-            offset_to: folded.original_offset(g.byte_end),
-            position: g.position,
-            text: g.word.to_string(),
-            position_length: 1,
-        });
+        out.push(
+            folded.original_offset(g.byte_start),
+            folded.original_offset(g.byte_end),
+            g.position,
+            g.word,
+        );
     }
 }
 
@@ -217,35 +267,33 @@ fn grouped_words<'a>(jieba: &Jieba, folded: &'a str) -> Vec<GroupedWord<'a>> {
     let words = jieba.cut_for_search(folded, true);
     // cut_for_search emits a long word's 2- and 3-character grams just before the
     // word itself; walking backwards, each word opens a group its grams join.
-    let mut group_of = vec![0usize; words.len()];
-    let mut head = vec![false; words.len()];
+    // Group numbers count from the end (0: whitespace, in no group).
+    let mut group_of = vec![(0usize, false); words.len()];
     let mut groups = 0usize;
     let mut span = (usize::MAX, usize::MAX);
     for (i, w) in words.iter().enumerate().rev() {
         if w.word.chars().all(char::is_whitespace) {
             continue;
         }
-        if !(w.byte_start >= span.0 && w.byte_end <= span.1) {
+        let head = !(w.byte_start >= span.0 && w.byte_end <= span.1);
+        if head {
             groups += 1;
             span = (w.byte_start, w.byte_end);
-            head[i] = true;
         }
-        group_of[i] = groups;
+        group_of[i] = (groups, head);
     }
     words
         .iter()
-        .enumerate()
-        .filter(|(i, w)| {
-            group_of[*i] != 0
-                && w.word.chars().any(is_word_char)
-                && w.end - w.start <= MAX_TOKEN_CHARS
+        .zip(group_of)
+        .filter(|(w, (group, _))| {
+            *group != 0 && w.end - w.start <= MAX_TOKEN_CHARS && w.word.chars().any(is_word_char)
         })
-        .map(|(i, w)| GroupedWord {
+        .map(|(w, (group, head))| GroupedWord {
             word: w.word,
             byte_start: w.byte_start,
             byte_end: w.byte_end,
-            position: groups - group_of[i],
-            head: head[i],
+            position: groups - group,
+            head,
         })
         .collect()
 }
@@ -266,7 +314,7 @@ pub fn phrase_terms(text: &str) -> Vec<(usize, String)> {
 /// Character bigrams over runs of letters, digits and ideographs.
 #[derive(Clone, Default)]
 pub struct BigramTokenizer {
-    tokens: Vec<Token>,
+    tokens: TokenBuffer,
 }
 
 impl Tokenizer for BigramTokenizer {
@@ -274,8 +322,8 @@ impl Tokenizer for BigramTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
         self.tokens.clear();
-        bigram_tokens(text, &mut self.tokens);
-        BufferedTokens::new(&mut self.tokens)
+        bigram_tokens_into(text, &mut self.tokens);
+        self.tokens.stream()
     }
 }
 
@@ -288,54 +336,67 @@ impl Tokenizer for BigramTokenizer {
 /// field's terms, and a query that spans punctuation (R&D, PM2.5) is one phrase:
 /// the run before the mark ends with a unigram, the run after it starts with one.
 pub fn bigram_tokens(text: &str, out: &mut Vec<Token>) {
+    let mut buffer = TokenBuffer::default();
+    bigram_tokens_into(text, &mut buffer);
+    out.extend(buffer.tokens().iter().cloned());
+}
+
+fn bigram_tokens_into(text: &str, out: &mut TokenBuffer) {
     let folded = fold(text);
-    let mut run: Vec<(usize, char)> = Vec::new();
+    let folded_text: &str = &folded.text;
+    let offset = |i: usize| folded.original_offset(i);
     let mut position = 0usize;
-    let mut flush = |run: &mut Vec<(usize, char)>, position: &mut usize| {
-        if run.is_empty() {
-            return;
-        }
-        let unigram = |(start, c): (usize, char), position: usize| Token {
-            offset_from: folded.original_offset(start),
-            offset_to: folded.original_offset(start + c.len_utf8()),
-            position,
-            text: c.to_string(),
-            position_length: 1,
-        };
-        if run.len() > 1 {
-            out.push(unigram(run[0], *position));
-        }
-        for pair in run.windows(2) {
-            let (start, a) = pair[0];
-            let (end, b) = pair[1];
-            let mut text = String::with_capacity(a.len_utf8() + b.len_utf8());
-            text.push(a);
-            text.push(b);
-            out.push(Token {
-                offset_from: folded.original_offset(start),
-                offset_to: folded.original_offset(end + b.len_utf8()),
-                position: *position,
-                text,
-                position_length: 1,
-            });
-            *position += 1;
-        }
-        out.push(unigram(run[run.len() - 1], *position));
+    // The run so far: its first character, and the last one seen.
+    let mut first: Option<(usize, char)> = None;
+    let mut last: (usize, char) = (0, ' ');
+    let mut pair = String::with_capacity(8);
+    let end_run = |first: &mut Option<(usize, char)>,
+                   last: (usize, char),
+                   position: &mut usize,
+                   out: &mut TokenBuffer| {
+        let Some(_) = first.take() else { return };
+        let (start, c) = last;
+        let mut one = [0u8; 4];
+        out.push(
+            offset(start),
+            offset(start + c.len_utf8()),
+            *position,
+            c.encode_utf8(&mut one),
+        );
         // Leave a gap so that no phrase spans two runs.
         *position += 2;
-        run.clear();
     };
-    for (i, c) in folded.text.char_indices() {
+    for (i, c) in folded_text.char_indices() {
         if c.is_whitespace() {
             continue;
         }
-        if is_word_char(c) {
-            run.push((i, c));
-        } else {
-            flush(&mut run, &mut position);
+        if !is_word_char(c) {
+            end_run(&mut first, last, &mut position, out);
+            continue;
         }
+        match first {
+            None => first = Some((i, c)),
+            Some(start) => {
+                if start.0 == last.0 {
+                    // The run's second character: its first unigram.
+                    let mut one = [0u8; 4];
+                    out.push(
+                        offset(start.0),
+                        offset(start.0 + start.1.len_utf8()),
+                        position,
+                        start.1.encode_utf8(&mut one),
+                    );
+                }
+                pair.clear();
+                pair.push(last.1);
+                pair.push(c);
+                out.push(offset(last.0), offset(i + c.len_utf8()), position, &pair);
+                position += 1;
+            }
+        }
+        last = (i, c);
     }
-    flush(&mut run, &mut position);
+    end_run(&mut first, last, &mut position, out);
 }
 
 /// The literal "words" of a query string as the bigram field sees them: folded,
@@ -400,12 +461,12 @@ pub fn literal_phrase(runs: &[String]) -> Vec<(usize, String)> {
 
 /// A token stream over tokens computed up front.
 pub struct BufferedTokens<'a> {
-    tokens: &'a mut Vec<Token>,
+    tokens: &'a mut [Token],
     next: usize,
 }
 
 impl<'a> BufferedTokens<'a> {
-    fn new(tokens: &'a mut Vec<Token>) -> Self {
+    fn new(tokens: &'a mut [Token]) -> Self {
         BufferedTokens { tokens, next: 0 }
     }
 }
