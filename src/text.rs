@@ -136,7 +136,9 @@ pub fn is_cjk(c: char) -> bool {
 
 /// True for characters that carry meaning in a search term (letters, digits, ideographs).
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    // Ideographs first: they are most of the text, and the general Unicode
+    // lookup is slow for them.
+    matches!(c as u32, 0x4E00..=0x9FFF) || c.is_alphanumeric()
 }
 
 /// The largest character boundary of `text` at or before byte `index`.

@@ -160,6 +160,10 @@ pub fn register(index: &Index) {
 }
 
 /// jieba words with ordinal positions; clones share the dictionary.
+///
+/// The tokens of the last text are kept: tantivy runs one analyzer per field,
+/// and a document's title (and often the heading path) comes again with each
+/// of its passages, so it is segmented once, not once per passage.
 #[derive(Clone)]
 pub struct WordTokenizer {
     jieba: Arc<Jieba>,
@@ -180,8 +184,11 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = BufferedTokens<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
-        self.tokens.clear();
-        word_tokens_into(&self.jieba, text, &mut self.tokens);
+        if !self.tokens.holds(text) {
+            self.tokens.clear();
+            word_tokens_into(&self.jieba, text, &mut self.tokens);
+            self.tokens.set_source(text);
+        }
         self.tokens.stream()
     }
 }
@@ -193,12 +200,31 @@ impl Tokenizer for WordTokenizer {
 pub struct TokenBuffer {
     tokens: Vec<Token>,
     len: usize,
+    /// The text the tokens are of, when it is to be reused.
+    source: String,
 }
+
+/// Texts up to this long are remembered, so that the same text tokenized again
+/// reuses its tokens (titles and heading paths are short).
+const REMEMBERED_BYTES: usize = 512;
 
 impl TokenBuffer {
     /// Forgets the tokens (keeping their allocations).
     pub fn clear(&mut self) {
         self.len = 0;
+        self.source.clear();
+    }
+
+    /// True if the tokens are those of `text`.
+    fn holds(&self, text: &str) -> bool {
+        !self.source.is_empty() && self.source == text
+    }
+
+    /// Remembers that the tokens are those of `text`, if it is short.
+    fn set_source(&mut self, text: &str) {
+        if text.len() <= REMEMBERED_BYTES {
+            self.source.push_str(text);
+        }
     }
 
     /// The tokens since the last [`TokenBuffer::clear`].
@@ -321,8 +347,11 @@ impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = BufferedTokens<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
-        self.tokens.clear();
-        bigram_tokens_into(text, &mut self.tokens);
+        if !self.tokens.holds(text) {
+            self.tokens.clear();
+            bigram_tokens_into(text, &mut self.tokens);
+            self.tokens.set_source(text);
+        }
         self.tokens.stream()
     }
 }

@@ -163,7 +163,10 @@ fn start_rebuild(layout: &Layout) -> Result<(String, Index)> {
     let generation = layout.new_generation()?;
     let dir = layout.generation_dir(Some(&generation));
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let index = Index::create_in_dir(&dir, schema::build())?;
+    let index = Index::builder()
+        .schema(schema::build())
+        .settings(schema::settings())
+        .create_in_dir(&dir)?;
     tokenizer::register(&index);
     // Recorded only once the generation exists: a crash before this leaves a
     // folder that the next run removes.
