@@ -100,7 +100,7 @@ pub fn analyze_text(path: &str, text: &str) -> Document {
     let passages = corpus::split_passages(&cleaned.text, meta.title_line)
         .into_iter()
         .map(|p| {
-            let m = extract::extract_passage(&p);
+            let m = extract::extract_passage(&p, &meta);
             (p, m)
         })
         .collect();

@@ -42,6 +42,10 @@ pub enum Error {
     /// Another indexer holds the index.
     #[error("{0}")]
     Locked(String),
+    /// A request that cannot be answered as given (an unknown passage, a
+    /// passage number out of range, empty text); the message says what to change.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl Error {

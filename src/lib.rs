@@ -6,7 +6,8 @@
 //! [`corpus`] (walk, decode, clean, passages) → [`extract`] (region, year, type,
 //! sectors) → [`document`] (one file analysed) → [`indexer`] (tantivy index with
 //! the [`tokenizer`]s and [`schema`], updated incrementally, crash-safe) →
-//! [`query`] + [`search`] → [`output`].
+//! [`query`] + [`search`] → [`output`]. On top of search: [`similar`] measures,
+//! [`stats`] of the index and exports ([`output::export`]).
 //!
 //! ```no_run
 //! use plansearch::indexer::{build_index, open_index, IndexConfig};
@@ -41,6 +42,8 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod similar;
+pub mod stats;
 pub mod synonyms;
 pub mod text;
 pub mod tokenizer;

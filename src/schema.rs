@@ -17,8 +17,10 @@ use tantivy::store::{Compressor, ZstdCompressor};
 use crate::tokenizer::{BIGRAMS, WORDS};
 
 /// Bumped whenever the schema or what goes into a field changes; an index with
-/// another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+/// another version is rebuilt. 3: quantified targets per passage (`targets`,
+/// `target_count`), and their years in `target_year`. 4: zstd document store
+/// in 64 KB blocks, no field norms on keyword and year fields.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Field names.
 pub mod names {
@@ -60,6 +62,10 @@ pub mod names {
     pub const DOC_TYPE: &str = "doc_type";
     /// Sector facet `/农业农村/特色种养业` (up to two).
     pub const SECTOR: &str = "sector";
+    /// Quantified targets of the passage, as a JSON array (stored only).
+    pub const TARGETS: &str = "targets";
+    /// Number of quantified targets (for `--has-target`).
+    pub const TARGET_COUNT: &str = "target_count";
 }
 
 /// Handles to every field.
@@ -103,6 +109,10 @@ pub struct Fields {
     pub doc_type: Field,
     /// See [`names::SECTOR`].
     pub sector: Field,
+    /// See [`names::TARGETS`].
+    pub targets: Field,
+    /// See [`names::TARGET_COUNT`].
+    pub target_count: Field,
 }
 
 fn words(stored: bool) -> TextOptions {
@@ -145,7 +155,8 @@ fn keyword(fast: bool) -> TextOptions {
     }
 }
 
-/// A year: indexed for range filters, stored, fast for facet counts; no norms.
+/// A year or a count: indexed for range filters, stored, fast for facet
+/// counts; no norms.
 fn year() -> NumericOptions {
     NumericOptions::default()
         .set_indexed()
@@ -200,6 +211,8 @@ pub fn build() -> Schema {
     b.add_u64_field(TARGET_YEAR, year());
     b.add_text_field(DOC_TYPE, keyword(true));
     b.add_facet_field(SECTOR, FacetOptions::default().set_stored());
+    b.add_text_field(TARGETS, TextOptions::default().set_stored());
+    b.add_u64_field(TARGET_COUNT, year());
     b.build()
 }
 
@@ -228,6 +241,8 @@ impl Fields {
             target_year: f(TARGET_YEAR)?,
             doc_type: f(DOC_TYPE)?,
             sector: f(SECTOR)?,
+            targets: f(TARGETS)?,
+            target_count: f(TARGET_COUNT)?,
         })
     }
 }

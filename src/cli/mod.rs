@@ -1,8 +1,10 @@
-//! The command line: `plansearch index | search | inspect`.
+//! The command line: `plansearch index | search | inspect | similar | stats`.
 
 mod index;
 mod inspect;
 mod search;
+mod similar;
+mod stats;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -15,6 +17,8 @@ use clap::{Args, Parser, Subcommand};
 pub use index::IndexArgs;
 pub use inspect::InspectArgs;
 pub use search::SearchArgs;
+pub use similar::SimilarArgs;
+pub use stats::StatsArgs;
 
 use crate::output::Style;
 
@@ -36,6 +40,10 @@ pub enum Command {
     Search(SearchArgs),
     /// Show what the indexer extracts from one file, with the evidence.
     Inspect(InspectArgs),
+    /// Find passages of other documents most alike a passage (or a pasted text).
+    Similar(SimilarArgs),
+    /// Summarise the index: documents and passages per province, year, type and sector.
+    Stats(StatsArgs),
 }
 
 /// Where the corpus and the index are.
@@ -113,6 +121,30 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Index(args) => index::run(args),
         Command::Search(args) => search::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Similar(args) => similar::run(args),
+        Command::Stats(args) => stats::run(args),
+    }
+}
+
+/// Opens the index for a query command, after loading the user dictionary;
+/// with no index yet, builds it from the corpus first and says so.
+pub(crate) fn open_or_build(location: &Location) -> Result<crate::indexer::OpenIndex> {
+    use crate::indexer::{IndexConfig, open_index};
+    load_user_dictionary(location.dict_file().as_deref())?;
+    match open_index(&location.index) {
+        Ok(open) => Ok(open),
+        Err(crate::error::Error::NoIndex(_)) => {
+            eprintln!(
+                "no index at {} yet: building it from {} first",
+                location.index.display(),
+                location.corpus.display()
+            );
+            let config = IndexConfig::new(&location.corpus, &location.index);
+            let summary = index::index_with_progress(&config, false)?;
+            index::print_summary(&summary, &config);
+            Ok(open_index(&location.index)?)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

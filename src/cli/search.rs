@@ -1,15 +1,15 @@
 //! `plansearch search`: ranked search with filters and facet counts.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 
 use super::Location;
-use crate::error::Error;
-use crate::indexer::{self, IndexConfig};
-use crate::output;
+use crate::output::{self, export};
+use crate::search::group::{self, GroupBy};
 use crate::search::{self, HitUnit, SearchRequest};
 
 /// `plansearch search`.
@@ -36,15 +36,36 @@ pub struct SearchArgs {
     /// Passages that promise something by this year (到2025年): 2025 or 2025..2030.
     #[arg(long)]
     target_year: Vec<String>,
-    /// Hits to show; 0 for all.
-    #[arg(long, short = 'n', default_value_t = 10)]
-    limit: usize,
+    /// Only passages with a quantified target (达到600亿元, 新建X座, 增长10%以上).
+    #[arg(long)]
+    has_target: bool,
+    /// Hits to show (groups with --group-by); 0 for all [default: 10; all
+    /// groups with --group-by; every hit with --csv or --jsonl].
+    #[arg(long, short = 'n')]
+    limit: Option<usize>,
     /// Hits are passages or documents.
     #[arg(long, value_enum, default_value_t = HitUnit::Passage)]
     by: HitUnit,
+    /// The best passage per region, province, city, year, type or sector,
+    /// with the group's hit count.
+    #[arg(long, value_enum, value_name = "FIELD")]
+    group_by: Option<GroupBy>,
+    /// Print the full breakdown of all hits: region tree, year histogram,
+    /// types, sector tree (in --json: "facet_tree").
+    #[arg(long, conflicts_with = "no_facets")]
+    facets: bool,
     /// One JSON object on stdout.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["csv", "jsonl"])]
     json: bool,
+    /// Write every hit as CSV (UTF-8 with a BOM, for Excel), streamed.
+    #[arg(long, conflicts_with_all = ["jsonl", "group_by", "facets", "explain"])]
+    csv: bool,
+    /// Write every hit as one JSON object a line, streamed.
+    #[arg(long, conflicts_with_all = ["group_by", "facets", "explain"])]
+    jsonl: bool,
+    /// Write --csv or --jsonl to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Leave out facet counts.
     #[arg(long)]
     no_facets: bool,
@@ -55,22 +76,21 @@ pub struct SearchArgs {
 }
 
 pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
-    let location = &args.location;
-    super::load_user_dictionary(location.dict_file().as_deref())?;
-    let open = match indexer::open_index(&location.index) {
-        Ok(open) => open,
-        Err(Error::NoIndex(_)) => {
-            eprintln!(
-                "no index at {} yet: building it from {} first",
-                location.index.display(),
-                location.corpus.display()
-            );
-            let config = IndexConfig::new(&location.corpus, &location.index);
-            let summary = super::index::index_with_progress(&config, false)?;
-            super::index::print_summary(&summary, &config);
-            indexer::open_index(&location.index)?
-        }
-        Err(e) => return Err(e.into()),
+    let open = super::open_or_build(&args.location)?;
+    let export_format = if args.csv {
+        Some(export::ExportFormat::Csv)
+    } else if args.jsonl {
+        Some(export::ExportFormat::Jsonl)
+    } else {
+        None
+    };
+    if args.output.is_some() && export_format.is_none() {
+        anyhow::bail!("--output writes an export: add --csv or --jsonl");
+    }
+    let default_limit = if export_format.is_some() || args.group_by.is_some() {
+        None
+    } else {
+        Some(10)
     };
     let request = SearchRequest {
         query: args
@@ -87,23 +107,67 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         sectors: args.sector,
         types: args.doc_type,
         target_years: args.target_year,
-        limit: (args.limit > 0).then_some(args.limit),
+        has_target: args.has_target,
+        limit: args.limit.map_or(default_limit, |n| (n > 0).then_some(n)),
         unit: args.by,
-        facets: !args.no_facets,
+        facets: !args.no_facets && !args.facets && args.group_by.is_none(),
+        facet_tree: args.facets,
         explain: args.explain,
     };
-    let results = search::search(&open, &request)?;
+    if let Some(format) = export_format {
+        let written = match &args.output {
+            Some(path) => {
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("creating {}", path.display()))?;
+                let mut w = BufWriter::new(file);
+                let n = export::export(&open, &request, format, &mut w)?;
+                w.flush()
+                    .with_context(|| format!("writing {}", path.display()))?;
+                eprintln!("wrote {n} hits to {}", path.display());
+                n
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut w = BufWriter::new(stdout.lock());
+                let n = export::export(&open, &request, format, &mut w)?;
+                w.flush()?;
+                n
+            }
+        };
+        return Ok(exit_code(written));
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let style = super::style_for_stdout();
+    if let Some(by) = args.group_by {
+        let results = group::group(&open, &request, by)?;
+        if args.json {
+            output::write_json(&mut out, &results)?;
+        } else {
+            output::write_group_text(&mut out, &results, style)?;
+        }
+        out.flush()?;
+        return Ok(exit_code(results.total));
+    }
+    let results = search::search(&open, &request)?;
     if args.json {
         output::write_search_json(&mut out, &results)?;
     } else {
-        output::write_search_text(&mut out, &results, super::style_for_stdout())?;
+        output::write_search_text(&mut out, &results, style)?;
+        if let Some(tree) = &results.facet_tree {
+            writeln!(out)?;
+            output::write_tree_text(&mut out, tree, style)?;
+        }
     }
     out.flush()?;
-    Ok(if results.total > 0 {
+    Ok(exit_code(results.total))
+}
+
+/// 0 when something matched, 1 when nothing did (as ripgrep).
+fn exit_code(hits: u64) -> ExitCode {
+    if hits > 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
 }

@@ -7,6 +7,7 @@ pub mod matcher;
 pub mod overrides;
 pub mod region;
 pub mod sector;
+pub mod targets;
 pub mod title;
 pub mod year;
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 pub use doctype::DocType;
 pub use overrides::{Given, OverrideProblem, Overrides};
 pub use sector::SectorTag;
+pub use targets::Target;
 
 use crate::corpus::{Cleaned, Passage};
 use crate::gazetteer::{Level, gazetteer};
@@ -149,15 +151,32 @@ pub fn extract_document(cleaned: &Cleaned) -> DocMeta {
 pub struct PassageMeta {
     /// Up to two sectors.
     pub sectors: Vec<SectorTag>,
-    /// Target years in the passage.
+    /// Target years in the passage: every year it promises something for
+    /// (到2025年), its quantified targets' years included.
     pub target_years: Vec<u16>,
+    /// Quantified targets (see [`targets`]).
+    pub targets: Vec<Target>,
 }
 
-/// Extracts passage metadata.
-pub fn extract_passage(passage: &Passage) -> PassageMeta {
+/// Extracts passage metadata; the document's type decides whether it can hold
+/// targets at all.
+pub fn extract_passage(passage: &Passage, doc: &DocMeta) -> PassageMeta {
+    let targets = targets::extract_targets(
+        &passage.text,
+        &targets::Context {
+            doc_type: doc.doc_type.value,
+            headings: &passage.headings,
+        },
+    );
+    // One source of truth: a target's year is a target year of its passage.
+    let mut target_years = year::target_years(&passage.text);
+    target_years.extend(targets.iter().filter_map(|t| t.year));
+    target_years.sort_unstable();
+    target_years.dedup();
     PassageMeta {
         sectors: sector::taxonomy().classify(&passage.headings, &passage.text),
-        target_years: year::target_years(&passage.text),
+        target_years,
+        targets,
     }
 }
 

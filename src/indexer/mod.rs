@@ -345,6 +345,13 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> 
                     t.add_facet(fields.sector, f);
                 }
             }
+            t.add_u64(fields.target_count, pm.targets.len() as u64);
+            if !pm.targets.is_empty() {
+                t.add_text(
+                    fields.targets,
+                    serde_json::to_string(&pm.targets).expect("targets serialise"),
+                );
+            }
             t
         })
         .collect()

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Style, region_label};
 use crate::document::Document;
-use crate::extract::{DocType, Evidence, RegionNames};
+use crate::extract::{DocType, Evidence, RegionNames, Target};
 
 /// What `inspect --json` prints.
 #[derive(Debug, Serialize)]
@@ -44,6 +44,8 @@ pub struct InspectPassage<'a> {
     pub sectors: Vec<String>,
     /// Target years in the passage.
     pub target_years: &'a [u16],
+    /// Quantified targets in the passage.
+    pub targets: &'a [Target],
 }
 
 /// The evidence for each document field.
@@ -77,6 +79,7 @@ pub fn inspect_report(doc: &Document) -> InspectReport<'_> {
                 text: &p.text,
                 sectors: m.sectors.iter().map(|s| s.facet_path()).collect(),
                 target_years: &m.target_years,
+                targets: &m.targets,
             })
             .collect(),
         evidence: InspectEvidence {
@@ -166,6 +169,9 @@ pub fn write_inspect_text(
                 writeln!(w, "   {}", style.dim(&p.heading))?;
             }
             writeln!(w, "   {}", p.text)?;
+            for t in p.targets {
+                writeln!(w, "   {} {}", style.dim("target"), t.summary())?;
+            }
         }
     }
     Ok(())

@@ -1,16 +1,44 @@
 //! Rendering results for people (text, colour on a terminal) and for scripts
 //! (JSON with a stable shape).
 
+pub mod export;
+mod group;
 mod inspect;
 mod search;
+mod similar;
+mod stats;
+mod tree;
 
+pub use group::write_group_text;
 pub use inspect::{
     InspectEvidence, InspectPassage, InspectReport, inspect_report, write_inspect_json,
     write_inspect_text,
 };
 pub use search::{write_search_json, write_search_text};
+pub use similar::write_similar_text;
+pub use stats::write_stats_text;
+pub use tree::write_tree_text;
+
+use std::io::{self, Write};
 
 use crate::search::highlight::{Snippet, mark};
+
+/// Writes any result as one pretty JSON object and a newline: the same JSON
+/// a JSON API serves.
+pub fn write_json<T: serde::Serialize + ?Sized>(w: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value)?;
+    writeln!(w)
+}
+
+/// At most `max` characters of `text`, with "…" when cut.
+pub(crate) fn short(text: &str, max: usize) -> String {
+    let cut = crate::text::truncate_chars(text, max);
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut.to_string()
+    }
+}
 
 /// How text output looks.
 #[derive(Debug, Clone, Copy)]

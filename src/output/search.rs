@@ -20,6 +20,41 @@ fn hit_header(hit: &Hit, rank: usize, style: Style) -> String {
     )
 }
 
+/// Writes one hit: title line, heading, highlighted snippet, where it is,
+/// its targets and, with `--explain`, its score parts.
+pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style) -> io::Result<()> {
+    writeln!(w, "{}", hit_header(hit, rank, style))?;
+    if !hit.heading.is_empty() {
+        writeln!(w, "   {}", style.dim(&hit.heading))?;
+    }
+    let snippet = Snippet {
+        text: hit.snippet.clone(),
+        highlights: hit.highlights.clone(),
+    };
+    writeln!(w, "   {}", style.highlight(&snippet))?;
+    let mut meta = vec![
+        format!("{}#{}", hit.path, hit.passage_no),
+        format!("id {}", hit.id),
+    ];
+    if !hit.sectors.is_empty() {
+        meta.push(hit.sectors.join(", "));
+    }
+    if let Some(n) = hit.matching_passages {
+        meta.push(format!("{n} matching passages"));
+    }
+    meta.push(format!("score {:.2}", hit.score));
+    writeln!(w, "   {}", style.dim(&meta.join(" · ")))?;
+    if !hit.targets.is_empty() {
+        writeln!(w, "   {}", targets_line(&hit.targets))?;
+    }
+    if let Some(parts) = &hit.explain {
+        for p in parts {
+            writeln!(w, "     {:>7.2}  {}", p.score, p.part)?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes search results as text.
 pub fn write_search_text(
     w: &mut dyn Write,
@@ -44,32 +79,7 @@ pub fn write_search_text(
     }
     for (i, hit) in results.hits.iter().enumerate() {
         writeln!(w)?;
-        writeln!(w, "{}", hit_header(hit, i + 1, style))?;
-        if !hit.heading.is_empty() {
-            writeln!(w, "   {}", style.dim(&hit.heading))?;
-        }
-        let snippet = Snippet {
-            text: hit.snippet.clone(),
-            highlights: hit.highlights.clone(),
-        };
-        writeln!(w, "   {}", style.highlight(&snippet))?;
-        let mut meta = vec![
-            format!("{}#{}", hit.path, hit.passage_no),
-            format!("id {}", hit.id),
-        ];
-        if !hit.sectors.is_empty() {
-            meta.push(hit.sectors.join(", "));
-        }
-        if let Some(n) = hit.matching_passages {
-            meta.push(format!("{n} matching passages"));
-        }
-        meta.push(format!("score {:.2}", hit.score));
-        writeln!(w, "   {}", style.dim(&meta.join(" · ")))?;
-        if let Some(parts) = &hit.explain {
-            for p in parts {
-                writeln!(w, "     {:>7.2}  {}", p.score, p.part)?;
-            }
-        }
+        hit_block(w, hit, i + 1, style)?;
     }
     let f = &results.facets;
     if !(f.region.is_empty() && f.year.is_empty() && f.sector.is_empty() && f.doc_type.is_empty()) {
@@ -93,6 +103,22 @@ pub fn write_search_text(
     Ok(())
 }
 
+/// Targets shown on one line; JSON and exports have them all.
+const TARGETS_SHOWN: usize = 6;
+
+/// "targets: 生产总值 ≥600亿元 (2025) · 一般公共预算收入 ≥40亿元 (2025)".
+pub(crate) fn targets_line(targets: &[crate::extract::Target]) -> String {
+    let mut parts: Vec<String> = targets
+        .iter()
+        .take(TARGETS_SHOWN)
+        .map(|t| t.summary())
+        .collect();
+    if targets.len() > TARGETS_SHOWN {
+        parts.push(format!("… {} more", targets.len() - TARGETS_SHOWN));
+    }
+    format!("targets: {}", parts.join(" · "))
+}
+
 fn facet_line(values: &[FacetValue], max: usize) -> String {
     let mut parts: Vec<String> = values
         .iter()
@@ -107,6 +133,5 @@ fn facet_line(values: &[FacetValue], max: usize) -> String {
 
 /// Writes search results as one JSON object.
 pub fn write_search_json(w: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, results)?;
-    writeln!(w)
+    super::write_json(w, results)
 }

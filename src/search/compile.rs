@@ -61,6 +61,8 @@ pub struct Filters {
     pub doc_types: Vec<String>,
     /// Target-year ranges (any of them).
     pub target_years: Vec<YearRange>,
+    /// Only passages with at least one quantified target.
+    pub has_target: bool,
 }
 
 impl Filters {
@@ -99,6 +101,7 @@ impl Filters {
                 .iter()
                 .map(|y| YearRange::parse(y).map_err(Error::Filter))
                 .collect::<Result<_>>()?,
+            has_target: false,
         })
     }
 
@@ -142,6 +145,12 @@ impl Filters {
                     .map(|r| year_range(fields.target_year, r))
                     .collect(),
             ));
+        }
+        if self.has_target {
+            out.push(Box::new(tantivy::query::RangeQuery::new(
+                Bound::Included(Term::from_field_u64(fields.target_count, 1)),
+                Bound::Unbounded,
+            )));
         }
         if !self.doc_types.is_empty() {
             out.push(any_of(

@@ -1,8 +1,11 @@
 //! Ranked search over passages (or documents) with facet filters and counts.
 
+pub mod breakdown;
 pub mod compile;
 pub mod facets;
+pub mod group;
 pub mod highlight;
+pub mod keys;
 pub mod plan;
 
 use std::collections::HashMap;
@@ -48,12 +51,17 @@ pub struct SearchRequest {
     pub types: Vec<String>,
     /// Target-year filters.
     pub target_years: Vec<String>,
+    /// Only passages with a quantified target.
+    pub has_target: bool,
     /// Hits to return; `None` for all.
     pub limit: Option<usize>,
     /// Passages or documents.
     pub unit: HitUnit,
     /// Compute facet counts.
     pub facets: bool,
+    /// Compute the full breakdown of the hits (region tree, year histogram,
+    /// types, sector tree).
+    pub facet_tree: bool,
     /// Say how the query was read and what each hit's score is made of.
     pub explain: bool,
 }
@@ -103,6 +111,8 @@ pub struct Hit {
     pub matching_passages: Option<u64>,
     /// Target years of the passage.
     pub target_years: Vec<u64>,
+    /// Quantified targets of the passage.
+    pub targets: Vec<crate::extract::Target>,
     /// With `--explain`: the parts of the score, largest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<ScorePart>>,
@@ -123,6 +133,9 @@ pub struct SearchResults {
     /// form, synonyms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<String>>,
+    /// With `--facets`: the full breakdown of all matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facet_tree: Option<breakdown::FacetTree>,
 }
 
 /// A request checked and compiled, ready to run.
@@ -140,13 +153,14 @@ impl PreparedSearch {
         let inline = &parsed.filters;
         let cat =
             |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
-        let filters = Filters::resolve(
+        let mut filters = Filters::resolve(
             &cat(&request.regions, &inline.regions),
             &cat(&request.years, &inline.years),
             &cat(&request.sectors, &inline.sectors),
             &cat(&request.types, &inline.types),
             &cat(&request.target_years, &inline.target_years),
         )?;
+        filters.has_target = request.has_target;
         let compiled = compile::compile(fields, parsed.root.as_ref(), &filters);
         Ok(PreparedSearch {
             compiled,
@@ -158,6 +172,22 @@ impl PreparedSearch {
     /// What the query looks for (for highlighting elsewhere).
     pub fn wanted(&self) -> &Wanted {
         &self.compiled.wanted
+    }
+
+    /// The strings to highlight in a hit: literals and jieba words.
+    pub fn needles(&self) -> Vec<String> {
+        let wanted = &self.compiled.wanted;
+        wanted
+            .literals
+            .iter()
+            .chain(&wanted.words)
+            .cloned()
+            .collect()
+    }
+
+    /// The request as given.
+    pub fn request(&self) -> &SearchRequest {
+        &self.request
     }
 
     /// The compiled tantivy query.
@@ -242,12 +272,7 @@ pub fn run(
         }
     };
     let wanted = prepared.wanted();
-    let needles: Vec<String> = wanted
-        .literals
-        .iter()
-        .chain(&wanted.words)
-        .cloned()
-        .collect();
+    let needles = prepared.needles();
     let mut hits = Vec::with_capacity(scored.len());
     for (score, address) in scored {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -263,12 +288,22 @@ pub fn run(
     } else {
         FacetCounts::default()
     };
+    let facet_tree = if request.facet_tree {
+        Some(
+            searcher
+                .search(prepared.query(), &breakdown::BreakdownCollector)?
+                .tree(),
+        )
+    } else {
+        None
+    };
     Ok(SearchResults {
         query: request.query.clone(),
         total,
         hits,
         facets,
         explain: request.explain.then(|| wanted.readings.clone()),
+        facet_tree,
     })
 }
 
@@ -290,6 +325,89 @@ fn facet_tally(filters: &Filters, by_doc: bool) -> facets::FacetTally {
         region_prefix,
         sector_depth,
         by_doc,
+    }
+}
+
+/// Every hit of a search in rank order, built and handed to `on_hit` one at a
+/// time, so that an export of 100,000 hits never holds them all: only their
+/// scores and addresses are collected first (16 bytes a hit). `--limit`
+/// applies; facets and `--explain` do not. Returns the number of hits.
+pub fn for_each_hit(
+    index: &OpenIndex,
+    request: &SearchRequest,
+    on_hit: &mut dyn FnMut(&Hit) -> Result<()>,
+) -> Result<u64> {
+    let prepared = PreparedSearch::new(&index.fields, request)?;
+    let snapshot = index.snapshot()?;
+    let searcher = &snapshot.searcher;
+    let limit = request.limit.unwrap_or(usize::MAX);
+    let mut ranked: Vec<(f32, DocAddress, Option<u64>)> = match request.unit {
+        HitUnit::Passage => searcher
+            .search(prepared.query(), &AllScored)?
+            .into_iter()
+            .map(|(s, a)| (s, a, None))
+            .collect(),
+        HitUnit::Doc => best_passage_per_doc(searcher, &prepared, None)?
+            .0
+            .into_iter()
+            .map(|b| (b.score, b.address, Some(b.passages)))
+            .collect(),
+    };
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.truncate(limit);
+    let needles = prepared.needles();
+    let mut n = 0;
+    for (score, address, passages) in ranked {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let mut hit = hit_from_doc(&index.fields, &snapshot.paths, &doc, score, &needles);
+        hit.matching_passages = passages;
+        on_hit(&hit)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Collects the score and address of every match, nothing more.
+struct AllScored;
+
+struct SegmentScored {
+    segment: tantivy::SegmentOrdinal,
+    hits: Vec<(f32, DocAddress)>,
+}
+
+impl tantivy::collector::Collector for AllScored {
+    type Fruit = Vec<(f32, DocAddress)>;
+    type Child = SegmentScored;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentScored> {
+        Ok(SegmentScored {
+            segment,
+            hits: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentScored {
+    type Fruit = Vec<(f32, DocAddress)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        self.hits.push((score, DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.hits
     }
 }
 
@@ -451,6 +569,9 @@ pub fn hit_from_doc(
             .get_all(fields.target_year)
             .filter_map(|v| v.as_u64())
             .collect(),
+        targets: text_of(doc, fields.targets)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
         explain: None,
     }
 }

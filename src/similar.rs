@@ -1,0 +1,537 @@
+//! Similar measures: given one passage (or a pasted paragraph), the passages
+//! of other documents most alike in substance.
+//!
+//! A passage's *key terms* are its jieba words weighted by how distinctive
+//! they are in this index: `(1 + ln tf) × idf`, with the document frequency of
+//! the word in the `body` field (BM25's idf). Generic policy words (推进, 加强,
+//! 建设, from [data/similar/generic_words.txt]) and place names never count, so
+//! that two passages are alike for what they do, not for the verbs that wrap it
+//! or the place they come from. The best key terms make one query: each a
+//! scored clause (body BM25, boosted by the term's weight in the source), a few
+//! of them required to match; the source's own document is left out, and
+//! passages with the same text as one already shown are dropped (a report
+//! published twice).
+//!
+//! [`similar`] returns a [`SimilarResults`] with the key terms used, so that a
+//! researcher sees why a passage came up; the CLI (`plansearch similar`) and a
+//! JSON API print it.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::gazetteer::gazetteer;
+use crate::indexer::{OpenIndex, Snapshot};
+use crate::schema::Fields;
+use crate::search::{Filters, Hit, hit_from_doc};
+use crate::text::fold_str;
+use crate::tokenizer;
+
+/// The generic words, compiled in.
+const GENERIC_WORDS: &str = include_str!("../data/similar/generic_words.txt");
+
+static GENERIC: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    GENERIC_WORDS
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(fold_str)
+        .collect()
+});
+
+/// Key terms used for a query, at most.
+pub const MAX_KEY_TERMS: usize = 20;
+/// A word in more than this share of passages says too little to be a key term.
+const MAX_DF_SHARE: f64 = 0.1;
+
+/// True for a word that never counts as a key term: generic policy wording.
+pub fn is_generic(word: &str) -> bool {
+    GENERIC.contains(word)
+}
+
+/// What to find passages similar to.
+#[derive(Debug, Clone)]
+pub enum SimilarTo {
+    /// A passage: its id (`8632332262f6707a:2`) or `FILE#N`.
+    Passage(String),
+    /// A pasted paragraph.
+    Text(String),
+}
+
+/// A similarity search.
+#[derive(Debug, Clone)]
+pub struct SimilarRequest {
+    /// The source.
+    pub to: SimilarTo,
+    /// Region filters (full or short names at any level).
+    pub regions: Vec<String>,
+    /// Year filters (`2018`, `2018..2023`).
+    pub years: Vec<String>,
+    /// Sector filters.
+    pub sectors: Vec<String>,
+    /// Document type filters.
+    pub types: Vec<String>,
+    /// Target-year filters.
+    pub target_years: Vec<String>,
+    /// Only passages with a quantified target.
+    pub has_target: bool,
+    /// Leave out the source's own region (and the units within it).
+    pub other_regions: bool,
+    /// Hits to return.
+    pub limit: usize,
+    /// The corpus folder, to resolve `FILE#N` given as a path on disk.
+    pub corpus: Option<PathBuf>,
+}
+
+impl SimilarRequest {
+    /// A request for passages similar to `to`, ten of them, no filters.
+    pub fn new(to: SimilarTo) -> SimilarRequest {
+        SimilarRequest {
+            to,
+            regions: Vec::new(),
+            years: Vec::new(),
+            sectors: Vec::new(),
+            types: Vec::new(),
+            target_years: Vec::new(),
+            has_target: false,
+            other_regions: false,
+            limit: 10,
+            corpus: None,
+        }
+    }
+}
+
+/// A key term of the source and why it weighs what it does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyTerm {
+    /// The word.
+    pub term: String,
+    /// Its weight in the query: `(1 + ln tf) × idf`.
+    pub weight: f32,
+    /// Times it occurs in the source.
+    pub tf: u32,
+    /// Passages of the index that contain it.
+    pub df: u64,
+}
+
+/// One similar passage.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimilarHit {
+    /// The passage, as a search hit (the snippet highlights the key terms it shares).
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// The key terms it shares with the source, heaviest first.
+    pub shared_terms: Vec<String>,
+}
+
+/// The answer to a similarity search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimilarResults {
+    /// The source passage (`None` for pasted text).
+    pub source: Option<Hit>,
+    /// The source text the key terms come from.
+    pub text: String,
+    /// The key terms, heaviest first.
+    pub key_terms: Vec<KeyTerm>,
+    /// Key terms a passage must share to be a hit.
+    pub min_shared: usize,
+    /// The region left out with `--other-regions`.
+    pub excluded_region: Option<String>,
+    /// Passages that share enough key terms (before dropping duplicates).
+    pub total: u64,
+    /// The most similar passages of other documents, best first.
+    pub hits: Vec<SimilarHit>,
+}
+
+/// Finds the passages most similar to a passage or a text.
+pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarResults> {
+    let snapshot = index.snapshot()?;
+    let fields = &index.fields;
+    let searcher = &snapshot.searcher;
+    let mut filters = Filters::resolve(
+        &request.regions,
+        &request.years,
+        &request.sectors,
+        &request.types,
+        &request.target_years,
+    )?;
+    filters.has_target = request.has_target;
+
+    let (source, text, source_doc) = match &request.to {
+        SimilarTo::Text(text) => {
+            if text.trim().is_empty() {
+                return Err(Error::Invalid(
+                    "--text is empty: paste the paragraph to compare".into(),
+                ));
+            }
+            if request.other_regions {
+                return Err(Error::Invalid(
+                    "--other-regions needs a source passage (an id or FILE#N): pasted text has no region".into(),
+                ));
+            }
+            (None, text.clone(), None)
+        }
+        SimilarTo::Passage(reference) => {
+            let address = resolve_ref(&snapshot, fields, reference, request.corpus.as_deref())?;
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let hit = hit_from_doc(fields, &snapshot.paths, &doc, 0.0, &[]);
+            let text = hit.passage.clone();
+            (Some(hit), text, Some(doc))
+        }
+    };
+
+    let own_doc = source_doc.is_some();
+    let key_terms = key_terms(searcher, fields, &text, own_doc)?;
+    if key_terms.is_empty() {
+        return Err(Error::Invalid(format!(
+            "no distinctive words in {}: it holds only generic policy wording, place names or numbers; pick a passage that says what is done",
+            source.as_ref().map_or("the text".to_string(), |h| format!(
+                "{}#{}",
+                h.path, h.passage_no
+            ))
+        )));
+    }
+    let min_shared = min_shared(key_terms.len());
+
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let terms: Vec<Box<dyn Query>> = key_terms
+        .iter()
+        .map(|k| {
+            let tq = TermQuery::new(
+                Term::from_field_text(fields.body, &k.term),
+                IndexRecordOption::WithFreqs,
+            );
+            Box::new(BoostQuery::new(Box::new(tq), 1.0 + (k.tf as f32).ln())) as Box<dyn Query>
+        })
+        .collect();
+    clauses.push((
+        Occur::Must,
+        Box::new(BooleanQuery::with_minimum_required_clauses(
+            terms.into_iter().map(|q| (Occur::Should, q)).collect(),
+            min_shared,
+        )),
+    ));
+    let mut excluded_region = None;
+    if let Some(doc) = &source_doc {
+        if let Some(key) = doc.get_first(fields.doc_key).and_then(|v| v.as_str()) {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields.doc_key, key),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if request.other_regions {
+            let facet = doc
+                .get_first(fields.region)
+                .and_then(|v| match OwnedValue::from(v) {
+                    OwnedValue::Facet(f) => Some(f),
+                    _ => None,
+                });
+            let Some(facet) = facet else {
+                let at = source
+                    .as_ref()
+                    .map_or(String::new(), |h| format!("{}#{}", h.path, h.passage_no));
+                return Err(Error::Invalid(format!(
+                    "--other-regions: the region of {at} is unknown, so there is nothing to leave out; drop --other-regions or filter with --region"
+                )));
+            };
+            excluded_region = Some(facet.to_path_string().trim_start_matches('/').to_string());
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_facet(fields.region, &facet),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+    }
+    for f in filters.queries(fields) {
+        clauses.push((Occur::Must, f));
+    }
+    let query = BooleanQuery::new(clauses);
+
+    let limit = request.limit.max(1);
+    // Room for the duplicates that are dropped.
+    let fetch = (limit * 3).min(searcher.num_docs().max(1) as usize);
+    let (top, total) = searcher.search(
+        &query,
+        &(TopDocs::with_limit(fetch).order_by_score(), Count),
+    )?;
+    let needles: Vec<String> = key_terms.iter().map(|k| k.term.clone()).collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    seen.insert(same_text_key(&text));
+    let mut hits = Vec::new();
+    for (score, address) in top {
+        if hits.len() >= limit {
+            break;
+        }
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let body = doc
+            .get_first(fields.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        if !seen.insert(same_text_key(body)) {
+            continue;
+        }
+        let folded = fold_str(body);
+        let shared: Vec<String> = needles
+            .iter()
+            .filter(|t| folded.contains(String::as_str(t)))
+            .cloned()
+            .collect();
+        let hit = hit_from_doc(fields, &snapshot.paths, &doc, score, &shared);
+        hits.push(SimilarHit {
+            hit,
+            shared_terms: shared,
+        });
+    }
+    Ok(SimilarResults {
+        source,
+        text,
+        key_terms,
+        min_shared,
+        excluded_region,
+        total: total as u64,
+        hits,
+    })
+}
+
+/// Two passages with the same text, whitespace and punctuation aside, are one.
+fn same_text_key(text: &str) -> String {
+    fold_str(text)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// How many key terms a hit must share: one in four, between 1 and 3.
+fn min_shared(key_terms: usize) -> usize {
+    key_terms.div_ceil(4).clamp(1, 3)
+}
+
+/// The key terms of `text`, weighted by their distinctiveness in the index,
+/// heaviest first. `in_index`: the text is a passage of the index, which
+/// itself counts in every document frequency.
+pub fn key_terms(
+    searcher: &Searcher,
+    fields: &Fields,
+    text: &str,
+    in_index: bool,
+) -> Result<Vec<KeyTerm>> {
+    let mut counts: Vec<(String, u32)> = Vec::new();
+    for (_, word) in tokenizer::phrase_terms(text) {
+        if !is_key_candidate(&word) {
+            continue;
+        }
+        match counts.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((word, 1)),
+        }
+    }
+    let n = searcher.num_docs() as f64;
+    let own = u64::from(in_index);
+    let mut out = Vec::new();
+    for (term, tf) in counts {
+        let df = searcher.doc_freq(&Term::from_field_text(fields.body, &term))?;
+        // Only the source has it, or nearly every passage does.
+        if df <= own || df as f64 > MAX_DF_SHARE * n {
+            continue;
+        }
+        let idf = (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
+        let weight = ((1.0 + f64::from(tf).ln()) * idf) as f32;
+        out.push(KeyTerm {
+            term,
+            weight,
+            tf,
+            df,
+        });
+    }
+    out.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.term.cmp(&b.term)));
+    out.truncate(MAX_KEY_TERMS);
+    Ok(out)
+}
+
+/// A word that may be a key term: two characters or more, not a number, not
+/// generic, not an agency, not a place name.
+fn is_key_candidate(word: &str) -> bool {
+    word.chars().count() >= 2
+        && !word.chars().any(|c| c.is_ascii_digit())
+        && word.chars().any(|c| c.is_alphabetic())
+        && !is_generic(word)
+        && !is_agency(word)
+        && gazetteer().readings(word).is_empty()
+}
+
+/// An agency (畜牧局, 发改委, 工信厅): who is responsible, not what is done.
+fn is_agency(word: &str) -> bool {
+    ['局', '厅', '委', '办'].iter().any(|c| word.ends_with(*c))
+}
+
+/// The passage a REF names: a passage id or `FILE#N`.
+fn resolve_ref(
+    snapshot: &Snapshot,
+    fields: &Fields,
+    reference: &str,
+    corpus: Option<&Path>,
+) -> Result<DocAddress> {
+    let reference = reference.trim();
+    let id = if is_passage_id(reference) {
+        reference.to_string()
+    } else if let Some((file, n)) = reference.rsplit_once('#') {
+        let key = file_key(snapshot, file, corpus)?;
+        let passages = snapshot.state.docs.get(&key).map_or(0, |d| d.passages);
+        let shown = snapshot.paths.first(&key).unwrap_or(file);
+        let n: u32 = n.trim().parse().map_err(|_| {
+            Error::Invalid(format!(
+                "{reference}: after # comes a passage number, 1 to {passages} for {shown}"
+            ))
+        })?;
+        if n == 0 || n > passages {
+            return Err(Error::Invalid(format!(
+                "{shown} has {passages} passages; pick #1 to #{passages}"
+            )));
+        }
+        format!("{key}:{n}")
+    } else {
+        return Err(Error::Invalid(format!(
+            "{reference:?} is neither a passage id (8632332262f6707a:2, printed with every search hit) nor FILE#N (seeds/000_cca008fd74b9d59b.txt#2)"
+        )));
+    };
+    let query = TermQuery::new(
+        Term::from_field_text(fields.passage_id, &id),
+        IndexRecordOption::Basic,
+    );
+    let top = snapshot
+        .searcher
+        .search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    top.first().map(|(_, a)| *a).ok_or_else(|| {
+        let (key, _) = id.split_once(':').unwrap_or((&id, ""));
+        match (snapshot.state.docs.get(key), snapshot.paths.first(key)) {
+            (Some(doc), Some(path)) => Error::Invalid(format!(
+                "no passage {id}: {path} has {} passages; pick {key}:1 to {key}:{}",
+                doc.passages, doc.passages
+            )),
+            _ => Error::Invalid(format!(
+                "no passage {id} in this index: ids change when a file's content changes; search again for a current id, or give FILE#N"
+            )),
+        }
+    })
+}
+
+/// `<16 hex digits>:<number>`.
+fn is_passage_id(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((key, n)) => {
+            key.len() == 16
+                && key.chars().all(|c| c.is_ascii_hexdigit())
+                && !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// The document key of a file: its corpus-relative path as hits show it, a
+/// path on disk inside the corpus, or a file name that only one file has.
+fn file_key(snapshot: &Snapshot, file: &str, corpus: Option<&Path>) -> Result<String> {
+    let files = &snapshot.state.files;
+    let plain = file.trim().trim_start_matches("./").replace('\\', "/");
+    if let Some(key) = files.get(&plain) {
+        return Ok(key.clone());
+    }
+    // A path on disk: relative to the corpus folder.
+    let on_disk = Path::new(file.trim());
+    if on_disk.exists() {
+        let roots = corpus
+            .map(Path::to_path_buf)
+            .into_iter()
+            .chain(std::iter::once(PathBuf::from(&snapshot.state.corpus)));
+        if let Ok(abs) = on_disk.canonicalize() {
+            for root in roots {
+                if let Ok(root) = root.canonicalize()
+                    && let Ok(rel) = abs.strip_prefix(&root)
+                {
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    if let Some(key) = files.get(&rel) {
+                        return Ok(key.clone());
+                    }
+                }
+            }
+        }
+    }
+    // A file name or path tail that only one indexed file has.
+    let matches: Vec<(&String, &String)> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(&format!("/{plain}")))
+        .collect();
+    match matches.as_slice() {
+        [(_, key)] => Ok((*key).clone()),
+        [] => Err(Error::Invalid(format!(
+            "no indexed file {file}: give the path as search hits show it (seeds/003_0c8bad910db2f3a0.txt#5), a file inside the corpus, or a passage id"
+        ))),
+        many => Err(Error::Invalid(format!(
+            "{file} names {} indexed files ({}); give the path as search hits show it",
+            many.len(),
+            many.iter()
+                .take(3)
+                .map(|(p, _)| String::as_str(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_policy_words_and_places_are_never_key_terms() {
+        for w in [
+            "推进",
+            "加强",
+            "建设",
+            "加快",
+            "实施",
+            "提升",
+            "完善",
+            "进一步",
+        ] {
+            assert!(is_generic(w), "{w}");
+            assert!(!is_key_candidate(w), "{w}");
+        }
+        for w in ["张掖", "甘州区", "民乐县", "畜牧局", "发改委"] {
+            assert!(!is_key_candidate(w), "{w}");
+        }
+        for w in ["马铃薯", "食用菌", "农产品", "冷链", "加工"] {
+            assert!(is_key_candidate(w), "{w}");
+        }
+        assert!(!is_key_candidate("2020"));
+        assert!(!is_key_candidate("牛"));
+    }
+
+    #[test]
+    fn passage_ids_are_recognised() {
+        assert!(is_passage_id("8632332262f6707a:2"));
+        assert!(!is_passage_id("seeds/000.txt#2"));
+        assert!(!is_passage_id("8632332262f6707a:"));
+        assert!(!is_passage_id("xyz:2"));
+    }
+
+    #[test]
+    fn a_few_key_terms_must_be_shared() {
+        assert_eq!(min_shared(1), 1);
+        assert_eq!(min_shared(4), 1);
+        assert_eq!(min_shared(8), 2);
+        assert_eq!(min_shared(20), 3);
+    }
+}
