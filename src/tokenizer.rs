@@ -46,19 +46,58 @@ const PLACE_NAME_FREQ: usize = 20;
 
 /// The jieba dictionary of this process: jieba's default, the policy terms, the
 /// sector keywords, the place names and the user's own words.
+///
+/// The digest is computed from those inputs alone, so checking an index's
+/// compatibility does not build jieba; jieba itself (most of a cold search's
+/// time) is built on first use, or ahead of it by [`Dictionary::warm_up`] on
+/// another thread while the index opens.
 pub struct Dictionary {
-    jieba: Arc<Jieba>,
+    jieba: OnceLock<Arc<Jieba>>,
     digest: String,
     user_words: Vec<String>,
 }
 
 static DICTIONARY: OnceLock<Dictionary> = OnceLock::new();
 
+/// The dictionary lines that count: trimmed, neither empty nor comments.
+fn dictionary_lines(text: &[String]) -> Vec<String> {
+    text.iter()
+        .map(|line| line.trim())
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The place names added to jieba, in a fixed order.
+fn sorted_place_forms() -> Vec<&'static str> {
+    let mut forms: Vec<&str> = crate::gazetteer::gazetteer().forms().collect();
+    forms.sort_unstable();
+    forms
+}
+
 impl Dictionary {
-    fn build(user_words: &[String]) -> Dictionary {
-        let mut jieba = Jieba::new();
+    fn new(user_words: &[String]) -> Dictionary {
+        let user = dictionary_lines(user_words);
         let mut digest = blake3::Hasher::new();
         digest.update(b"jieba-rs 0.11 default dictionary\n");
+        digest.update(POLICY_TERMS.as_bytes());
+        digest.update(crate::extract::sector::TAXONOMY_TOML.as_bytes());
+        for form in sorted_place_forms() {
+            digest.update(form.as_bytes());
+        }
+        for line in &user {
+            digest.update(b"\nuser:");
+            digest.update(line.as_bytes());
+        }
+        Dictionary {
+            jieba: OnceLock::new(),
+            digest: digest.finalize().to_hex()[..16].to_string(),
+            user_words: user,
+        }
+    }
+
+    fn build_jieba(user_words: &[String]) -> Jieba {
+        let mut jieba = Jieba::new();
         for line in POLICY_TERMS.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -66,7 +105,6 @@ impl Dictionary {
             }
             add_dictionary_line(&mut jieba, line);
         }
-        digest.update(POLICY_TERMS.as_bytes());
         let taxonomy = crate::extract::sector::taxonomy();
         for keyword in taxonomy.all_keywords() {
             let keyword = crate::text::fold_str(keyword);
@@ -74,36 +112,31 @@ impl Dictionary {
                 jieba.add_word(&keyword, None, None);
             }
         }
-        digest.update(crate::extract::sector::TAXONOMY_TOML.as_bytes());
-        let mut forms: Vec<&str> = crate::gazetteer::gazetteer().forms().collect();
-        forms.sort_unstable();
-        for form in forms {
+        for form in sorted_place_forms() {
             if form.chars().count() >= 2 && !jieba.has_word(form) {
                 jieba.add_word(form, Some(PLACE_NAME_FREQ), Some("ns"));
             }
-            digest.update(form.as_bytes());
         }
-        let mut user: Vec<String> = Vec::new();
         for line in user_words {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
             add_dictionary_line(&mut jieba, line);
-            digest.update(b"\nuser:");
-            digest.update(line.as_bytes());
-            user.push(line.to_string());
         }
-        Dictionary {
-            jieba: Arc::new(jieba),
-            digest: digest.finalize().to_hex()[..16].to_string(),
-            user_words: user,
+        jieba
+    }
+
+    /// Builds jieba on another thread now, so that it is ready (or nearly)
+    /// when first needed; whoever needs it earlier waits for that build.
+    pub fn warm_up(&'static self) {
+        if self.jieba.get().is_none() {
+            std::thread::spawn(move || {
+                self.jieba();
+            });
         }
     }
 
     /// The shared jieba instance.
     pub fn jieba(&self) -> &Arc<Jieba> {
-        &self.jieba
+        self.jieba
+            .get_or_init(|| Arc::new(Dictionary::build_jieba(&self.user_words)))
     }
 
     /// A short digest of everything that went into the dictionary; an index built
@@ -130,13 +163,8 @@ fn add_dictionary_line(jieba: &mut Jieba, line: &str) {
 /// Sets this process's dictionary, with the user's words; call before anything
 /// tokenizes. Fails if the dictionary was already built with other words.
 pub fn init_dictionary(user_words: &[String]) -> Result<&'static Dictionary, String> {
-    let dict = DICTIONARY.get_or_init(|| Dictionary::build(user_words));
-    let wanted: Vec<&str> = user_words
-        .iter()
-        .map(|w| w.trim())
-        .filter(|w| !w.is_empty() && !w.starts_with('#'))
-        .collect();
-    if dict.user_words.iter().map(String::as_str).ne(wanted) {
+    let dict = DICTIONARY.get_or_init(|| Dictionary::new(user_words));
+    if dict.user_words != dictionary_lines(user_words) {
         return Err("the jieba dictionary was already built with other user words".into());
     }
     Ok(dict)
@@ -144,7 +172,7 @@ pub fn init_dictionary(user_words: &[String]) -> Result<&'static Dictionary, Str
 
 /// This process's dictionary (built without user words if nobody set it).
 pub fn dictionary() -> &'static Dictionary {
-    DICTIONARY.get_or_init(|| Dictionary::build(&[]))
+    DICTIONARY.get_or_init(|| Dictionary::new(&[]))
 }
 
 /// Registers both analyzers on an index; needed every time an index is opened,
