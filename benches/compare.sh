@@ -18,8 +18,10 @@
 # Each engine indexes the same corpus from scratch and runs the same queries.
 # Whole-process figures come from /usr/bin/time -v: index wall time (MB/s =
 # corpus bytes / wall seconds, process start and dictionary load included),
-# peak RSS of the index and of the query process. Index size is the index
-# folder on disk. Query p50/p99 are in-process times per query: the peers'
+# peak RSS of the index and of the query process (of the driver's process
+# tree as far as it waits for it: a database server it starts is not in it).
+# Index size is plansearch's index folder, and what each peer's driver
+# reports as its index size (as bench.py does). Query p50/p99 are in-process times per query: the peers'
 # drivers time each query themselves (bench.py's interface); plansearch's come
 # from examples/query_latency (top 10 passages with snippets, and the same with
 # facet counts). Raw jieba-rs throughput comes from
@@ -55,6 +57,8 @@ if [ -z "$WORK" ]; then
   WORK="$(mktemp -d)"
   CLEANUP="$WORK"
 fi
+# The postgres driver runs its server as the postgres user, inside this folder.
+chmod 755 "$WORK"
 trap '[ -n "$CLEANUP" ] && rm -rf "$CLEANUP"' EXIT
 
 (cd "$HERE" && cargo build --release --quiet --bin plansearch --example query_latency)
@@ -88,12 +92,12 @@ def dir_bytes(path, only_txt=False):
     return total
 
 
-def timed(cmd, extra_env=None):
+def timed(cmd, extra_env=None, ok=(0,)):
     """Runs cmd under /usr/bin/time -v: (stdout, wall seconds, peak RSS bytes)."""
     tfile = os.path.join(work, "time.txt")
     r = subprocess.run(["/usr/bin/time", "-v", "-o", tfile] + cmd, capture_output=True, text=True,
                        env=dict(os.environ, **(extra_env or {})))
-    if r.returncode not in (0, 1):
+    if r.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr[-1500:]}")
     text = open(tfile).read()
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) * 1024
@@ -150,7 +154,8 @@ for i in range(runs):
                                     check=True, capture_output=True, text=True).stdout)
     cold = []
     for _ in range(5):
-        _, s, srss = timed([plansearch, "search", "乡村振兴", "产业", "--index", index, "--corpus", src])
+        _, s, srss = timed([plansearch, "search", "乡村振兴", "产业", "--index", index, "--corpus", src],
+                           ok=(0, 1))
         cold.append((s, srss))
     idx_runs.append({"seconds": secs, "rss": rss, "bytes": size})
     q_runs.append({"lat": lat, "cold_s": median([c[0] for c in cold]),
@@ -192,7 +197,7 @@ if env["NO_PEERS"] != "1":
                 info = json.loads(out.strip().splitlines()[-1])
                 out, _, qrss = timed([runner, "query", idx, queries], extra)
                 q = json.loads(out.strip().splitlines()[-1])
-                idx_runs.append({"seconds": secs, "rss": rss, "bytes": dir_bytes(idx) or info["index_bytes"],
+                idx_runs.append({"seconds": secs, "rss": rss, "bytes": info.get("index_bytes") or dir_bytes(idx),
                                  "own_mb_per_s": info.get("mb_per_s")})
                 q_runs.append({"ms": [x["ms"] for x in q["queries"]], "rss": qrss})
                 log(f"{name} run {i + 1}: index {secs:.2f} s, {rss / 2**20:.0f} MiB peak; "
