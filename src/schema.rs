@@ -8,17 +8,19 @@
 //! bigrams (literal recall). Facets are hierarchical fields; the values that
 //! facet counts read are also FAST columns.
 
+use tantivy::IndexSettings;
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
 };
+use tantivy::store::{Compressor, ZstdCompressor};
 
 use crate::tokenizer::{BIGRAMS, WORDS};
 
 /// Bumped whenever the schema or what goes into a field changes; an index with
 /// another version is rebuilt. 3: quantified targets per passage (`targets`,
-/// `target_count`), and their years in `target_year`.
-pub const SCHEMA_VERSION: u32 = 3;
+/// `target_count`), and their years in `target_year`. 4: zstd document store
+/// in 64 KB blocks, no field norms on keyword and year fields.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Field names.
 pub mod names {
@@ -134,14 +136,66 @@ fn bigrams() -> TextOptions {
     )
 }
 
+/// A whole-value keyword field: indexed as one term, stored, and a fast column
+/// if asked. No field norms: nothing scores these fields, and norms would cost
+/// a byte per passage each.
+fn keyword(fast: bool) -> TextOptions {
+    let options = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_fieldnorms(false)
+                .set_index_option(IndexRecordOption::Basic),
+        )
+        .set_stored();
+    if fast {
+        options.set_fast("raw")
+    } else {
+        options
+    }
+}
+
+/// A year or a count: indexed for range filters, stored, fast for facet
+/// counts; no norms.
+fn year() -> NumericOptions {
+    NumericOptions::default()
+        .set_indexed()
+        .set_stored()
+        .set_fast()
+}
+
+/// Bytes of passages compressed together in the document store: large enough
+/// for zstd to find the title and heading repeated across a document's
+/// passages, small enough that fetching one hit decompresses little.
+pub const DOCSTORE_BLOCK_BYTES: usize = 64 * 1024;
+
+/// How an index is created: the schema plus zstd for the document store (the
+/// stored passages are most of the index; zstd makes them about half of what
+/// tantivy's default lz4 does).
+pub fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(ZSTD_LEVEL),
+        }),
+        docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+        ..IndexSettings::default()
+    }
+}
+
+/// zstd level of the document store.
+const ZSTD_LEVEL: i32 = 3;
+
 /// Builds the schema.
 pub fn build() -> Schema {
     use names::*;
     let mut b = Schema::builder();
-    b.add_text_field(DOC_KEY, STRING | STORED | FAST);
-    b.add_u64_field(DOC_NUM, FAST);
-    b.add_text_field(PASSAGE_ID, STRING | STORED);
-    b.add_u64_field(PASSAGE_NO, STORED | FAST);
+    b.add_text_field(DOC_KEY, keyword(true));
+    b.add_u64_field(DOC_NUM, NumericOptions::default().set_fast());
+    b.add_text_field(PASSAGE_ID, keyword(false));
+    b.add_u64_field(
+        PASSAGE_NO,
+        NumericOptions::default().set_stored().set_fast(),
+    );
     b.add_text_field(TITLE, words(true));
     b.add_text_field(TITLE_LIT, bigrams());
     b.add_text_field(HEADING, words(true));
@@ -149,16 +203,16 @@ pub fn build() -> Schema {
     b.add_text_field(BODY, words(true));
     b.add_text_field(BODY_LIT, bigrams());
     b.add_facet_field(REGION, FacetOptions::default().set_stored());
-    b.add_text_field(PROVINCE, STRING | STORED | FAST);
-    b.add_text_field(CITY, STRING | STORED | FAST);
-    b.add_text_field(COUNTY, STRING | STORED | FAST);
-    b.add_text_field(REGION_CODE, STRING | STORED);
-    b.add_u64_field(YEAR, INDEXED | STORED | FAST);
-    b.add_u64_field(TARGET_YEAR, INDEXED | STORED | FAST);
-    b.add_text_field(DOC_TYPE, STRING | STORED | FAST);
+    b.add_text_field(PROVINCE, keyword(true));
+    b.add_text_field(CITY, keyword(true));
+    b.add_text_field(COUNTY, keyword(true));
+    b.add_text_field(REGION_CODE, keyword(false));
+    b.add_u64_field(YEAR, year());
+    b.add_u64_field(TARGET_YEAR, year());
+    b.add_text_field(DOC_TYPE, keyword(true));
     b.add_facet_field(SECTOR, FacetOptions::default().set_stored());
-    b.add_text_field(TARGETS, STORED);
-    b.add_u64_field(TARGET_COUNT, INDEXED | STORED | FAST);
+    b.add_text_field(TARGETS, TextOptions::default().set_stored());
+    b.add_u64_field(TARGET_COUNT, year());
     b.build()
 }
 

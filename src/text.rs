@@ -3,6 +3,7 @@
 //! text it names (農業 finds 农业, ＧＤＰ finds GDP).
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Folds a full-width ASCII character or the ideographic space to its ASCII form.
 pub fn fold_width_char(c: char) -> char {
@@ -54,9 +55,22 @@ impl Folded<'_> {
 }
 
 /// Folds `text` for matching: width, ASCII case and traditional characters.
+///
+/// One scan decides what needs doing; text that is already folded (almost all
+/// of it: cleaning folds width, and few documents are in traditional
+/// characters) is borrowed, not copied.
 pub fn fold(text: &str) -> Folded<'_> {
-    let needs_width = text.chars().any(|c| fold_width_char(c) != c);
-    let needs_case = text.bytes().any(|b| b.is_ascii_uppercase());
+    let mut needs_width = false;
+    let mut needs_case = false;
+    let mut needs_t2s = false;
+    for c in text.chars() {
+        if c.is_ascii() {
+            needs_case |= c.is_ascii_uppercase();
+        } else {
+            needs_width |= fold_width_char(c) != c;
+            needs_t2s |= may_be_traditional(c);
+        }
+    }
     let mut shifts = Vec::new();
     let mut out: Cow<str> = if needs_width {
         let mut s = String::with_capacity(text.len());
@@ -75,7 +89,7 @@ pub fn fold(text: &str) -> Folded<'_> {
     if needs_case || needs_width {
         out.to_mut().make_ascii_lowercase();
     }
-    if has_cjk(&out) {
+    if needs_t2s {
         let simplified = fast2s::convert(&out);
         // fast2s maps 3-byte characters to 3-byte characters; keep the fold
         // only if that holds, so offsets stay valid.
@@ -84,6 +98,29 @@ pub fn fold(text: &str) -> Folded<'_> {
         }
     }
     Folded { text: out, shifts }
+}
+
+/// Characters fast2s may change (in some context): every 3-byte character it
+/// converts on its own, and those its context rules look at. Text without any
+/// of them is left as it is by fast2s, so it need not be converted.
+fn may_be_traditional(c: char) -> bool {
+    static TABLE: LazyLock<Vec<u64>> = LazyLock::new(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        let mut set = |c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
+        let mut one = String::new();
+        for c in (0x800..=0xFFFF).filter_map(char::from_u32) {
+            one.clear();
+            one.push(c);
+            if fast2s::convert(&one) != one {
+                set(c);
+            }
+        }
+        // Keys of fast2s's context rules (kept or converted by neighbours).
+        "兒覆夥藉瞭麽幺於乾著苧闔鍾讎畫".chars().for_each(set);
+        bits
+    });
+    let u = c as usize;
+    c.len_utf8() == 3 && TABLE[u / 64] & (1 << (u % 64)) != 0
 }
 
 /// Folds `text` for matching and returns only the folded string.
@@ -97,13 +134,11 @@ pub fn is_cjk(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-fn has_cjk(text: &str) -> bool {
-    text.chars().any(is_cjk)
-}
-
 /// True for characters that carry meaning in a search term (letters, digits, ideographs).
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    // Ideographs first: they are most of the text, and the general Unicode
+    // lookup is slow for them.
+    matches!(c as u32, 0x4E00..=0x9FFF) || c.is_alphanumeric()
 }
 
 /// The largest character boundary of `text` at or before byte `index`.
@@ -148,6 +183,20 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(fold(input).text, *want, "{input}");
+        }
+    }
+
+    #[test]
+    fn folds_traditional_text_as_fast2s_does() {
+        // The fast path skips fast2s for text it would leave alone; text it
+        // changes, context rules included (憑藉, 看著, 批覆), comes out the same.
+        for text in [
+            "憑藉經驗,看著辦,批覆同意",
+            "中華人民共和國憲法",
+            "乾隆年間",
+            "县域经济",
+        ] {
+            assert_eq!(fold(text).text, fast2s::convert(text), "{text}");
         }
     }
 

@@ -46,19 +46,58 @@ const PLACE_NAME_FREQ: usize = 20;
 
 /// The jieba dictionary of this process: jieba's default, the policy terms, the
 /// sector keywords, the place names and the user's own words.
+///
+/// The digest is computed from those inputs alone, so checking an index's
+/// compatibility does not build jieba; jieba itself (most of a cold search's
+/// time) is built on first use, or ahead of it by [`Dictionary::warm_up`] on
+/// another thread while the index opens.
 pub struct Dictionary {
-    jieba: Arc<Jieba>,
+    jieba: OnceLock<Arc<Jieba>>,
     digest: String,
     user_words: Vec<String>,
 }
 
 static DICTIONARY: OnceLock<Dictionary> = OnceLock::new();
 
+/// The dictionary lines that count: trimmed, neither empty nor comments.
+fn dictionary_lines(text: &[String]) -> Vec<String> {
+    text.iter()
+        .map(|line| line.trim())
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The place names added to jieba, in a fixed order.
+fn sorted_place_forms() -> Vec<&'static str> {
+    let mut forms: Vec<&str> = crate::gazetteer::gazetteer().forms().collect();
+    forms.sort_unstable();
+    forms
+}
+
 impl Dictionary {
-    fn build(user_words: &[String]) -> Dictionary {
-        let mut jieba = Jieba::new();
+    fn new(user_words: &[String]) -> Dictionary {
+        let user = dictionary_lines(user_words);
         let mut digest = blake3::Hasher::new();
         digest.update(b"jieba-rs 0.11 default dictionary\n");
+        digest.update(POLICY_TERMS.as_bytes());
+        digest.update(crate::extract::sector::TAXONOMY_TOML.as_bytes());
+        for form in sorted_place_forms() {
+            digest.update(form.as_bytes());
+        }
+        for line in &user {
+            digest.update(b"\nuser:");
+            digest.update(line.as_bytes());
+        }
+        Dictionary {
+            jieba: OnceLock::new(),
+            digest: digest.finalize().to_hex()[..16].to_string(),
+            user_words: user,
+        }
+    }
+
+    fn build_jieba(user_words: &[String]) -> Jieba {
+        let mut jieba = Jieba::new();
         for line in POLICY_TERMS.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -66,7 +105,6 @@ impl Dictionary {
             }
             add_dictionary_line(&mut jieba, line);
         }
-        digest.update(POLICY_TERMS.as_bytes());
         let taxonomy = crate::extract::sector::taxonomy();
         for keyword in taxonomy.all_keywords() {
             let keyword = crate::text::fold_str(keyword);
@@ -74,36 +112,31 @@ impl Dictionary {
                 jieba.add_word(&keyword, None, None);
             }
         }
-        digest.update(crate::extract::sector::TAXONOMY_TOML.as_bytes());
-        let mut forms: Vec<&str> = crate::gazetteer::gazetteer().forms().collect();
-        forms.sort_unstable();
-        for form in forms {
+        for form in sorted_place_forms() {
             if form.chars().count() >= 2 && !jieba.has_word(form) {
                 jieba.add_word(form, Some(PLACE_NAME_FREQ), Some("ns"));
             }
-            digest.update(form.as_bytes());
         }
-        let mut user: Vec<String> = Vec::new();
         for line in user_words {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
             add_dictionary_line(&mut jieba, line);
-            digest.update(b"\nuser:");
-            digest.update(line.as_bytes());
-            user.push(line.to_string());
         }
-        Dictionary {
-            jieba: Arc::new(jieba),
-            digest: digest.finalize().to_hex()[..16].to_string(),
-            user_words: user,
+        jieba
+    }
+
+    /// Builds jieba on another thread now, so that it is ready (or nearly)
+    /// when first needed; whoever needs it earlier waits for that build.
+    pub fn warm_up(&'static self) {
+        if self.jieba.get().is_none() {
+            std::thread::spawn(move || {
+                self.jieba();
+            });
         }
     }
 
     /// The shared jieba instance.
     pub fn jieba(&self) -> &Arc<Jieba> {
-        &self.jieba
+        self.jieba
+            .get_or_init(|| Arc::new(Dictionary::build_jieba(&self.user_words)))
     }
 
     /// A short digest of everything that went into the dictionary; an index built
@@ -130,13 +163,8 @@ fn add_dictionary_line(jieba: &mut Jieba, line: &str) {
 /// Sets this process's dictionary, with the user's words; call before anything
 /// tokenizes. Fails if the dictionary was already built with other words.
 pub fn init_dictionary(user_words: &[String]) -> Result<&'static Dictionary, String> {
-    let dict = DICTIONARY.get_or_init(|| Dictionary::build(user_words));
-    let wanted: Vec<&str> = user_words
-        .iter()
-        .map(|w| w.trim())
-        .filter(|w| !w.is_empty() && !w.starts_with('#'))
-        .collect();
-    if dict.user_words.iter().map(String::as_str).ne(wanted) {
+    let dict = DICTIONARY.get_or_init(|| Dictionary::new(user_words));
+    if dict.user_words != dictionary_lines(user_words) {
         return Err("the jieba dictionary was already built with other user words".into());
     }
     Ok(dict)
@@ -144,7 +172,7 @@ pub fn init_dictionary(user_words: &[String]) -> Result<&'static Dictionary, Str
 
 /// This process's dictionary (built without user words if nobody set it).
 pub fn dictionary() -> &'static Dictionary {
-    DICTIONARY.get_or_init(|| Dictionary::build(&[]))
+    DICTIONARY.get_or_init(|| Dictionary::new(&[]))
 }
 
 /// Registers both analyzers on an index; needed every time an index is opened,
@@ -160,10 +188,14 @@ pub fn register(index: &Index) {
 }
 
 /// jieba words with ordinal positions; clones share the dictionary.
+///
+/// The tokens of the last text are kept: tantivy runs one analyzer per field,
+/// and a document's title (and often the heading path) comes again with each
+/// of its passages, so it is segmented once, not once per passage.
 #[derive(Clone)]
 pub struct WordTokenizer {
     jieba: Arc<Jieba>,
-    tokens: Vec<Token>,
+    tokens: TokenBuffer,
 }
 
 impl WordTokenizer {
@@ -171,7 +203,7 @@ impl WordTokenizer {
     pub fn new(jieba: Arc<Jieba>) -> Self {
         WordTokenizer {
             jieba,
-            tokens: Vec::new(),
+            tokens: TokenBuffer::default(),
         }
     }
 }
@@ -180,23 +212,95 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = BufferedTokens<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
-        self.tokens.clear();
-        word_tokens(&self.jieba, text, &mut self.tokens);
-        BufferedTokens::new(&mut self.tokens)
+        if !self.tokens.holds(text) {
+            self.tokens.clear();
+            word_tokens_into(&self.jieba, text, &mut self.tokens);
+            self.tokens.set_source(text);
+        }
+        self.tokens.stream()
+    }
+}
+
+/// Tokens of one text, kept between texts: a token's string keeps its
+/// allocation, so tokenizing a passage allocates nothing once the buffer has
+/// grown to the longest passage seen.
+#[derive(Clone, Default)]
+pub struct TokenBuffer {
+    tokens: Vec<Token>,
+    len: usize,
+    /// The text the tokens are of, when it is to be reused.
+    source: String,
+}
+
+/// Texts up to this long are remembered, so that the same text tokenized again
+/// reuses its tokens (titles and heading paths are short).
+const REMEMBERED_BYTES: usize = 512;
+
+impl TokenBuffer {
+    /// Forgets the tokens (keeping their allocations).
+    pub fn clear(&mut self) {
+        self.len = 0;
+        self.source.clear();
+    }
+
+    /// True if the tokens are those of `text`.
+    fn holds(&self, text: &str) -> bool {
+        !self.source.is_empty() && self.source == text
+    }
+
+    /// Remembers that the tokens are those of `text`, if it is short.
+    fn set_source(&mut self, text: &str) {
+        if text.len() <= REMEMBERED_BYTES {
+            self.source.push_str(text);
+        }
+    }
+
+    /// The tokens since the last [`TokenBuffer::clear`].
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens[..self.len]
+    }
+
+    fn push(&mut self, offset_from: usize, offset_to: usize, position: usize, text: &str) {
+        if let Some(t) = self.tokens.get_mut(self.len) {
+            t.offset_from = offset_from;
+            t.offset_to = offset_to;
+            t.position = position;
+            t.position_length = 1;
+            t.text.clear();
+            t.text.push_str(text);
+        } else {
+            self.tokens.push(Token {
+                offset_from,
+                offset_to,
+                position,
+                text: text.to_string(),
+                position_length: 1,
+            });
+        }
+        self.len += 1;
+    }
+
+    fn stream(&mut self) -> BufferedTokens<'_> {
+        BufferedTokens::new(&mut self.tokens[..self.len])
     }
 }
 
 /// Appends the word tokens of `text` to `out`.
 pub fn word_tokens(jieba: &Jieba, text: &str, out: &mut Vec<Token>) {
+    let mut buffer = TokenBuffer::default();
+    word_tokens_into(jieba, text, &mut buffer);
+    out.extend(buffer.tokens().iter().cloned());
+}
+
+fn word_tokens_into(jieba: &Jieba, text: &str, out: &mut TokenBuffer) {
     let folded = fold(text);
     for g in grouped_words(jieba, &folded.text) {
-        out.push(Token {
-            offset_from: folded.original_offset(g.byte_start),
-            offset_to: folded.original_offset(g.byte_end),
-            position: g.position,
-            text: g.word.to_string(),
-            position_length: 1,
-        });
+        out.push(
+            folded.original_offset(g.byte_start),
+            folded.original_offset(g.byte_end),
+            g.position,
+            g.word,
+        );
     }
 }
 
@@ -217,35 +321,33 @@ fn grouped_words<'a>(jieba: &Jieba, folded: &'a str) -> Vec<GroupedWord<'a>> {
     let words = jieba.cut_for_search(folded, true);
     // cut_for_search emits a long word's 2- and 3-character grams just before the
     // word itself; walking backwards, each word opens a group its grams join.
-    let mut group_of = vec![0usize; words.len()];
-    let mut head = vec![false; words.len()];
+    // Group numbers count from the end (0: whitespace, in no group).
+    let mut group_of = vec![(0usize, false); words.len()];
     let mut groups = 0usize;
     let mut span = (usize::MAX, usize::MAX);
     for (i, w) in words.iter().enumerate().rev() {
         if w.word.chars().all(char::is_whitespace) {
             continue;
         }
-        if !(w.byte_start >= span.0 && w.byte_end <= span.1) {
+        let head = !(w.byte_start >= span.0 && w.byte_end <= span.1);
+        if head {
             groups += 1;
             span = (w.byte_start, w.byte_end);
-            head[i] = true;
         }
-        group_of[i] = groups;
+        group_of[i] = (groups, head);
     }
     words
         .iter()
-        .enumerate()
-        .filter(|(i, w)| {
-            group_of[*i] != 0
-                && w.word.chars().any(is_word_char)
-                && w.end - w.start <= MAX_TOKEN_CHARS
+        .zip(group_of)
+        .filter(|(w, (group, _))| {
+            *group != 0 && w.end - w.start <= MAX_TOKEN_CHARS && w.word.chars().any(is_word_char)
         })
-        .map(|(i, w)| GroupedWord {
+        .map(|(w, (group, head))| GroupedWord {
             word: w.word,
             byte_start: w.byte_start,
             byte_end: w.byte_end,
-            position: groups - group_of[i],
-            head: head[i],
+            position: groups - group,
+            head,
         })
         .collect()
 }
@@ -266,16 +368,19 @@ pub fn phrase_terms(text: &str) -> Vec<(usize, String)> {
 /// Character bigrams over runs of letters, digits and ideographs.
 #[derive(Clone, Default)]
 pub struct BigramTokenizer {
-    tokens: Vec<Token>,
+    tokens: TokenBuffer,
 }
 
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = BufferedTokens<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokens<'a> {
-        self.tokens.clear();
-        bigram_tokens(text, &mut self.tokens);
-        BufferedTokens::new(&mut self.tokens)
+        if !self.tokens.holds(text) {
+            self.tokens.clear();
+            bigram_tokens_into(text, &mut self.tokens);
+            self.tokens.set_source(text);
+        }
+        self.tokens.stream()
     }
 }
 
@@ -288,54 +393,67 @@ impl Tokenizer for BigramTokenizer {
 /// field's terms, and a query that spans punctuation (R&D, PM2.5) is one phrase:
 /// the run before the mark ends with a unigram, the run after it starts with one.
 pub fn bigram_tokens(text: &str, out: &mut Vec<Token>) {
+    let mut buffer = TokenBuffer::default();
+    bigram_tokens_into(text, &mut buffer);
+    out.extend(buffer.tokens().iter().cloned());
+}
+
+fn bigram_tokens_into(text: &str, out: &mut TokenBuffer) {
     let folded = fold(text);
-    let mut run: Vec<(usize, char)> = Vec::new();
+    let folded_text: &str = &folded.text;
+    let offset = |i: usize| folded.original_offset(i);
     let mut position = 0usize;
-    let mut flush = |run: &mut Vec<(usize, char)>, position: &mut usize| {
-        if run.is_empty() {
-            return;
-        }
-        let unigram = |(start, c): (usize, char), position: usize| Token {
-            offset_from: folded.original_offset(start),
-            offset_to: folded.original_offset(start + c.len_utf8()),
-            position,
-            text: c.to_string(),
-            position_length: 1,
-        };
-        if run.len() > 1 {
-            out.push(unigram(run[0], *position));
-        }
-        for pair in run.windows(2) {
-            let (start, a) = pair[0];
-            let (end, b) = pair[1];
-            let mut text = String::with_capacity(a.len_utf8() + b.len_utf8());
-            text.push(a);
-            text.push(b);
-            out.push(Token {
-                offset_from: folded.original_offset(start),
-                offset_to: folded.original_offset(end + b.len_utf8()),
-                position: *position,
-                text,
-                position_length: 1,
-            });
-            *position += 1;
-        }
-        out.push(unigram(run[run.len() - 1], *position));
+    // The run so far: its first character, and the last one seen.
+    let mut first: Option<(usize, char)> = None;
+    let mut last: (usize, char) = (0, ' ');
+    let mut pair = String::with_capacity(8);
+    let end_run = |first: &mut Option<(usize, char)>,
+                   last: (usize, char),
+                   position: &mut usize,
+                   out: &mut TokenBuffer| {
+        let Some(_) = first.take() else { return };
+        let (start, c) = last;
+        let mut one = [0u8; 4];
+        out.push(
+            offset(start),
+            offset(start + c.len_utf8()),
+            *position,
+            c.encode_utf8(&mut one),
+        );
         // Leave a gap so that no phrase spans two runs.
         *position += 2;
-        run.clear();
     };
-    for (i, c) in folded.text.char_indices() {
+    for (i, c) in folded_text.char_indices() {
         if c.is_whitespace() {
             continue;
         }
-        if is_word_char(c) {
-            run.push((i, c));
-        } else {
-            flush(&mut run, &mut position);
+        if !is_word_char(c) {
+            end_run(&mut first, last, &mut position, out);
+            continue;
         }
+        match first {
+            None => first = Some((i, c)),
+            Some(start) => {
+                if start.0 == last.0 {
+                    // The run's second character: its first unigram.
+                    let mut one = [0u8; 4];
+                    out.push(
+                        offset(start.0),
+                        offset(start.0 + start.1.len_utf8()),
+                        position,
+                        start.1.encode_utf8(&mut one),
+                    );
+                }
+                pair.clear();
+                pair.push(last.1);
+                pair.push(c);
+                out.push(offset(last.0), offset(i + c.len_utf8()), position, &pair);
+                position += 1;
+            }
+        }
+        last = (i, c);
     }
-    flush(&mut run, &mut position);
+    end_run(&mut first, last, &mut position, out);
 }
 
 /// The literal "words" of a query string as the bigram field sees them: folded,
@@ -400,12 +518,12 @@ pub fn literal_phrase(runs: &[String]) -> Vec<(usize, String)> {
 
 /// A token stream over tokens computed up front.
 pub struct BufferedTokens<'a> {
-    tokens: &'a mut Vec<Token>,
+    tokens: &'a mut [Token],
     next: usize,
 }
 
 impl<'a> BufferedTokens<'a> {
-    fn new(tokens: &'a mut Vec<Token>) -> Self {
+    fn new(tokens: &'a mut [Token]) -> Self {
         BufferedTokens { tokens, next: 0 }
     }
 }

@@ -87,7 +87,9 @@ pub(crate) fn load_user_dictionary(file: Option<&Path>) -> Result<()> {
             .collect(),
         None => Vec::new(),
     };
-    crate::tokenizer::init_dictionary(&words).map_err(anyhow::Error::msg)?;
+    crate::tokenizer::init_dictionary(&words)
+        .map_err(anyhow::Error::msg)?
+        .warm_up();
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! window around each, confirms that the candidate starts and ends on token
 //! boundaries.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::tokenizer::dictionary;
 
@@ -33,6 +33,7 @@ impl WordMatcher {
     pub fn new(words: Vec<String>) -> WordMatcher {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .expect("word list builds an automaton");
         WordMatcher { automaton, words }

@@ -96,11 +96,65 @@ pub struct SegmentTally {
     region_depth: usize,
     region_prefix: Option<String>,
     sector_depth: usize,
-    // Counts by term ordinal, resolved to strings at harvest.
-    region_ords: HashMap<u64, Tally>,
-    sector_ords: HashMap<u64, Tally>,
-    type_ords: HashMap<u64, Tally>,
-    years: HashMap<u64, Tally>,
+    // Counts by term ordinal (dense: a segment has a few thousand values at
+    // most), resolved to strings at harvest.
+    region_ords: Vec<Tally>,
+    sector_ords: Vec<Tally>,
+    type_ords: Vec<Tally>,
+    // A few dozen years: a short list beats hashing.
+    years: Vec<(u64, Tally)>,
+}
+
+/// The tally of `ord`, the list grown to hold it.
+fn tally_at(tallies: &mut Vec<Tally>, ord: u64) -> &mut Tally {
+    let i = ord as usize;
+    if i >= tallies.len() {
+        tallies.resize_with(i + 1, Tally::default);
+    }
+    &mut tallies[i]
+}
+
+/// The facet paths (`/甘肃省/张掖市`) of the ordinals with at least one hit,
+/// and their tallies; the ordinals are resolved in one pass over the facet
+/// dictionary (they are sorted), not one lookup each.
+fn counted_paths(reader: &FacetReader, tallies: Vec<Tally>) -> Vec<(String, Tally)> {
+    let counted: Vec<(u64, Tally)> = counted(tallies).collect();
+    let ords: Vec<u64> = counted.iter().map(|(ord, _)| *ord).collect();
+    let mut paths: Vec<String> = Vec::with_capacity(ords.len());
+    let all_found = reader
+        .facet_dict()
+        .sorted_ords_to_term_cb(&ords, |bytes| {
+            paths.push(
+                Facet::from_encoded(bytes.to_vec())
+                    .map(|f| f.to_path_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .unwrap_or(false);
+    if !all_found || paths.len() != counted.len() {
+        // Not expected; fall back to one lookup per ordinal.
+        let mut facet = Facet::root();
+        return counted
+            .into_iter()
+            .filter_map(|(ord, t)| {
+                reader.facet_from_ord(ord, &mut facet).ok()?;
+                Some((facet.to_path_string(), t))
+            })
+            .collect();
+    }
+    paths
+        .into_iter()
+        .zip(counted.into_iter().map(|(_, t)| t))
+        .collect()
+}
+
+/// Ordinals with at least one hit, and their tallies.
+fn counted(tallies: Vec<Tally>) -> impl Iterator<Item = (u64, Tally)> {
+    tallies
+        .into_iter()
+        .enumerate()
+        .filter(|(_, t)| t.passages > 0)
+        .map(|(ord, t)| (ord as u64, t))
 }
 
 impl Collector for FacetTally {
@@ -123,10 +177,10 @@ impl Collector for FacetTally {
             region_depth: self.region_depth,
             region_prefix: self.region_prefix.clone(),
             sector_depth: self.sector_depth,
-            region_ords: HashMap::new(),
-            sector_ords: HashMap::new(),
-            type_ords: HashMap::new(),
-            years: HashMap::new(),
+            region_ords: Vec::new(),
+            sector_ords: Vec::new(),
+            type_ords: Vec::new(),
+            years: Vec::new(),
         })
     }
 
@@ -175,41 +229,41 @@ impl SegmentCollector for SegmentTally {
     type Fruit = TallyFruit;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let doc_num = self.doc_num.first(doc).unwrap_or(u64::from(doc));
         let by_doc = self.by_doc;
+        let doc_num = if by_doc {
+            self.doc_num.first(doc).unwrap_or(u64::from(doc))
+        } else {
+            0
+        };
         for ord in self.region_reader.facet_ords(doc) {
-            self.region_ords
-                .entry(ord)
-                .or_default()
-                .add(doc_num, by_doc);
+            tally_at(&mut self.region_ords, ord).add(doc_num, by_doc);
         }
         for ord in self.sector_reader.facet_ords(doc) {
-            self.sector_ords
-                .entry(ord)
-                .or_default()
-                .add(doc_num, by_doc);
+            tally_at(&mut self.sector_ords, ord).add(doc_num, by_doc);
         }
         if let Some(y) = self.year.first(doc) {
-            self.years.entry(y).or_default().add(doc_num, by_doc);
+            match self.years.iter_mut().find(|(year, _)| *year == y) {
+                Some((_, t)) => t.add(doc_num, by_doc),
+                None => {
+                    let mut t = Tally::default();
+                    t.add(doc_num, by_doc);
+                    self.years.push((y, t));
+                }
+            }
         }
         if let Some(col) = &self.doc_type {
             for ord in col.term_ords(doc) {
-                self.type_ords.entry(ord).or_default().add(doc_num, by_doc);
+                tally_at(&mut self.type_ords, ord).add(doc_num, by_doc);
             }
         }
     }
 
     fn harvest(self) -> TallyFruit {
         let mut fruit = TallyFruit::default();
-        let mut facet = Facet::root();
         let add = |map: &mut HashMap<String, Tally>, key: String, t: Tally| {
             map.entry(key).or_default().merge(t);
         };
-        for (ord, t) in self.region_ords {
-            if self.region_reader.facet_from_ord(ord, &mut facet).is_err() {
-                continue;
-            }
-            let path = facet.to_path_string();
+        for (path, t) in counted_paths(&self.region_reader, self.region_ords) {
             if let Some(prefix) = &self.region_prefix
                 && !(path == *prefix || path.starts_with(&format!("{prefix}/")))
             {
@@ -227,17 +281,14 @@ impl SegmentCollector for SegmentTally {
                 add(&mut fruit.region, name, t);
             }
         }
-        for (ord, t) in self.sector_ords {
-            if self.sector_reader.facet_from_ord(ord, &mut facet).is_err() {
-                continue;
-            }
-            if let Some(name) = level_name(&facet.to_path_string(), self.sector_depth) {
+        for (path, t) in counted_paths(&self.sector_reader, self.sector_ords) {
+            if let Some(name) = level_name(&path, self.sector_depth) {
                 add(&mut fruit.sector, name, t);
             }
         }
         if let Some(col) = &self.doc_type {
             let mut s = String::new();
-            for (ord, t) in self.type_ords {
+            for (ord, t) in counted(self.type_ords) {
                 if col.ord_to_str(ord, &mut s).unwrap_or(false) {
                     add(&mut fruit.doc_type, s.clone(), t);
                 }
