@@ -157,14 +157,8 @@ impl Params {
         Ok(())
     }
 
-    /// `/api/search`: `q`, the filters, `by`, `group_by`, `limit`, `offset`
-    /// or `page`, `facets` (`counts`, `tree`, `none`), `explain`.
-    pub fn search_query(&self) -> Result<SearchQuery, ApiError> {
-        let mut known = vec![
-            "q", "by", "group_by", "limit", "offset", "page", "facets", "explain",
-        ];
-        known.extend_from_slice(FILTERS);
-        self.known(&known)?;
+    /// What a search and its export share: `q`, the filters and `by`.
+    fn query_and_filters(&self) -> Result<SearchRequest, ApiError> {
         let mut request = SearchRequest {
             query: self.one("q").unwrap_or_default(),
             ..SearchRequest::default()
@@ -180,6 +174,18 @@ impl Params {
                 )));
             }
         };
+        Ok(request)
+    }
+
+    /// `/api/search`: `q`, the filters, `by`, `group_by`, `limit`, `offset`
+    /// or `page`, `facets` (`counts`, `tree`, `none`), `explain`.
+    pub fn search_query(&self) -> Result<SearchQuery, ApiError> {
+        let mut known = vec![
+            "q", "by", "group_by", "limit", "offset", "page", "facets", "explain",
+        ];
+        known.extend_from_slice(FILTERS);
+        self.known(&known)?;
+        let mut request = self.query_and_filters()?;
         let group_by = match self.one("group_by").as_deref() {
             None | Some("") => None,
             Some(g) => Some(group_by(g)?),
@@ -251,15 +257,7 @@ impl Params {
         let mut known = vec!["q", "by", "limit"];
         known.extend_from_slice(FILTERS);
         self.known(&known)?;
-        let mut request = SearchRequest {
-            query: self.one("q").unwrap_or_default(),
-            ..SearchRequest::default()
-        };
-        self.filters(&mut request)?;
-        request.unit = match self.one("by").as_deref() {
-            Some("doc") => HitUnit::Doc,
-            _ => HitUnit::Passage,
-        };
+        let mut request = self.query_and_filters()?;
         request.limit = self.number("limit")?.filter(|&n| n > 0);
         Ok(request)
     }

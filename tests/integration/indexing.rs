@@ -77,6 +77,37 @@ fn a_rerun_with_nothing_changed_touches_nothing() {
 }
 
 #[test]
+fn an_open_index_reuses_its_snapshot_until_a_commit_lands() {
+    let docs = shipped_documents();
+    let (_dir, corpus, index) = small_corpus(3);
+    index_once(&corpus, &index);
+    let open = open_index(&index).unwrap();
+    let first = open.snapshot().unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &open.snapshot().unwrap()),
+        "no commit: the same snapshot"
+    );
+    add_documents(&corpus, &docs[3..5]);
+    index_once(&corpus, &index);
+    let after = open.snapshot().unwrap();
+    assert!(
+        !std::sync::Arc::ptr_eq(&first, &after),
+        "a commit: a new one"
+    );
+    assert_eq!(first.state.docs.len(), 3);
+    assert_eq!(after.state.docs.len(), 5);
+    assert_eq!(
+        after.searcher.num_docs(),
+        open_index(&index)
+            .unwrap()
+            .snapshot()
+            .unwrap()
+            .searcher
+            .num_docs()
+    );
+}
+
+#[test]
 fn changes_are_found_by_content_not_by_modification_time() {
     let (_dir, corpus, index) = small_corpus(4);
     index_once(&corpus, &index);

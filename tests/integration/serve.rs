@@ -67,19 +67,7 @@ impl Server {
 impl Client {
     /// GET `path` (with its query string, already encoded): status and body.
     fn get(&self, path: &str) -> (u16, String) {
-        let mut response = self
-            .agent
-            .get(&format!("{}{path}", self.base))
-            .call()
-            .expect("the server answers");
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(100 << 20)
-            .read_to_string()
-            .expect("body");
-        (status, body)
+        self.get_with(path, &[])
     }
 
     /// GET `path` with query parameters, encoded by the client.

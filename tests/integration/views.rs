@@ -152,7 +152,8 @@ fn facets_break_all_hits_down_by_region_tree_years_types_and_sectors() {
 fn stats_summarise_the_whole_index() {
     let index = open(shipped_index());
     let s = stats(&index).expect("stats");
-    let state = index.snapshot().expect("snapshot").state;
+    let snapshot = index.snapshot().expect("snapshot");
+    let state = &snapshot.state;
     assert_eq!(s.total.documents, state.docs.len() as u64);
     assert_eq!(s.total.passages, state.passages());
     let total = s.total.passages;
