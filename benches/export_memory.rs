@@ -17,10 +17,10 @@
 //! include the index files the process maps into memory. Memory is measured
 //! here, never asserted in tests.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use plansearch::indexer::{IndexConfig, build_index};
+use std::path::Path;
+use std::process::Command;
 
 fn main() {
     let time = Path::new("/usr/bin/time");
@@ -31,30 +31,11 @@ fn main() {
     let queries =
         std::env::var("PLANSEARCH_BENCH_QUERIES").unwrap_or_else(|_| "发展,的".to_string());
     let work = tempfile::TempDir::new().expect("temp dir");
-    let index = match std::env::var_os("PLANSEARCH_BENCH_INDEX") {
-        Some(dir) => PathBuf::from(dir),
-        None => {
-            let corpus = std::env::var_os("PLANSEARCH_BENCH_CORPUS")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-            if !corpus.is_dir() {
-                println!(
-                    "no corpus at {}; set PLANSEARCH_BENCH_CORPUS to a folder of documents",
-                    corpus.display()
-                );
-                return;
-            }
-            let index = work.path().join("index");
-            let summary =
-                build_index(&IndexConfig::new(&corpus, &index), &mut |_| {}).expect("index builds");
-            println!(
-                "indexed {}: {} documents, {} passages",
-                corpus.display(),
-                summary.documents,
-                summary.passages
-            );
-            index
-        }
+    let Some(index) = common::bench_index(
+        work.path(),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+    ) else {
+        return;
     };
     let index_arg = index.to_str().expect("UTF-8 path").to_string();
     println!();

@@ -16,12 +16,12 @@
 //! percentiles; every answer must be 200. Only loopback, a fixed number of
 //! requests, and the server is stopped at the end.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-use plansearch::indexer::{IndexConfig, build_index};
 
 const BUILT_IN: &[&str] = &[
     "肉牛养殖",
@@ -46,23 +46,8 @@ fn main() {
     let clients = env_number("PLANSEARCH_BENCH_CLIENTS", 50).clamp(1, 200);
     let per_client = env_number("PLANSEARCH_BENCH_REQUESTS", 20).clamp(1, 1000);
     let work = tempfile::TempDir::new().expect("temp dir");
-    let index = match std::env::var_os("PLANSEARCH_BENCH_INDEX") {
-        Some(dir) => PathBuf::from(dir),
-        None => {
-            let corpus = std::env::var_os("PLANSEARCH_BENCH_CORPUS")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("corpus"));
-            let index = work.path().join("index");
-            let summary =
-                build_index(&IndexConfig::new(&corpus, &index), &mut |_| {}).expect("index builds");
-            println!(
-                "indexed {}: {} documents, {} passages",
-                corpus.display(),
-                summary.documents,
-                summary.passages
-            );
-            index
-        }
+    let Some(index) = common::bench_index(work.path(), root.join("corpus")) else {
+        return;
     };
     let queries: Vec<String> = std::fs::read_to_string(root.join("../shared/bench/queries.txt"))
         .map(|text| {
