@@ -30,11 +30,8 @@ pub struct ServeArgs {
 
 pub(super) fn run(args: ServeArgs) -> Result<ExitCode> {
     let open = super::open_or_build(&args.location)?;
-    if !args.addr.ip().is_loopback() {
-        eprintln!(
-            "warning: listening on {}, not only on this machine: anyone who can reach it can search this index",
-            args.addr
-        );
+    if let Some(warning) = exposure_warning(args.addr) {
+        eprintln!("{warning}");
     }
     let mut config = ServeConfig::new(&args.location.index);
     config.addr = args.addr;
@@ -51,4 +48,39 @@ pub(super) fn run(args: ServeArgs) -> Result<ExitCode> {
     })
     .with_context(|| format!("serving on {}", args.addr))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Said when the server is reachable from other machines: safe by default
+/// means 127.0.0.1, and anything else must be a choice the user sees.
+fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    (!addr.ip().is_loopback()).then(|| {
+        format!(
+            "warning: listening on {addr}, not only on this machine: anyone who can reach it can search this index"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_non_loopback_address_is_warned_about() {
+        let cases = [
+            ("127.0.0.1:7700", false),
+            ("127.0.0.2:0", false),
+            ("[::1]:7700", false),
+            ("0.0.0.0:7700", true),
+            ("[::]:7700", true),
+            ("192.168.1.20:80", true),
+        ];
+        for (addr, warned) in cases {
+            let addr: SocketAddr = addr.parse().unwrap();
+            let warning = exposure_warning(addr);
+            assert_eq!(warning.is_some(), warned, "{addr}");
+            if let Some(w) = warning {
+                assert!(w.contains(&addr.to_string()), "{w}");
+            }
+        }
+    }
 }
