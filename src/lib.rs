@@ -13,6 +13,7 @@
 //!
 //! ```no_run
 //! use plansearch::indexer::{build_index, open_index, IndexConfig};
+//! use plansearch::query::FilterSpec;
 //! use plansearch::search::{search, SearchRequest};
 //!
 //! let config = IndexConfig::new("corpus", "index");
@@ -20,7 +21,10 @@
 //! let index = open_index(config.index.as_path())?;
 //! let request = SearchRequest {
 //!     query: "肉牛养殖".into(),
-//!     regions: vec!["甘肃".into()],
+//!     filters: FilterSpec {
+//!         regions: vec!["甘肃".into()],
+//!         ..Default::default()
+//!     },
 //!     limit: Some(10),
 //!     facets: true,
 //!     ..Default::default()

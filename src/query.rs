@@ -44,10 +44,12 @@ pub enum Node {
     Not(Box<Node>),
 }
 
-/// Filters written inline in the query.
+/// Filters as the user wrote them, inline in the query (`region:甘肃`) or as
+/// flags and parameters, before they are resolved against the gazetteer and
+/// the taxonomy: one type for every way a filter arrives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InlineFilters {
-    /// `region:` values.
+pub struct FilterSpec {
+    /// `region:` values: full or short names at any level.
     pub regions: Vec<String>,
     /// `year:` values (a year or a range).
     pub years: Vec<String>,
@@ -57,6 +59,23 @@ pub struct InlineFilters {
     pub types: Vec<String>,
     /// `target-year:` values.
     pub target_years: Vec<String>,
+    /// Only passages with a quantified target (a flag; never inline).
+    pub has_target: bool,
+}
+
+impl FilterSpec {
+    /// These filters and `more`, together (values of a kind: any of them).
+    pub fn and(&self, more: &FilterSpec) -> FilterSpec {
+        let cat = |a: &[String], b: &[String]| a.iter().chain(b).cloned().collect();
+        FilterSpec {
+            regions: cat(&self.regions, &more.regions),
+            years: cat(&self.years, &more.years),
+            sectors: cat(&self.sectors, &more.sectors),
+            types: cat(&self.types, &more.types),
+            target_years: cat(&self.target_years, &more.target_years),
+            has_target: self.has_target || more.has_target,
+        }
+    }
 }
 
 /// A parsed query: the expression (none if the query is only filters) and the
@@ -66,7 +85,7 @@ pub struct ParsedQuery {
     /// The search expression.
     pub root: Option<Node>,
     /// Filters given inline.
-    pub filters: InlineFilters,
+    pub filters: FilterSpec,
 }
 
 /// What is wrong with a query.
@@ -124,7 +143,7 @@ pub fn parse(input: &str) -> Result<ParsedQuery, QueryError> {
         lexemes,
         pos: 0,
         depth: 0,
-        filters: InlineFilters::default(),
+        filters: FilterSpec::default(),
     };
     let root = parser.parse_or()?;
     if let Some(l) = parser.lexemes.get(parser.pos) {
@@ -138,7 +157,7 @@ pub fn parse(input: &str) -> Result<ParsedQuery, QueryError> {
     {
         return err("a query needs a word that must occur, not only -exclusions");
     }
-    if root.is_none() && parser.filters == InlineFilters::default() {
+    if root.is_none() && parser.filters == FilterSpec::default() {
         return err("empty query: type at least one word, e.g. 肉牛养殖");
     }
     Ok(ParsedQuery {
@@ -273,7 +292,7 @@ struct Parser {
     lexemes: Vec<Lexeme>,
     pos: usize,
     depth: usize,
-    filters: InlineFilters,
+    filters: FilterSpec,
 }
 
 impl Parser {
@@ -615,6 +634,21 @@ mod tests {
         assert_eq!(q.filters.sectors, ["农业农村"]);
         assert_eq!(q.filters.types, ["规划"]);
         assert_eq!(q.filters.target_years, ["2025"]);
+    }
+
+    #[test]
+    fn inline_filters_add_to_the_flags() {
+        let flags = FilterSpec {
+            regions: vec!["河南".into()],
+            has_target: true,
+            ..FilterSpec::default()
+        };
+        let inline = parse("营商环境 region:甘肃 year:2020..").unwrap().filters;
+        let both = flags.and(&inline);
+        assert_eq!(both.regions, ["河南", "甘肃"]);
+        assert_eq!(both.years, ["2020.."]);
+        assert!(both.has_target, "a flag stays on");
+        assert!(both.sectors.is_empty() && both.types.is_empty() && both.target_years.is_empty());
     }
 
     #[test]

@@ -29,6 +29,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::error::{Error, Result};
 use crate::gazetteer::gazetteer;
 use crate::indexer::{OpenIndex, Snapshot};
+use crate::query::FilterSpec;
 use crate::schema::Fields;
 use crate::search::{Filters, Hit, hit_from_doc};
 use crate::text::fold_str;
@@ -70,18 +71,8 @@ pub enum SimilarTo {
 pub struct SimilarRequest {
     /// The source.
     pub to: SimilarTo,
-    /// Region filters (full or short names at any level).
-    pub regions: Vec<String>,
-    /// Year filters (`2018`, `2018..2023`).
-    pub years: Vec<String>,
-    /// Sector filters.
-    pub sectors: Vec<String>,
-    /// Document type filters.
-    pub types: Vec<String>,
-    /// Target-year filters.
-    pub target_years: Vec<String>,
-    /// Only passages with a quantified target.
-    pub has_target: bool,
+    /// Filters on the passages found.
+    pub filters: FilterSpec,
     /// Leave out the source's own region (and the units within it).
     pub other_regions: bool,
     /// Hits to return.
@@ -95,12 +86,7 @@ impl SimilarRequest {
     pub fn new(to: SimilarTo) -> SimilarRequest {
         SimilarRequest {
             to,
-            regions: Vec::new(),
-            years: Vec::new(),
-            sectors: Vec::new(),
-            types: Vec::new(),
-            target_years: Vec::new(),
-            has_target: false,
+            filters: FilterSpec::default(),
             other_regions: false,
             limit: 10,
             corpus: None,
@@ -155,14 +141,7 @@ pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarRes
     let snapshot = index.snapshot()?;
     let fields = &index.fields;
     let searcher = &snapshot.searcher;
-    let mut filters = Filters::resolve(
-        &request.regions,
-        &request.years,
-        &request.sectors,
-        &request.types,
-        &request.target_years,
-    )?;
-    filters.has_target = request.has_target;
+    let filters = Filters::resolve(&request.filters)?;
 
     let (source, text, source_doc) = match &request.to {
         SimilarTo::Text(text) => {

@@ -65,6 +65,42 @@ pub struct Location {
     pub dict: Option<PathBuf>,
 }
 
+/// The filters `search` and `similar` take as flags.
+#[derive(Debug, Args, Clone)]
+pub struct FilterArgs {
+    /// Region filter: full or short name at any level (甘肃, 张掖市, 临泽); repeat for any of several.
+    #[arg(long, short)]
+    region: Vec<String>,
+    /// Year or range: 2018, 2018..2023, 2020..
+    #[arg(long, short)]
+    year: Vec<String>,
+    /// Sector filter (农业农村, 特色种养业, 农业农村/特色种养业).
+    #[arg(long, short)]
+    sector: Vec<String>,
+    /// Document type (政府工作报告, 规划, 实施意见, 工作方案, 典型材料, 工作总结/报告, 地方性法规, 统计公报, 决议, 其他).
+    #[arg(long = "type", short = 't')]
+    doc_type: Vec<String>,
+    /// Passages that promise something by this year (到2025年): 2025 or 2025..2030.
+    #[arg(long)]
+    target_year: Vec<String>,
+    /// Only passages with a quantified target (达到600亿元, 新建X座, 增长10%以上).
+    #[arg(long)]
+    has_target: bool,
+}
+
+impl From<FilterArgs> for crate::query::FilterSpec {
+    fn from(args: FilterArgs) -> Self {
+        crate::query::FilterSpec {
+            regions: args.region,
+            years: args.year,
+            sectors: args.sector,
+            types: args.doc_type,
+            target_years: args.target_year,
+            has_target: args.has_target,
+        }
+    }
+}
+
 impl Location {
     /// The user dictionary in effect: `--dict`, else the corpus's dict.txt.
     pub fn dict_file(&self) -> Option<PathBuf> {

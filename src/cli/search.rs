@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::Location;
+use super::{FilterArgs, Location};
 use crate::output::{self, export};
 use crate::search::group::GroupBy;
 use crate::search::{HitUnit, SearchRequest};
@@ -22,24 +22,8 @@ pub struct SearchArgs {
     query: Vec<String>,
     #[command(flatten)]
     location: Location,
-    /// Region filter: full or short name at any level (甘肃, 张掖市, 临泽); repeat for any of several.
-    #[arg(long, short)]
-    region: Vec<String>,
-    /// Year or range: 2018, 2018..2023, 2020..
-    #[arg(long, short)]
-    year: Vec<String>,
-    /// Sector filter (农业农村, 特色种养业, 农业农村/特色种养业).
-    #[arg(long, short)]
-    sector: Vec<String>,
-    /// Document type (政府工作报告, 规划, 实施意见, 工作方案, 典型材料, 工作总结/报告, 地方性法规, 统计公报, 决议, 其他).
-    #[arg(long = "type", short = 't')]
-    doc_type: Vec<String>,
-    /// Passages that promise something by this year (到2025年): 2025 or 2025..2030.
-    #[arg(long)]
-    target_year: Vec<String>,
-    /// Only passages with a quantified target (达到600亿元, 新建X座, 增长10%以上).
-    #[arg(long)]
-    has_target: bool,
+    #[command(flatten)]
+    filters: FilterArgs,
     /// Hits to show (groups with --group-by); 0 for all [default: 10; all
     /// groups with --group-by; every hit with --csv or --jsonl].
     #[arg(long, short = 'n')]
@@ -103,12 +87,7 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
             })
             .collect::<Vec<_>>()
             .join(" "),
-        regions: args.region,
-        years: args.year,
-        sectors: args.sector,
-        types: args.doc_type,
-        target_years: args.target_year,
-        has_target: args.has_target,
+        filters: args.filters.into(),
         limit: args.limit.map_or(default_limit, |n| (n > 0).then_some(n)),
         offset: 0,
         unit: args.by,

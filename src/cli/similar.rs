@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use super::Location;
+use super::{FilterArgs, Location};
 use crate::output;
 use crate::similar::{self, SimilarRequest, SimilarTo};
 
@@ -30,24 +30,8 @@ pub struct SimilarArgs {
     /// Leave out the source's own region (and the units within it).
     #[arg(long)]
     other_regions: bool,
-    /// Region filter: full or short name at any level; repeat for any of several.
-    #[arg(long, short)]
-    region: Vec<String>,
-    /// Year or range: 2018, 2018..2023, 2020..
-    #[arg(long, short)]
-    year: Vec<String>,
-    /// Sector filter (农业农村, 特色种养业, 农业农村/特色种养业).
-    #[arg(long, short)]
-    sector: Vec<String>,
-    /// Document type (政府工作报告, 规划, 实施意见, 工作方案, …).
-    #[arg(long = "type", short = 't')]
-    doc_type: Vec<String>,
-    /// Passages that promise something by this year (到2025年).
-    #[arg(long)]
-    target_year: Vec<String>,
-    /// Only passages with a quantified target.
-    #[arg(long)]
-    has_target: bool,
+    #[command(flatten)]
+    filters: FilterArgs,
     /// Passages to show.
     #[arg(long, short = 'n', default_value_t = 10)]
     limit: usize,
@@ -64,12 +48,7 @@ pub(super) fn run(args: SimilarArgs) -> Result<ExitCode> {
         (None, None) => anyhow::bail!("give a passage (REF) or --text"),
     };
     let request = SimilarRequest {
-        regions: args.region,
-        years: args.year,
-        sectors: args.sector,
-        types: args.doc_type,
-        target_years: args.target_year,
-        has_target: args.has_target,
+        filters: args.filters.into(),
         other_regions: args.other_regions,
         limit: args.limit.max(1),
         corpus: Some(args.location.corpus.clone()),

@@ -19,7 +19,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use super::plan::Plan;
 use crate::error::{Error, Result};
 use crate::gazetteer::gazetteer;
-use crate::query::{Node, TextField, YearRange};
+use crate::query::{FilterSpec, Node, TextField, YearRange};
 use crate::schema::Fields;
 use crate::synonyms::synonyms;
 use crate::text::fold_str;
@@ -67,29 +67,27 @@ pub struct Filters {
 
 impl Filters {
     /// Resolves user-typed filter values, with messages for bad ones.
-    pub fn resolve(
-        regions: &[String],
-        years: &[String],
-        sectors: &[String],
-        types: &[String],
-        target_years: &[String],
-    ) -> Result<Filters> {
+    pub fn resolve(spec: &FilterSpec) -> Result<Filters> {
         let g = gazetteer();
         let taxonomy = crate::extract::sector::taxonomy();
         Ok(Filters {
-            regions: regions
+            regions: spec
+                .regions
                 .iter()
                 .map(|r| g.resolve(r).map(|c| g.facet_path(c)).map_err(Error::Filter))
                 .collect::<Result<_>>()?,
-            years: years
+            years: spec
+                .years
                 .iter()
                 .map(|y| YearRange::parse(y).map_err(Error::Filter))
                 .collect::<Result<_>>()?,
-            sectors: sectors
+            sectors: spec
+                .sectors
                 .iter()
                 .map(|s| taxonomy.resolve(s).map_err(Error::Filter))
                 .collect::<Result<_>>()?,
-            doc_types: types
+            doc_types: spec
+                .types
                 .iter()
                 .map(|t| {
                     t.parse::<crate::extract::DocType>()
@@ -97,11 +95,12 @@ impl Filters {
                         .map_err(Error::Filter)
                 })
                 .collect::<Result<_>>()?,
-            target_years: target_years
+            target_years: spec
+                .target_years
                 .iter()
                 .map(|y| YearRange::parse(y).map_err(Error::Filter))
                 .collect::<Result<_>>()?,
-            has_target: false,
+            has_target: spec.has_target,
         })
     }
 

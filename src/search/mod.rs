@@ -22,7 +22,7 @@ pub use plan::{Plan, ScorePart};
 
 use crate::error::{Error, Result};
 use crate::indexer::{DocPaths, OpenIndex};
-use crate::query;
+use crate::query::{self, FilterSpec};
 use crate::schema::Fields;
 
 /// Whether hits are passages or documents.
@@ -41,18 +41,9 @@ pub enum HitUnit {
 pub struct SearchRequest {
     /// The query string (query language, inline filters allowed).
     pub query: String,
-    /// Region filters (full or short names at any level).
-    pub regions: Vec<String>,
-    /// Year filters (`2018`, `2018..2023`).
-    pub years: Vec<String>,
-    /// Sector filters.
-    pub sectors: Vec<String>,
-    /// Document type filters.
-    pub types: Vec<String>,
-    /// Target-year filters.
-    pub target_years: Vec<String>,
-    /// Only passages with a quantified target.
-    pub has_target: bool,
+    /// Filters given beside the query (flags, parameters); the query's
+    /// inline filters add to them.
+    pub filters: FilterSpec,
     /// Hits to return; `None` for all.
     pub limit: Option<usize>,
     /// Hits to skip first (paging): hits `offset..offset + limit` are returned.
@@ -152,17 +143,7 @@ impl PreparedSearch {
     /// message for the user.
     pub fn new(fields: &Fields, request: &SearchRequest) -> Result<PreparedSearch> {
         let parsed = query::parse(&request.query).map_err(|e| Error::Query(e.0))?;
-        let inline = &parsed.filters;
-        let cat =
-            |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
-        let mut filters = Filters::resolve(
-            &cat(&request.regions, &inline.regions),
-            &cat(&request.years, &inline.years),
-            &cat(&request.sectors, &inline.sectors),
-            &cat(&request.types, &inline.types),
-            &cat(&request.target_years, &inline.target_years),
-        )?;
-        filters.has_target = request.has_target;
+        let filters = Filters::resolve(&request.filters.and(&parsed.filters))?;
         let compiled = compile::compile(fields, parsed.root.as_ref(), &filters);
         Ok(PreparedSearch {
             compiled,

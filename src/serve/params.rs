@@ -4,6 +4,7 @@
 use axum::http::{StatusCode, Uri};
 
 use super::ApiError;
+use crate::query::FilterSpec;
 use crate::search::group::GroupBy;
 use crate::search::{HitUnit, SearchRequest};
 use crate::service::SearchQuery;
@@ -147,23 +148,24 @@ impl Params {
         Ok(limit)
     }
 
-    fn filters(&self, request: &mut SearchRequest) -> Result<(), ApiError> {
-        request.regions = self.all("region");
-        request.years = self.all("year");
-        request.sectors = self.all("sector");
-        request.types = [self.all("type"), self.all("doc_type")].concat();
-        request.target_years = self.all("target_year");
-        request.has_target = self.flag("has_target")?;
-        Ok(())
+    fn filters(&self) -> Result<FilterSpec, ApiError> {
+        Ok(FilterSpec {
+            regions: self.all("region"),
+            years: self.all("year"),
+            sectors: self.all("sector"),
+            types: [self.all("type"), self.all("doc_type")].concat(),
+            target_years: self.all("target_year"),
+            has_target: self.flag("has_target")?,
+        })
     }
 
     /// What a search and its export share: `q`, the filters and `by`.
     fn query_and_filters(&self) -> Result<SearchRequest, ApiError> {
         let mut request = SearchRequest {
             query: self.one("q").unwrap_or_default(),
+            filters: self.filters()?,
             ..SearchRequest::default()
         };
-        self.filters(&mut request)?;
         request.unit = match self.one("by").as_deref() {
             None | Some("" | "passage") => HitUnit::Passage,
             Some("doc") => HitUnit::Doc,
@@ -243,12 +245,11 @@ impl Params {
         let mut known = vec!["q"];
         known.extend_from_slice(FILTERS);
         self.known(&known)?;
-        let mut request = SearchRequest {
+        Ok(SearchRequest {
             query: self.one("q").unwrap_or_default(),
+            filters: self.filters()?,
             ..SearchRequest::default()
-        };
-        self.filters(&mut request)?;
-        Ok(request)
+        })
     }
 
     /// `/api/export.csv`: `q`, the filters, `by`, and `limit` (every hit
@@ -298,15 +299,8 @@ impl Params {
                 ));
             }
         };
-        let mut filters = SearchRequest::default();
-        self.filters(&mut filters)?;
         Ok(SimilarRequest {
-            regions: filters.regions,
-            years: filters.years,
-            sectors: filters.sectors,
-            types: filters.types,
-            target_years: filters.target_years,
-            has_target: filters.has_target,
+            filters: self.filters()?,
             other_regions: self.flag("other_regions")?,
             limit: self.limit(10)?,
             // Never a path on disk from a request.
@@ -387,9 +381,9 @@ mod tests {
             .search_query()
             .unwrap();
         assert_eq!(q.request.query, "肉牛");
-        assert_eq!(q.request.regions, ["甘肃", "河南"]);
-        assert_eq!(q.request.target_years, ["2025"]);
-        assert!(q.request.has_target);
+        assert_eq!(q.request.filters.regions, ["甘肃", "河南"]);
+        assert_eq!(q.request.filters.target_years, ["2025"]);
+        assert!(q.request.filters.has_target);
         assert_eq!(q.request.limit, Some(20));
         assert_eq!(q.request.offset, 40);
         assert!(q.request.facets && !q.request.facet_tree);

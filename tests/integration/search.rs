@@ -71,7 +71,7 @@ fn traditional_text_is_found_by_simplified_queries() {
 fn region_filter_takes_names_at_any_level() {
     for name in ["甘肃", "甘肃省", "张掖市", "张掖"] {
         let r = run(shipped_index(), "马铃薯", |q| {
-            q.regions = vec![name.to_string()]
+            q.filters.regions = vec![name.to_string()]
         });
         assert!(r.total > 0, "{name}");
         assert!(
@@ -82,7 +82,7 @@ fn region_filter_takes_names_at_any_level() {
         );
     }
     let r = run(shipped_index(), "马铃薯", |q| {
-        q.regions = vec!["张掖".into()]
+        q.filters.regions = vec!["张掖".into()]
     });
     assert!(
         r.hits
@@ -91,7 +91,7 @@ fn region_filter_takes_names_at_any_level() {
     );
     // The county filter excludes the city-level plan.
     let r = run(shipped_index(), "马铃薯", |q| {
-        q.regions = vec!["临泽".into()]
+        q.filters.regions = vec!["临泽".into()]
     });
     assert_eq!(r.total, 0);
 }
@@ -116,7 +116,7 @@ fn region_facet_counts_one_level_below_the_filter() {
         );
     }
     let gansu = run(shipped_index(), "县域经济", |q| {
-        q.regions = vec!["甘肃".into()]
+        q.filters.regions = vec!["甘肃".into()]
     });
     assert!(gansu.facets.region.iter().any(|v| v.value == "张掖市"));
     // Only Gansu's cities (or Gansu itself), never a branch outside the filter (tantivy#2867).
@@ -131,7 +131,7 @@ fn region_facet_counts_one_level_below_the_filter() {
 #[test]
 fn year_filters_and_counts() {
     let r = run(shipped_index(), "营商环境", |q| {
-        q.years = vec!["2025..2026".into()]
+        q.filters.years = vec!["2025..2026".into()]
     });
     assert!(r.total > 0);
     assert!(r.hits.iter().all(|h| matches!(h.year, Some(2025 | 2026))));
@@ -142,7 +142,7 @@ fn year_filters_and_counts() {
 #[test]
 fn sector_and_type_filters() {
     let r = run(shipped_index(), "养殖", |q| {
-        q.sectors = vec!["农业农村".into()]
+        q.filters.sectors = vec!["农业农村".into()]
     });
     assert!(r.total > 0);
     assert!(
@@ -151,7 +151,7 @@ fn sector_and_type_filters() {
             .all(|h| h.sectors.iter().any(|s| s.starts_with("农业农村")))
     );
     let r = run(shipped_index(), "营商环境", |q| {
-        q.types = vec!["政府工作报告".into()]
+        q.filters.types = vec!["政府工作报告".into()]
     });
     assert!(
         r.hits
@@ -169,8 +169,8 @@ fn inline_filters_equal_flags() {
         |_| {},
     );
     let flags = run(shipped_index(), "营商环境", |q| {
-        q.regions = vec!["甘肃".into()];
-        q.years = vec!["2025..2026".into()];
+        q.filters.regions = vec!["甘肃".into()];
+        q.filters.years = vec!["2025..2026".into()];
     });
     assert_eq!(inline.total, flags.total);
     assert!(inline.total > 0);

@@ -145,8 +145,8 @@ fn other_regions_and_filters_bound_the_hits() {
     );
 
     let r = run(SimilarTo::Passage(SEED_003_5.into()), |q| {
-        q.regions = vec!["山西".into()];
-        q.types = vec!["政府工作报告".into()];
+        q.filters.regions = vec!["山西".into()];
+        q.filters.types = vec!["政府工作报告".into()];
     })
     .expect("similar runs");
     assert!(!r.hits.is_empty());

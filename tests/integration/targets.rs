@@ -60,7 +60,7 @@ fn run(query: &str, tweak: impl FnOnce(&mut SearchRequest)) -> plansearch::searc
 #[test]
 fn hits_carry_their_targets_and_has_target_keeps_only_those_with_one() {
     // Seed 000's redacted promise, as the issue quotes it.
-    let r = run("日光温室", |q| q.has_target = true);
+    let r = run("日光温室", |q| q.filters.has_target = true);
     let seed = r
         .hits
         .iter()
@@ -75,7 +75,7 @@ fn hits_carry_their_targets_and_has_target_keeps_only_those_with_one() {
     assert_eq!(greenhouse.unit.as_deref(), Some("座"));
 
     let all = run("肉牛", |_| {});
-    let with = run("肉牛", |q| q.has_target = true);
+    let with = run("肉牛", |q| q.filters.has_target = true);
     assert!(
         with.total > 0 && with.total < all.total,
         "{} of {}",
@@ -89,8 +89,8 @@ fn hits_carry_their_targets_and_has_target_keeps_only_those_with_one() {
 #[test]
 fn target_year_and_has_target_find_quantified_promises_for_a_year() {
     let r = run("生产总值", |q| {
-        q.has_target = true;
-        q.target_years = vec!["2025".into()];
+        q.filters.has_target = true;
+        q.filters.target_years = vec!["2025".into()];
     });
     let seed = r
         .hits

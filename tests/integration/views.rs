@@ -49,7 +49,7 @@ fn group_by_region_gives_each_region_its_best_passage_and_count() {
     let first = &g.groups[0];
     let region = first.key.clone().expect("a known region leads");
     let top = all_hits("冷链物流", |q| {
-        q.regions = vec![region.clone()];
+        q.filters.regions = vec![region.clone()];
         q.limit = Some(1);
     });
     assert_eq!(top.total, first.passages);
@@ -144,7 +144,9 @@ fn facets_break_all_hits_down_by_region_tree_years_types_and_sectors() {
         .expect("张掖市 under 甘肃省");
     assert_eq!(zhangye.path, "甘肃省/张掖市");
     // The tree agrees with a region filter.
-    let filtered = all_hits("县域经济", |q| q.regions = vec!["张掖市".into()]);
+    let filtered = all_hits("县域经济", |q| {
+        q.filters.regions = vec!["张掖市".into()]
+    });
     assert_eq!(zhangye.passages, filtered.total);
 }
 
