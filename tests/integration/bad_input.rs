@@ -12,10 +12,10 @@ use std::path::Path;
 use std::process::Command;
 
 use plansearch::indexer::open_index;
-use plansearch::search::{HitUnit, SearchRequest, search};
+use plansearch::search::{SearchRequest, search};
 use tempfile::TempDir;
 
-use crate::common::{plansearch, root, spawn_command};
+use crate::common::{found, plansearch, root, spawn_command};
 
 /// An account without privileges: tests run as root here, and root reads a
 /// chmod-000 file, so an unreadable file needs the indexer to run as someone
@@ -52,21 +52,6 @@ fn index_unprivileged(corpus: &Path, index: &Path) -> (Option<i32>, String) {
     }
     let (status, log) = spawn_command(command).finish();
     (status.code(), log)
-}
-
-/// Paths of the documents that match.
-fn found(index: &Path, query: &str) -> Vec<String> {
-    let r = search(
-        &open_index(index).unwrap(),
-        &SearchRequest {
-            query: query.into(),
-            limit: None,
-            unit: HitUnit::Doc,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    r.hits.into_iter().map(|h| h.path).collect()
 }
 
 /// The fixtures plus the bad files made at run time, in a corpus folder.

@@ -9,6 +9,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use plansearch::indexer::{IndexConfig, OpenIndex, build_index, open_index};
+use plansearch::search::{HitUnit, SearchRequest, search};
 use tantivy::TantivyDocument;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::AllQuery;
@@ -280,4 +281,19 @@ impl Running {
         }
         (status, self.seen.join("\n"))
     }
+}
+
+/// Paths of the documents that match `query` in the index at `index`, all of them.
+pub fn found(index: &Path, query: &str) -> Vec<String> {
+    let r = search(
+        &open_index(index).unwrap(),
+        &SearchRequest {
+            query: query.into(),
+            limit: None,
+            unit: HitUnit::Doc,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    r.hits.into_iter().map(|h| h.path).collect()
 }

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use plansearch::error::Error;
 use plansearch::indexer::{Event, INFO_FILE, Summary, build_index, open_index};
-use plansearch::search::{HitUnit, SearchRequest, search};
+use plansearch::search::{SearchRequest, search};
 use tempfile::TempDir;
 
 use crate::common::{
-    add_documents, clean_build, corpus_with, inventory, shipped_documents, test_config,
+    add_documents, clean_build, corpus_with, found, inventory, shipped_documents, test_config,
 };
 
 fn index_once(corpus: &Path, index: &Path) -> Summary {
@@ -35,21 +35,6 @@ fn segments(index: &Path) -> Vec<(String, u32)> {
 
 fn generation(index: &Path) -> String {
     open_index(index).unwrap().info.generation.unwrap()
-}
-
-/// Paths of the documents that match.
-fn hits(index: &Path, query: &str) -> Vec<String> {
-    let r = search(
-        &open_index(index).unwrap(),
-        &SearchRequest {
-            query: query.into(),
-            limit: None,
-            unit: HitUnit::Doc,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    r.hits.into_iter().map(|h| h.path).collect()
 }
 
 /// A small corpus of `n` shipped documents in a temp folder.
@@ -173,7 +158,7 @@ fn added_changed_and_removed_files_are_applied_together() {
     assert_eq!(s.changes.unchanged, 3);
     assert!(s.committed && s.published && s.rebuilt.is_none());
     assert_eq!(generation(&index), live, "updated in place");
-    assert_eq!(hits(&index, "藜麦种植基地"), [name(1)]);
+    assert_eq!(found(&index, "藜麦种植基地"), [name(1)]);
     assert_eq!(inventory(&index), clean_build(&corpus));
 }
 
@@ -216,7 +201,7 @@ fn renaming_a_file_reindexes_nothing_but_its_path() {
     assert_eq!(segments(&index), segments_before, "no passage rewritten");
     let after = inventory(&index);
     assert_eq!(after.passages, before.passages, "same passage ids");
-    assert_eq!(hits(&index, "藜麦种植"), ["moved/藜麦.txt"]);
+    assert_eq!(found(&index, "藜麦种植"), ["moved/藜麦.txt"]);
     // A document without an extracted title shows its current file name.
     let r = search(
         &open_index(&index).unwrap(),

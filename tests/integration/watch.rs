@@ -1,27 +1,8 @@
 //! `plansearch index --watch`: files are indexed as they arrive.
 
-use std::path::Path;
-
-use plansearch::indexer::open_index;
-use plansearch::search::{HitUnit, SearchRequest, search};
 use tempfile::TempDir;
 
-use crate::common::{corpus_with, shipped_documents, spawn_plansearch};
-
-/// Paths of the documents that match.
-fn found(index: &Path, query: &str) -> Vec<String> {
-    let r = search(
-        &open_index(index).unwrap(),
-        &SearchRequest {
-            query: query.into(),
-            limit: None,
-            unit: HitUnit::Doc,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    r.hits.into_iter().map(|h| h.path).collect()
-}
+use crate::common::{corpus_with, found, shipped_documents, spawn_plansearch};
 
 #[test]
 fn watch_indexes_files_as_they_arrive_and_stops_on_ctrl_c() {
