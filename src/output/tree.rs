@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::Style;
-use crate::search::breakdown::{FacetTree, TreeNode, ValueCount};
+use crate::search::breakdown::{Count, FacetTree, TreeNode, ValueCount};
 
 /// Display width of text: CJK characters take two columns.
 pub(crate) fn width(text: &str) -> usize {
@@ -100,18 +100,24 @@ fn heading(w: &mut dyn Write, style: Style, name: &str) -> io::Result<()> {
     )
 }
 
+/// The line of passages a dimension has no value for, when there are any.
+fn write_unknown(w: &mut dyn Write, label: &str, tally: &Count) -> io::Result<()> {
+    if tally.passages > 0 {
+        writeln!(
+            w,
+            "{}{}",
+            pad(&format!("  {label}"), 34),
+            count(tally.passages, tally.documents)
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes the full breakdown.
 pub fn write_tree_text(w: &mut dyn Write, tree: &FacetTree, style: Style) -> io::Result<()> {
     heading(w, style, "region")?;
     write_nodes(w, &tree.region, 0, 40)?;
-    if tree.region_unknown.passages > 0 {
-        writeln!(
-            w,
-            "{}{}",
-            pad("  地区未知", 34),
-            count(tree.region_unknown.passages, tree.region_unknown.documents)
-        )?;
-    }
+    write_unknown(w, "地区未知", &tree.region_unknown)?;
     writeln!(w)?;
     writeln!(
         w,
@@ -126,14 +132,7 @@ pub fn write_tree_text(w: &mut dyn Write, tree: &FacetTree, style: Style) -> io:
     writeln!(w)?;
     heading(w, style, "sector")?;
     write_nodes(w, &tree.sector, 0, 40)?;
-    if tree.sector_none.passages > 0 {
-        writeln!(
-            w,
-            "{}{}",
-            pad("  行业未知", 34),
-            count(tree.sector_none.passages, tree.sector_none.documents)
-        )?;
-    }
+    write_unknown(w, "行业未知", &tree.sector_none)?;
     writeln!(w)?;
     writeln!(
         w,
