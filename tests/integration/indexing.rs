@@ -46,6 +46,18 @@ fn small_corpus(n: usize) -> (TempDir, PathBuf, PathBuf) {
     (dir, corpus, index)
 }
 
+/// A document of the corpus: its path on disk and in the corpus.
+fn first_document(corpus: &Path) -> (PathBuf, String) {
+    let path = std::fs::read_dir(corpus.join("documents"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let rel = format!("documents/{}", path.file_name().unwrap().to_str().unwrap());
+    (path, rel)
+}
+
 #[test]
 fn a_rerun_with_nothing_changed_touches_nothing() {
     let (_dir, corpus, index) = small_corpus(6);
@@ -219,17 +231,7 @@ fn renaming_a_file_reindexes_nothing_but_its_path() {
 #[test]
 fn a_copy_is_indexed_once_and_outlives_its_original() {
     let (_dir, corpus, index) = small_corpus(3);
-    let docs = corpus.join("documents");
-    let original = std::fs::read_dir(&docs)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let rel = format!(
-        "documents/{}",
-        original.file_name().unwrap().to_str().unwrap()
-    );
+    let (original, rel) = first_document(&corpus);
     index_once(&corpus, &index);
     let passages = inventory(&index).passages;
 
@@ -305,17 +307,7 @@ fn an_index_built_by_another_version_is_rebuilt_and_says_why() {
 #[test]
 fn a_file_that_becomes_unindexable_is_removed_and_reported() {
     let (_dir, corpus, index) = small_corpus(3);
-    let docs = corpus.join("documents");
-    let victim = std::fs::read_dir(&docs)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let rel = format!(
-        "documents/{}",
-        victim.file_name().unwrap().to_str().unwrap()
-    );
+    let (victim, rel) = first_document(&corpus);
     index_once(&corpus, &index);
     std::fs::write(&victim, b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n").unwrap();
     let s = index_once(&corpus, &index);
