@@ -164,9 +164,13 @@ const FORM_RULES: &[(&str, DocType)] = &[
 
 /// How a government work report opens: "我代表国务院,向大会报告政府工作",
 /// "我代表上海市人民政府,向大会报告工作", "我代表中央人民政府作工作报告",
-/// "我受国务院的委托,向全国人民代表大会报告政府工作".
+/// "我受国务院的委托,向全国人民代表大会报告政府工作", "国务院向第一届全国人民
+/// 代表大会第二次会议提出…的报告".
 static WORK_REPORT_OPENING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"我(?:代表|受)[^。]{0,30}?(?:国务院|政府)[^。]{0,60}?报告").expect("valid regex")
+    Regex::new(
+        r"我(?:现在)?(?:代表|受)[^。]{0,30}?(?:国务院|政府)[^。]{0,60}?报告|(?:国务院|政府)[^。]{0,20}?向[^。]{0,30}?人民代表大会[^。]{0,40}?报告",
+    )
+    .expect("valid regex")
 });
 
 /// A people's congress passed or approved it: "…人民代表大会常务委员会第三十七次会议通过".
@@ -349,6 +353,18 @@ mod tests {
             (
                 None,
                 "各位代表:\n我受中共中央和国务院的委托,向大会作关于一九五六年到一九六七年全国农业发展纲要的执行情况和争取提前实现这个纲要的报告。",
+                DocType::WorkReport,
+            ),
+            // The 1959 report opens with the session it is made to (00191).
+            (
+                None,
+                "各位代表:\n我现在根据国务院的决定,向第二届全国人民代表大会第一次会议作政府工作报告。",
+                DocType::WorkReport,
+            ),
+            // The 1955 report on the first five-year plan (00195).
+            (
+                None,
+                "各位代表:\n中华人民共和国国务院向第一届全国人民代表大会第二次会议提出关于发展国民经济第一个五年计划的议案,我现在代表国务院向本次大会作关于第一个五年计划的报告。",
                 DocType::WorkReport,
             ),
             // A standing committee's 决定 is legislation, articles or not (00617).

@@ -87,6 +87,92 @@ static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A heading of a work report's later part that names one year's work
+/// ("三、2011年的工作"): the year it plans. (The first part reviews.)
+static PLAN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*[二三四五六七八九]、\s*((?:19|20)\d{2})\s*年的?工作\s*$")
+        .expect("valid regex")
+});
+
+/// A National People's Congress session: 第十届全国人民代表大会第一次会议,
+/// 九届全国人大一次会议, 第四届全国人民代表大会 (text folded to simplified).
+static NPC_SESSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"第?([一二三四五六七八九十]{1,3})届全国(?:人民代表大会|人大)(?:第?([一二三四五六七八九十]{1,2})次会议)?",
+    )
+    .expect("valid regex")
+});
+
+/// The year of each session of each National People's Congress, by term: the
+/// State Council's reports name the session they are made to, not the year.
+/// (Terms 6 to 14 met once a year from their first; earlier ones did not.)
+const NPC_SESSION_YEARS: &[&[u16]] = &[
+    &[1954, 1955, 1956, 1957, 1958],
+    &[1959, 1960, 1962, 1963],
+    &[1964],
+    &[1975],
+    &[1978, 1979, 1980, 1981, 1982],
+];
+const NPC_REGULAR_FROM: (u32, u16) = (6, 1983);
+const NPC_TERM_YEARS: u16 = 5;
+
+fn npc_session_year(term: u32, session: u32) -> Option<u16> {
+    let index = usize::try_from(session.checked_sub(1)?).ok()?;
+    let (first_regular, first_year) = NPC_REGULAR_FROM;
+    if term < first_regular {
+        let sessions = NPC_SESSION_YEARS.get(usize::try_from(term.checked_sub(1)?).ok()?)?;
+        return sessions.get(index).copied();
+    }
+    let session = u16::try_from(session).ok()?;
+    let term_offset = u16::try_from(term - first_regular).ok()?;
+    (session <= NPC_TERM_YEARS)
+        .then(|| first_year + term_offset * NPC_TERM_YEARS + session - 1)
+        .filter(|y| *y <= 2100)
+}
+
+/// The session a State Council report says it is made to: "向第十届全国人民
+/// 代表大会第一次会议报告", "我们第一届全国人民代表大会第一次会议", "十届全国
+/// 人大一次会议将要进行政府换届" (the report before the new government). A
+/// session named in passing ("四届人大第一次会议以来") is another year's.
+fn own_npc_session(text: &str) -> Option<(u16, String)> {
+    NPC_SESSION
+        .captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0).expect("match");
+            let before =
+                &text[floor_boundary(text, whole.start().saturating_sub(9))..whole.start()];
+            let after = &text[whole.end()..ceil_boundary(text, whole.end() + 6)];
+            let own = ["向", "我们", "请求"].iter().any(|w| before.ends_with(w))
+                || after.starts_with("将要");
+            if !own {
+                return None;
+            }
+            let term = chinese_number(&c[1])?;
+            let session = c.get(2).map_or(Some(1), |m| chinese_number(m.as_str()))?;
+            Some((npc_session_year(term, session)?, whole.as_str().to_string()))
+        })
+        .max_by_key(|(y, _)| *y)
+}
+
+/// 一 to 九十九 as a number.
+fn chinese_number(s: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|i| i as u32 + 1)
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        _ => None,
+    }
+}
+
 /// Finds the document's year from folded text ([`crate::text::fold_str`]).
 pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Evidence<u16> {
     let text = &*arabic_years(text);
@@ -196,7 +282,8 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
         // A work report plans for its own year; it may name only that.
         let planned = PLAN_YEAR
             .captures_iter(text)
-            .filter_map(|c| Some((c[1].parse::<u16>().ok()?, c[0].to_string())))
+            .chain(PLAN_HEADING.captures_iter(text))
+            .filter_map(|c| Some((c[1].parse::<u16>().ok()?, c[0].trim().to_string())))
             .max_by_key(|(y, _)| *y);
         if let Some((y, phrase)) = planned {
             vote(
@@ -205,6 +292,13 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
                 format!("a work report planning for {y} (\"{phrase}\")"),
             );
         }
+    }
+    if is_work_report && let Some((y, phrase)) = own_npc_session(text) {
+        vote(
+            y,
+            7.0,
+            format!("made to the session of its own (\"{phrase}\")"),
+        );
     }
     // The date a page was put online (时间:2022-04-26) backs other evidence but
     // is no evidence alone: pages repost documents years old.
@@ -261,6 +355,13 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
         },
         None => Evidence::unknown("no date, document number, dated title or review year"),
     }
+}
+
+/// Whether a folded text names `year` anywhere (1954年, 一九五四年), in any role.
+/// A label whose year the text never names cannot be read from the text: the
+/// evaluation counts such rows apart.
+pub fn names_year(text: &str, year: u16) -> bool {
+    arabic_years(text).contains(&year.to_string())
 }
 
 /// Rewrites years in Chinese numerals (一九五四年) as digits (1954年), so one set
@@ -339,6 +440,46 @@ fn sentence_at(line: &str, at: usize) -> &str {
 /// "2020年5月14日 …第一次修正"). The version in force is the latest of them;
 /// the date it takes effect (本条例自…起施行) is not its year.
 fn regulation_header_year(lines: &[&str]) -> Option<Evidence<u16>> {
+    let enacted = regulation_header(lines);
+    let n = enacted.len();
+    let latest = enacted
+        .into_iter()
+        .max_by_key(|e| (e.year, e.month, e.day))?;
+    let where_ = format!("(line {}), the latest of {n}", latest.line + 1);
+    // A city's regulation is promulgated by the city after the province
+    // approves it, weeks later: approved in the last days of a year, it is
+    // issued in the next.
+    if latest.approval && (latest.month, latest.day) >= LATE_APPROVAL {
+        let year = latest.year + 1;
+        return Some(Evidence::found(
+            year,
+            0.7,
+            format!(
+                "regulation header: approved {} {where_}; promulgated after approval, so in {year}",
+                latest.date
+            ),
+        ));
+    }
+    Some(Evidence::found(
+        latest.year,
+        0.95,
+        format!(
+            "regulation header: passed or amended {} {where_}",
+            latest.date
+        ),
+    ))
+}
+
+/// The years in a regulation's header (passed, amended, approved), in the
+/// order written; empty without a header. The evaluation uses it to tell a
+/// label naming an older version from one the header does not record.
+pub fn regulation_header_years(text: &str) -> Vec<u16> {
+    let lines: Vec<&str> = text.lines().collect();
+    regulation_header(&lines).iter().map(|e| e.year).collect()
+}
+
+/// The dated lines of a regulation's header.
+fn regulation_header(lines: &[&str]) -> Vec<Enactment> {
     let mut header = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let opens_with_date = FULL_DATE
@@ -350,7 +491,7 @@ fn regulation_header_year(lines: &[&str]) -> Option<Evidence<u16>> {
             break;
         }
     }
-    let mut enacted: Vec<(u16, String, usize)> = Vec::new();
+    let mut enacted: Vec<Enactment> = Vec::new();
     for (i, line) in header {
         let dates: Vec<_> = FULL_DATE.captures_iter(line).collect();
         for (k, c) in dates.iter().enumerate() {
@@ -358,25 +499,45 @@ fn regulation_header_year(lines: &[&str]) -> Option<Evidence<u16>> {
             let next = dates
                 .get(k + 1)
                 .map_or(line.len(), |n| n.get(0).expect("match").start());
-            if !ENACTED.is_match(&line[whole.end()..next]) {
+            let event = &line[whole.end()..next];
+            if !ENACTED.is_match(event) {
                 continue;
             }
-            if let Ok(y) = c[1].parse::<u16>() {
-                enacted.push((y, whole.as_str().to_string(), i));
+            let number = |a: usize, b: usize| -> u8 {
+                c.get(a)
+                    .or(c.get(b))
+                    .and_then(|m| m.as_str().parse().ok())
+                    .unwrap_or(0)
+            };
+            if let Ok(year) = c[1].parse::<u16>() {
+                enacted.push(Enactment {
+                    year,
+                    month: number(2, 4),
+                    day: number(3, 5),
+                    approval: event.contains("批准") && !event.contains("公布"),
+                    date: whole.as_str().to_string(),
+                    line: i,
+                });
             }
         }
     }
-    let n = enacted.len();
-    let (year, date, line) = enacted.into_iter().max_by_key(|e| e.0)?;
-    Some(Evidence::found(
-        year,
-        0.95,
-        format!(
-            "regulation header: passed or amended {date} (line {}), the latest of {n}",
-            line + 1
-        ),
-    ))
+    enacted
 }
+
+/// One dated line of a regulation's header.
+struct Enactment {
+    year: u16,
+    month: u8,
+    day: u8,
+    /// Approved by the province's standing committee (a city's regulation),
+    /// not yet promulgated by the city.
+    approval: bool,
+    date: String,
+    line: usize,
+}
+
+/// An approval on or after this (month, day) is promulgated the next year.
+const LATE_APPROVAL: (u8, u8) = (12, 20);
 
 /// With no date, number or title to go by: the one year the text speaks of
 /// plainly (not as a target, baseline or period), if a single year clearly
@@ -534,6 +695,50 @@ mod tests {
                 "各示范商圈、示范商店要及时总结工作做法和成效,形成书面总结,经所在省级商务主管部门汇总后报商务部。2022年总结于2023年1月13日前报送,后续年度总结于每年11月底前报送。",
                 Some(2022),
             ),
+            // The State Council reports name the session they are made to,
+            // not their year: 1998 (00170), 1975 (00187), 1954 (00196).
+            (
+                None,
+                "各位代表:\n现在,我代表国务院向大会作政府工作报告,请予审议。\n一、关于过去五年的政府工作\n第八届全国人民代表大会第一次会议以来的五年,我国各族人民在中国共产党领导下,取得了巨大成就。\n九届全国人大一次会议将要进行政府换届。",
+                Some(1998),
+            ),
+            (
+                None,
+                "各位代表!\n根据中共中央的决定,我代表国务院,向第四届全国人民代表大会作政府工作报告。",
+                Some(1975),
+            ),
+            (
+                None,
+                &crate::text::fold_str(
+                    "各位代表:\n我們第一届全國人民代表大會第一次會議,在聽了劉少奇同志關於憲法草案的報告並進行了三天的討論以後,已經光榮地完成了一件歷史性的工作。現在,我代表中央人民政府作工作報告。",
+                ),
+                Some(1954),
+            ),
+            // A session named in passing is another year's: unknown.
+            (
+                None,
+                "各位代表:\n现在,我代表国务院向大会作政府工作报告。\n周总理正是根据毛主席的指示,在四届人大第一次会议上,号召全国人民进一步团结起来。",
+                None,
+            ),
+            // The 2011 report's plan heading (00152).
+            (
+                None,
+                "各位代表:\n现在,我代表国务院,向大会作政府工作报告,请各位代表审议。\n一、“十一五”时期国民经济和社会发展的回顾\n三、2011年的工作\n今年是“十二五”时期开局之年。",
+                Some(2011),
+            ),
+            // A city's regulation approved in the last days of a year is
+            // promulgated by the city in the next (01393, promulgated 2022-01-12).
+            (
+                Some("开封市优化营商环境条例"),
+                "开封市优化营商环境条例\n2021年10月29日 开封市第十五届人民代表大会常务委员会第二十次会议审议通过\n2021年12月28日 河南省第十三届人民代表大会常务委员会第二十九次会议批准\n第一条 为了持续优化营商环境,制定本条例。",
+                Some(2022),
+            ),
+            // Approved earlier in the year: that year (00808's batch, 2019-11-29).
+            (
+                Some("信阳市城市市容和环境卫生管理条例"),
+                "信阳市城市市容和环境卫生管理条例\n2017年9月8日 信阳市第五届人民代表大会常务委员会第三次会议通过\n2017年9月29日 河南省第十二届人民代表大会常务委员会第三十一次会议批准\n第一条 为了加强城市市容和环境卫生管理,制定本条例。",
+                Some(2017),
+            ),
             // A plan period in the title is not the year.
             (
                 Some("乡村振兴规划(2021-2025年)"),
@@ -575,6 +780,32 @@ mod tests {
                 .iter()
                 .any(|&(s, e)| s <= at && at < e)
         );
+    }
+
+    #[test]
+    fn knows_the_year_of_each_congress_session() {
+        let cases: &[(&str, &str, Option<u16>)] = &[
+            ("一", "一", Some(1954)),
+            ("一", "五", Some(1958)),
+            ("二", "三", Some(1962)),
+            ("四", "一", Some(1975)),
+            ("五", "五", Some(1982)),
+            ("六", "一", Some(1983)),
+            ("九", "一", Some(1998)),
+            ("十一", "四", Some(2011)),
+            ("十四", "三", Some(2025)),
+            ("四", "二", None),
+            ("十", "六", None),
+        ];
+        for (term, session, want) in cases {
+            let (t, s) = (
+                chinese_number(term).unwrap(),
+                chinese_number(session).unwrap(),
+            );
+            assert_eq!(npc_session_year(t, s), *want, "{term}届{session}次");
+        }
+        assert_eq!(chinese_number("二十"), Some(20));
+        assert_eq!(chinese_number("廿"), None);
     }
 
     #[test]
