@@ -199,13 +199,20 @@ fn run(corpus_dir: &Path, show_errors: &[String]) -> Result<bool, String> {
     let mut other_for_policy = 0;
     let mut skipped = Vec::new();
     let mut given = 0;
+    let mut unnamed = UnnamedYears::default();
+    let mut regulation_misses: BTreeMap<&str, usize> = BTreeMap::new();
     for (line, row) in reader.deserialize::<Row>().enumerate() {
         let row = row.map_err(|e| format!("{}: line {}: {e}", manifest.display(), line + 2))?;
         if row.labels != "given" {
             continue;
         }
         given += 1;
-        let meta = match extract_file(&corpus_dir.join(&row.file)) {
+        let labelled_year = row.year.parse::<u16>().ok();
+        let Extracted {
+            meta,
+            names_year: text_names_year,
+            header_years,
+        } = match extract_file(&corpus_dir.join(&row.file), labelled_year) {
             Ok(m) => m,
             Err(why) => {
                 skipped.push(format!("{}: {why}", row.file));
@@ -245,17 +252,27 @@ fn run(corpus_dir: &Path, show_errors: &[String]) -> Result<bool, String> {
                 || describe(shown(&names.county), &row.county),
             );
         }
-        if let Ok(want) = row.year.parse::<u16>() {
-            tallies.entry("year").or_default().add(
-                compare(meta.year.value, Some(want)),
-                false,
-                || {
-                    describe(
-                        meta.year.value.map_or("-".into(), |y| y.to_string()),
-                        &row.year,
-                    )
-                },
-            );
+        if let Some(want) = labelled_year {
+            let outcome = compare(meta.year.value, Some(want));
+            let miss = || {
+                describe(
+                    meta.year.value.map_or("-".into(), |y| y.to_string()),
+                    &row.year,
+                )
+            };
+            tallies.entry("year").or_default().add(outcome, false, miss);
+            if outcome != Outcome::Correct && row.doc_type == "地方性法规" {
+                *regulation_misses
+                    .entry(regulation_miss(want, &header_years))
+                    .or_default() += 1;
+            }
+            if text_names_year {
+                unnamed.named.add(outcome, false, String::new);
+            } else {
+                let entry = unnamed.by_type.entry(row.doc_type.clone()).or_default();
+                entry.0 += 1;
+                entry.1 += usize::from(outcome == Outcome::Correct);
+            }
         }
         if !row.doc_type.is_empty() {
             let ours = meta.doc_type.value.unwrap_or(DocType::Other);
@@ -333,6 +350,35 @@ fn run(corpus_dir: &Path, show_errors: &[String]) -> Result<bool, String> {
         out,
         "doc_type 政策文件 rows typed 其他 (counted as correct): {other_for_policy}"
     );
+    let year_rows = unnamed.rows() + unnamed.named.rows();
+    let _ = writeln!(
+        out,
+        "year labels the text never names (digits or Chinese numerals): {} of {year_rows} rows ({}); {} of them found anyway (inferred)",
+        unnamed.rows(),
+        unnamed
+            .by_type
+            .iter()
+            .map(|(t, (rows, _))| format!("{t} {rows}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        unnamed.correct(),
+    );
+    let _ = writeln!(
+        out,
+        "year where the text names the labelled year: {:.1}% ({} of {}); right on every one of them and on no more of the others, the year's accuracy would be {:.1}%",
+        unnamed.named.accuracy() * 100.0,
+        unnamed.named.correct,
+        unnamed.named.rows(),
+        ratio(unnamed.named.rows() + unnamed.correct(), year_rows) * 100.0,
+    );
+    let _ = writeln!(
+        out,
+        "year misses on regulations ({}), against their header:",
+        regulation_misses.values().sum::<usize>()
+    );
+    for (why, n) in &regulation_misses {
+        let _ = writeln!(out, "  {n:>4}  {why}");
+    }
     for s in &skipped {
         let _ = writeln!(out, "not read: {s}");
     }
@@ -341,11 +387,63 @@ fn run(corpus_dir: &Path, show_errors: &[String]) -> Result<bool, String> {
     Ok(all_met)
 }
 
+/// What extraction made of one file, with what the text says of its year.
+struct Extracted {
+    meta: DocMeta,
+    /// The text names the labelled year somewhere.
+    names_year: bool,
+    /// The years of its regulation header, if it has one.
+    header_years: Vec<u16>,
+}
+
 /// Reads, cleans and extracts one file as the indexer does (passages aside).
-fn extract_file(path: &Path) -> Result<DocMeta, String> {
+fn extract_file(path: &Path, year: Option<u16>) -> Result<Extracted, String> {
     let decoded = corpus::read_file(path).map_err(|r| r.to_string())?;
     let cleaned = corpus::clean(&decoded.text);
-    Ok(extract::extract_document(&cleaned))
+    let folded = plansearch::text::fold_str(&cleaned.text);
+    Ok(Extracted {
+        meta: extract::extract_document(&cleaned),
+        names_year: year.is_some_and(|y| extract::year::names_year(&folded, y)),
+        header_years: extract::year::regulation_header_years(&folded),
+    })
+}
+
+/// Why a regulation's labelled year differs from the latest date of its header.
+fn regulation_miss(label: u16, header_years: &[u16]) -> &'static str {
+    match header_years.iter().max() {
+        None => "no dated header",
+        Some(&latest) if label == latest + 1 => {
+            "label is the year after the header's latest date (promulgated then; the text does not say)"
+        }
+        Some(&latest) if label < latest && header_years.contains(&label) => {
+            "label is an older version than the text's latest amendment"
+        }
+        Some(_) if !header_years.contains(&label) => {
+            "label is a version the header does not record"
+        }
+        Some(_) => {
+            "label is the header's latest year (the extractor read a late approval as promulgated the next year)"
+        }
+    }
+}
+
+/// Year labels that the text cannot support: rows whose text never names the
+/// labelled year, by manifest type, and whether the extractor got them anyway
+/// (a work report's year is inferred from the year it reviews).
+#[derive(Debug, Default)]
+struct UnnamedYears {
+    by_type: BTreeMap<String, (usize, usize)>,
+    /// Accuracy on the rows whose text does name the labelled year.
+    named: Tally,
+}
+
+impl UnnamedYears {
+    fn rows(&self) -> usize {
+        self.by_type.values().map(|(rows, _)| rows).sum()
+    }
+    fn correct(&self) -> usize {
+        self.by_type.values().map(|(_, correct)| correct).sum()
+    }
 }
 
 #[cfg(test)]
