@@ -805,7 +805,7 @@ fn read_quantity(
     // 覆盖不少于8个学科领域: a verb before the value, the noun after it counts.
     let ends_with_verb = PHRASE_ENDS
         .iter()
-        .chain(DELIVERY)
+        .chain(delivery_verbs())
         .any(|v| before.ends_with(v));
     let before = if noun_after.is_some() && (before.ends_with('等') || ends_with_verb) {
         String::new()
@@ -845,7 +845,7 @@ fn done(clause: &str) -> bool {
         COMPARATORS
             .iter()
             .any(|(w, ..)| w.chars().count() > 1 && before.ends_with(w))
-            || DELIVERY.iter().any(|v| before.ends_with(v))
+            || delivery_verbs().any(|v| before.ends_with(v))
     })
 }
 
@@ -922,7 +922,7 @@ fn split_comparator(pre: &str) -> (String, Option<(&'static str, Bound, Kind)>) 
 /// the last such verb (全年新增各类市场主体 → 各类市场主体).
 fn delivery_in(text: &str, adjacent: bool) -> Option<usize> {
     let mut best: Option<usize> = None;
-    for v in DELIVERY {
+    for v in delivery_verbs() {
         if let Some(i) = text.rfind(v) {
             let mut end = i + v.len();
             // A complement belongs to the verb: 遴选出, 建设好.
@@ -944,7 +944,7 @@ fn delivery_in(text: &str, adjacent: bool) -> Option<usize> {
 /// (全年实现利用内资30亿元; not 经济发展、创新驱动…24个主要指标).
 fn delivery_near(pre: &str) -> bool {
     DELIVERY_ADJACENT.iter().any(|v| pre.ends_with(v))
-        || DELIVERY.iter().any(|v| {
+        || delivery_verbs().any(|v| {
             pre.rfind(v).is_some_and(|i| {
                 let between = &pre[i + v.len()..];
                 !between.contains('、') && between.chars().count() <= 8
@@ -964,8 +964,7 @@ fn noun_after(after: &str) -> Option<String> {
             return None;
         }
     }
-    if DELIVERY
-        .iter()
+    if delivery_verbs()
         .chain(DELIVERY_ADJACENT)
         .chain(PHRASE_ENDS)
         .any(|v| after.starts_with(v))

@@ -139,44 +139,24 @@ pub(super) const FILLERS: &[&str] = &[
     "都",
 ];
 
-/// Verbs of delivery: a count after them is a target (新建日光温室X座).
-pub(super) const DELIVERY: &[&str] = &[
-    "新改建",
-    "新建",
-    "扩建",
+/// Verbs of delivery that are often nouns too (经济发展, 项目建设): they make a
+/// target only in the words right before a value. With [`STRONG_DELIVERY`]
+/// they are the verbs of delivery, [`delivery_verbs`].
+pub(super) const WEAK_DELIVERY: &[&str] = &[
     "改建",
-    "建成",
     "建设",
-    "建好",
-    "创建",
-    "争创",
-    "培育",
-    "新增",
-    "打造",
     "实施",
-    "完成",
-    "改造",
     "提升改造",
     "改造提升",
-    "改优",
-    "引进",
-    "建办",
-    "推介",
     "推进",
-    "遴选",
-    "孵化",
-    "布局",
-    "评出",
     "带动",
     "实现",
     "形成",
     "定准",
     "清退",
     "处置",
-    "办好",
     "设置",
     "开工",
-    "签约",
     "储备",
     "认定",
     "发展",
@@ -186,27 +166,18 @@ pub(super) const DELIVERY: &[&str] = &[
     "盘活",
     "吸纳",
     "培训",
-    "新培育",
-    "新开发",
     "开发",
     "升级",
-    "提质升级",
-    "提能升级",
-    "改扩建",
     "加固",
-    "除险加固",
-    "制修订",
     "制定",
     "修订",
-    "优选",
     "接待",
     "组织",
     "新入规",
 ];
 
 /// Verbs of delivery that make every count after them in their clause a
-/// target (新建日光温室X座、钢架大棚X座); the others of [`DELIVERY`] are often
-/// nouns (经济发展, 项目建设) and count only in the words right before a value.
+/// target (新建日光温室X座、钢架大棚X座).
 pub(super) const STRONG_DELIVERY: &[&str] = &[
     "新改建",
     "新建",
@@ -239,6 +210,12 @@ pub(super) const STRONG_DELIVERY: &[&str] = &[
     "制修订",
     "优选",
 ];
+
+/// Verbs of delivery, strong and weak: a count after them is a target
+/// (新建日光温室X座).
+pub(super) fn delivery_verbs() -> impl Iterator<Item = &'static &'static str> {
+    STRONG_DELIVERY.iter().chain(WEAK_DELIVERY)
+}
 
 /// Verbs of delivery that count only right before the value (投入1亿元):
 /// elsewhere they are nouns (民生领域投入占财政支出的70以上).
