@@ -87,6 +87,16 @@ static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A year in a title with no 年: 数字山东2021行动方案, 标准体系建设指南(2023版).
+static TITLE_EDITION_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)\d{2})\s*(?:版|行动方案|行动计划|工作要点)").expect("valid regex")
+});
+
+/// The year whose work a notice organises: 做好2022年…工作, 开展2022年度…行动.
+static ORGANISES_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:做好|开展|组织开展|启动)\s*((?:19|20)\d{2})\s*年度?").expect("valid regex")
+});
+
 /// A heading of a work report's later part that names one year's work
 /// ("三、2011年的工作"): the year it plans. (The first part reviews.)
 static PLAN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -197,7 +207,10 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
             .find_iter(title)
             .map(|m| (m.start(), m.end()))
             .collect();
-        for c in TITLE_YEAR.captures_iter(title) {
+        for c in TITLE_YEAR
+            .captures_iter(title)
+            .chain(TITLE_EDITION_YEAR.captures_iter(title))
+        {
             let m = c.get(1).expect("group 1");
             if ranges.iter().any(|&(s, e)| m.start() >= s && m.start() < e) {
                 continue;
@@ -292,6 +305,14 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
                 format!("a work report planning for {y} (\"{phrase}\")"),
             );
         }
+    }
+    // 现就做好2022年“智慧助老”有关工作通知如下: a notice organises its own
+    // year's work. (A work report says it of the year it reviews as well.)
+    if !is_work_report
+        && let Some(c) = ORGANISES_YEAR.captures(text)
+        && let Ok(y) = c[1].parse()
+    {
+        vote(y, 3.0, format!("organises the work of {y} (\"{}\")", &c[0]));
     }
     if is_work_report && let Some((y, phrase)) = own_npc_session(text) {
         vote(
@@ -738,6 +759,24 @@ mod tests {
                 Some("信阳市城市市容和环境卫生管理条例"),
                 "信阳市城市市容和环境卫生管理条例\n2017年9月8日 信阳市第五届人民代表大会常务委员会第三次会议通过\n2017年9月29日 河南省第十二届人民代表大会常务委员会第三十一次会议批准\n第一条 为了加强城市市容和环境卫生管理,制定本条例。",
                 Some(2017),
+            ),
+            // A notice organises its own year's work (00250, 00237).
+            (
+                None,
+                "为贯彻落实《国务院办公厅关于切实解决老年人运用智能技术困难实施方案的通知》,现就做好2022年“智慧助老”有关工作通知如下。",
+                Some(2022),
+            ),
+            // A title's year with no 年 (00091).
+            (
+                Some("数字山东2021行动方案"),
+                "数字山东2021行动方案\n为贯彻落实省委、省政府部署,制定本方案。",
+                Some(2021),
+            ),
+            // A work report says it of the year it reviews: not its own (00178).
+            (
+                None,
+                "各位代表:\n现在,我代表国务院向大会作政府工作报告。\n去年各地认真做好1985年的各项改革工作。1985年工农业总产值增长。1985年财政收入增加。",
+                Some(1986),
             ),
             // A plan period in the title is not the year.
             (
