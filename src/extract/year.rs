@@ -458,8 +458,9 @@ fn sentence_at(line: &str, at: usize) -> &str {
 
 /// A regulation's header: the lines under its title, each starting with a date,
 /// that record its passing and every amendment ("2017年4月20日 …会议通过",
-/// "2020年5月14日 …第一次修正"). The version in force is the latest of them;
-/// the date it takes effect (本条例自…起施行) is not its year.
+/// "2020年5月14日 …第一次修正"). The version in force is the latest of them,
+/// unless it is an approval in the last days of a year ([`LATE_APPROVAL`]); the
+/// date it takes effect (本条例自…起施行) is not its year.
 fn regulation_header_year(lines: &[&str]) -> Option<Evidence<u16>> {
     let enacted = regulation_header(lines);
     let n = enacted.len();
