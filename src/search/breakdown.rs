@@ -70,24 +70,30 @@ pub struct FacetTree {
     pub targets: u64,
 }
 
+/// Passages counted under one value, and the documents seen. Both the
+/// breakdown and the facet counts tally with it.
 #[derive(Debug, Clone, Default)]
-struct Tally {
+pub(super) struct Tally {
     passages: u64,
     docs: HashSet<u64>,
 }
 
 impl Tally {
-    fn add(&mut self, doc_num: u64) {
+    /// Counts a passage; with `keep_doc`, its document too (a set insert the
+    /// passage-only facet counts skip).
+    pub(super) fn add(&mut self, doc_num: u64, keep_doc: bool) {
         self.passages += 1;
-        self.docs.insert(doc_num);
+        if keep_doc {
+            self.docs.insert(doc_num);
+        }
     }
 
-    fn merge(&mut self, other: &Tally) {
+    pub(super) fn merge(&mut self, other: &Tally) {
         self.passages += other.passages;
         self.docs.extend(&other.docs);
     }
 
-    fn count(&self) -> Count {
+    pub(super) fn count(&self) -> Count {
         Count {
             passages: self.passages,
             documents: self.docs.len() as u64,
@@ -165,10 +171,10 @@ impl SegmentCollector for SegmentBreakdown {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         let doc_num = self.keys.doc_num(doc);
-        self.tallies.total.add(doc_num);
+        self.tallies.total.add(doc_num, true);
         let targets = self.keys.target_count(doc);
         if targets > 0 {
-            self.tallies.with_targets.add(doc_num);
+            self.tallies.with_targets.add(doc_num, true);
             self.tallies.targets += targets;
         }
         let mut sectors = 0;
@@ -178,11 +184,11 @@ impl SegmentCollector for SegmentBreakdown {
                 if dim == Dimension::Sector {
                     sectors += 1;
                 }
-                map.entry(ord).or_default().add(doc_num);
+                map.entry(ord).or_default().add(doc_num, true);
             });
         }
         if sectors == 0 {
-            self.tallies.no_sector.add(doc_num);
+            self.tallies.no_sector.add(doc_num, true);
         }
     }
 

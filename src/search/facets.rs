@@ -2,7 +2,7 @@
 //! year, sector, document type. Counted in passages, or in documents with
 //! `--by doc` (a document counts once per value however many passages hit).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -11,6 +11,7 @@ use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::breakdown::Tally;
 use crate::schema::names;
 
 /// One value of a facet and how many hits have it.
@@ -45,35 +46,6 @@ pub struct FacetTally {
     pub sector_depth: usize,
     /// Count documents instead of passages.
     pub by_doc: bool,
-}
-
-/// Per-value tallies: passages, and the documents seen.
-#[derive(Default)]
-struct Tally {
-    passages: u64,
-    docs: HashSet<u64>,
-}
-
-impl Tally {
-    fn add(&mut self, doc_num: u64, by_doc: bool) {
-        self.passages += 1;
-        if by_doc {
-            self.docs.insert(doc_num);
-        }
-    }
-
-    fn merge(&mut self, other: Tally) {
-        self.passages += other.passages;
-        self.docs.extend(other.docs);
-    }
-
-    fn count(&self, by_doc: bool) -> u64 {
-        if by_doc {
-            self.docs.len() as u64
-        } else {
-            self.passages
-        }
-    }
 }
 
 /// Tallies of one segment, keyed by strings so segments merge.
@@ -153,7 +125,7 @@ fn counted(tallies: Vec<Tally>) -> impl Iterator<Item = (u64, Tally)> {
     tallies
         .into_iter()
         .enumerate()
-        .filter(|(_, t)| t.passages > 0)
+        .filter(|(_, t)| t.count().passages > 0)
         .map(|(ord, t)| (ord as u64, t))
 }
 
@@ -198,7 +170,7 @@ impl Collector for FacetTally {
                 (&mut all.doc_type, f.doc_type),
             ] {
                 for (k, v) in other {
-                    map.entry(k).or_default().merge(v);
+                    map.entry(k).or_default().merge(&v);
                 }
             }
         }
@@ -208,7 +180,11 @@ impl Collector for FacetTally {
                 .into_iter()
                 .map(|(value, t)| FacetValue {
                     value,
-                    count: t.count(by_doc),
+                    count: if by_doc {
+                        t.count().documents
+                    } else {
+                        t.count().passages
+                    },
                 })
                 .collect();
             v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
@@ -261,7 +237,7 @@ impl SegmentCollector for SegmentTally {
     fn harvest(self) -> TallyFruit {
         let mut fruit = TallyFruit::default();
         let add = |map: &mut HashMap<String, Tally>, key: String, t: Tally| {
-            map.entry(key).or_default().merge(t);
+            map.entry(key).or_default().merge(&t);
         };
         for (path, t) in counted_paths(&self.region_reader, self.region_ords) {
             if let Some(prefix) = &self.region_prefix
