@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::corpus::{self, Cleaned, Passage, SkipReason, SourceFile};
 use crate::extract::{self, DocMeta, Given, OverrideProblem, Overrides, PassageMeta};
+use crate::read;
 
 /// An analysed document.
 #[derive(Debug, Clone, Serialize)]
@@ -61,7 +62,7 @@ pub fn fingerprint(bytes: &[u8], given: &Given) -> String {
 /// Reads a file's bytes, refusing one over the size limit before reading it.
 pub fn read_bytes(file: &SourceFile) -> Result<Vec<u8>, SkipReason> {
     let meta = std::fs::metadata(&file.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
-    if meta.len() > corpus::read::MAX_FILE_BYTES {
+    if meta.len() > crate::read::MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge(meta.len()));
     }
     std::fs::read(&file.path).map_err(|e| SkipReason::Unreadable(e.to_string()))
@@ -79,14 +80,15 @@ pub fn load(file: &SourceFile, overrides: &Overrides) -> Result<Document, SkipRe
     Ok(doc)
 }
 
-/// Analyses file contents.
+/// Analyses file contents, in whatever format their bytes are.
 pub fn analyze_bytes(path: &str, bytes: &[u8]) -> Result<Document, SkipReason> {
-    let decoded = corpus::decode(bytes)?;
-    let mut doc = analyze_text(path, &decoded.text);
+    let extracted = read::read(bytes, &read::Limits::new())?;
+    let text: Vec<&str> = extracted.lines.iter().map(|l| l.text.as_str()).collect();
+    let mut doc = analyze_text(path, &text.join("\n"));
     doc.content_hash = content_hash(bytes);
     doc.bytes = bytes.len() as u64;
-    doc.encoding = decoded.encoding;
-    doc.read_note = decoded.note;
+    doc.encoding = extracted.encoding;
+    doc.read_note = extracted.note;
     if doc.passages.is_empty() {
         return Err(SkipReason::Empty);
     }

@@ -46,6 +46,7 @@ pub mod gazetteer;
 pub mod indexer;
 pub mod output;
 pub mod query;
+pub mod read;
 pub mod schema;
 pub mod search;
 pub mod serve;

@@ -3,13 +3,12 @@
 
 pub mod clean;
 pub mod passage;
-pub mod read;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::read::{Decoded, SkipReason, decode};
 pub use clean::{Cleaned, clean};
 pub use passage::{Passage, split_passages};
-pub use read::{Decoded, SkipReason, decode};
 
 /// File names inside a corpus that are not documents: this project's own
 /// corpus README and the user dictionary.
@@ -91,7 +90,7 @@ pub fn walk(root: &Path) -> impl Iterator<Item = Result<SourceFile, Skipped>> + 
 /// Reads and decodes one file.
 pub fn read_file(path: &Path) -> Result<Decoded, SkipReason> {
     let meta = std::fs::metadata(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
-    if meta.len() > read::MAX_FILE_BYTES {
+    if meta.len() > crate::read::MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge(meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;

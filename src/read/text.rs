@@ -1,8 +1,9 @@
-//! Reading a corpus file into text, whatever encoding it came in.
+//! Decoding text, whatever encoding it came in, and the reasons a file is not
+//! read.
 //!
 //! Government documents travel as UTF-8, GBK/GB18030 (older sites, Windows
-//! editors) and UTF-16 (Word's "Unicode text"); some arrive as PDF or .docx saved
-//! under a .txt name. Each is decoded or refused with a reason a user can act on.
+//! editors) and UTF-16 (Word's "Unicode text"). Each is decoded or refused with
+//! a reason a user can act on.
 
 use std::fmt;
 
@@ -29,8 +30,21 @@ pub struct Decoded {
 pub enum SkipReason {
     /// Zero bytes or only whitespace.
     Empty,
-    /// Not text: the kind detected, e.g. "PDF document".
+    /// A kind of file plansearch does not read: the kind detected, e.g. "RAR archive".
     Binary(&'static str),
+    /// A format plansearch knows but has no reader for in this build.
+    Unsupported(&'static str),
+    /// The file is encrypted with a password it does not give.
+    Encrypted(String),
+    /// The file is damaged or truncated: what the reader found.
+    Corrupt(String),
+    /// The file holds no text to read (a scan without OCR, glyphs drawn as
+    /// paths): why, and what to do.
+    NoText(String),
+    /// Reading took longer than the per-file time cap.
+    TimedOut,
+    /// A spreadsheet without a column mapping: what to write where.
+    NeedsMapping(String),
     /// Larger than [`MAX_FILE_BYTES`].
     TooLarge(u64),
     /// Could not be decoded as any supported encoding.
@@ -47,9 +61,27 @@ impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SkipReason::Empty => write!(f, "empty file"),
-            SkipReason::Binary(kind) => {
-                write!(f, "not a text file ({kind}); convert it to .txt first")
+            SkipReason::Binary(kind) => write!(
+                f,
+                "not a document format plansearch reads ({kind}); save it as PDF, DOCX or text"
+            ),
+            SkipReason::Unsupported(kind) => write!(
+                f,
+                "{kind} files cannot be read by this build; save it as PDF, DOCX or text"
+            ),
+            SkipReason::Encrypted(why) => {
+                write!(f, "encrypted ({why}); save an unprotected copy to index it")
             }
+            SkipReason::Corrupt(why) => {
+                write!(f, "damaged or truncated file ({why}); download it again")
+            }
+            SkipReason::NoText(why) => write!(f, "no text to read: {why}"),
+            SkipReason::TimedOut => write!(
+                f,
+                "reading took longer than {} s and was stopped; the file may be damaged",
+                super::DEFAULT_SECONDS
+            ),
+            SkipReason::NeedsMapping(what) => write!(f, "{what}"),
             SkipReason::TooLarge(n) => write!(
                 f,
                 "file is {} MB, over the {} MB limit; split it into documents",
@@ -288,7 +320,7 @@ mod tests {
             decode(&[0u8, 1, 2, 3, 0, 0, 200, 255, 0, 17]),
             Err(SkipReason::Binary(_))
         ));
-        let reason = SkipReason::Binary("PDF document").to_string();
-        assert!(reason.contains("convert it"), "{reason}");
+        let reason = SkipReason::Binary("RAR archive").to_string();
+        assert!(reason.contains("save it as"), "{reason}");
     }
 }
