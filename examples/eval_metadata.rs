@@ -39,17 +39,33 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use plansearch::corpus;
+use plansearch::document;
 use plansearch::extract::{self, DocMeta, DocType, RegionNames};
+use plansearch::text::fold_str;
 
-/// The figures the issue asks for, as (field, least accuracy, least precision).
-const TARGETS: &[(&str, f64, Option<f64>)] = &[
+/// The figures the issues ask for, as (field, least accuracy, least
+/// precision): on ../shared/corpus (mostly regulations and provincial
+/// reports) and on ../shared/reports (city and county work reports, the
+/// genre itself, where more is asked).
+const CORPUS_TARGETS: &[(&str, f64, Option<f64>)] = &[
     ("province", 0.98, Some(0.99)),
     ("city", 0.95, None),
     ("county", 0.95, None),
     ("year", 0.97, None),
     ("doc_type", 0.95, None),
+    ("title", 0.98, None),
 ];
+const REPORTS_TARGETS: &[(&str, f64, Option<f64>)] = &[
+    ("province", 0.99, None),
+    ("city", 0.98, None),
+    ("county", 0.97, None),
+    ("year", 0.98, None),
+    ("doc_type", 0.97, None),
+    ("title", 0.98, None),
+];
+
+/// At most this share of documents may show their file name for a title.
+const MOST_FILE_NAME_TITLES: f64 = 0.01;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -99,6 +115,7 @@ fn usage(problem: &str) -> ExitCode {
 #[derive(Debug, serde::Deserialize)]
 struct Row {
     file: String,
+    #[serde(default)]
     title: String,
     province: String,
     city: String,
@@ -188,6 +205,20 @@ fn matches_manifest_type(ours: DocType, manifest: &str) -> bool {
 }
 
 fn run(corpus_dir: &Path, show_errors: &[String]) -> Result<bool, String> {
+    let reports = corpus_dir
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().contains("reports"));
+    let targets = if reports {
+        REPORTS_TARGETS
+    } else {
+        CORPUS_TARGETS
+    };
+    let mut file_name_titles = 0usize;
+    // Rows whose manifest gives a Chinese title, and of those, ones shown by
+    // their file name: the text has a title there for sure.
+    let mut titled_rows = 0usize;
+    let mut titled_file_names = 0usize;
+    let mut titles_not_comparable = 0usize;
     let manifest = corpus_dir.join("manifest.csv");
     let mut reader = csv::Reader::from_path(&manifest).map_err(|e| {
         format!(
@@ -219,6 +250,37 @@ fn run(corpus_dir: &Path, show_errors: &[String]) -> Result<bool, String> {
                 continue;
             }
         };
+        let chinese_title = row
+            .title
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        titled_rows += usize::from(chinese_title);
+        if meta.title.value.is_none() {
+            file_name_titles += 1;
+            titled_file_names += usize::from(chinese_title);
+            if show_errors.iter().any(|f| f == "file-name") {
+                eprintln!("file-name title: {}", row.file);
+            }
+        }
+        if !row.title.is_empty() && !chinese_title {
+            // The manifest's English translations cannot be compared.
+            titles_not_comparable += 1;
+        } else if chinese_title {
+            let ours = meta.title.value.as_deref();
+            let outcome = match ours {
+                None => Outcome::Unknown,
+                Some(t) if title_matches(t, &row.title) => Outcome::Correct,
+                Some(_) => Outcome::Wrong,
+            };
+            tallies.entry("title").or_default().add(outcome, false, || {
+                format!(
+                    "{}  got {}  want {}",
+                    row.file,
+                    ours.unwrap_or("-"),
+                    row.title
+                )
+            });
+        }
         let names = RegionNames::of(meta.region.value);
         let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
         let label = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
@@ -313,8 +375,11 @@ fn run(corpus_dir: &Path, show_errors: &[String]) -> Result<bool, String> {
         "|----------|-----:|--------:|------:|--------:|-------------:|---------:|----------:|-----------------|-----|"
     );
     let mut all_met = true;
-    for (field, least, least_precision) in TARGETS {
+    for (field, least, least_precision) in targets {
         let t = tallies.remove(field).unwrap_or_default();
+        if t.rows() == 0 {
+            continue;
+        }
         let met = t.accuracy() >= *least && least_precision.is_none_or(|p| t.precision() >= p);
         all_met &= met;
         let target = match least_precision {
@@ -342,6 +407,24 @@ fn run(corpus_dir: &Path, show_errors: &[String]) -> Result<bool, String> {
         }
     }
     let _ = writeln!(out);
+    let read = given - skipped.len();
+    let _ = writeln!(
+        out,
+        "documents shown by their file name (no title found): {file_name_titles} of {read} ({:.1}%)",
+        ratio(file_name_titles, read) * 100.0
+    );
+    if titled_rows > 0 {
+        let share = ratio(titled_file_names, titled_rows);
+        let met = share <= MOST_FILE_NAME_TITLES;
+        all_met &= met;
+        let _ = writeln!(
+            out,
+            "  of the {titled_rows} whose manifest gives a Chinese title (so the document has one): {titled_file_names} ({:.1}%; target ≤{:.0}%: {}); {titles_not_comparable} manifest titles are English and not compared",
+            share * 100.0,
+            MOST_FILE_NAME_TITLES * 100.0,
+            if met { "met" } else { "not met" }
+        );
+    }
     let _ = writeln!(
         out,
         "province rows with no province label are national documents: \"unknown\" is counted as correct there."
@@ -396,16 +479,38 @@ struct Extracted {
     header_years: Vec<u16>,
 }
 
-/// Reads, cleans and extracts one file as the indexer does (passages aside).
+/// Reads, cleans and extracts one file as the indexer does.
 fn extract_file(path: &Path, year: Option<u16>) -> Result<Extracted, String> {
-    let decoded = corpus::read_file(path).map_err(|r| r.to_string())?;
-    let cleaned = corpus::clean(&decoded.text);
-    let folded = plansearch::text::fold_str(&cleaned.text);
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let doc =
+        document::analyze_bytes(&path.to_string_lossy(), &bytes).map_err(|r| r.to_string())?;
+    let folded = fold_str(&doc.cleaned.text);
     Ok(Extracted {
-        meta: extract::extract_document(&cleaned),
         names_year: year.is_some_and(|y| extract::year::names_year(&folded, y)),
         header_years: extract::year::regulation_header_years(&folded),
+        meta: doc.meta,
     })
+}
+
+/// A title as compared: folded, without spaces, punctuation and the country's
+/// name (上海市实施《中华人民共和国义务教育法》办法 is the manifest's
+/// 上海市实施《义务教育法》办法).
+fn title_key(title: &str) -> String {
+    fold_str(title)
+        .replace("中华人民共和国", "")
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Our title is right if it is the manifest's, or one holds the other (a
+/// title qualified with its year and region, a site's name after it).
+fn title_matches(ours: &str, manifest: &str) -> bool {
+    let (a, b) = (title_key(ours), title_key(manifest));
+    !a.is_empty()
+        && (a == b
+            || a.contains(&b)
+            || b.contains(&a) && a.chars().count() * 10 >= b.chars().count() * 6)
 }
 
 /// Why a regulation's labelled year differs from the latest date of its header.

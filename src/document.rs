@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::corpus::{self, Cleaned, Passage, SkipReason, SourceFile};
 use crate::extract::{self, DocMeta, Given, OverrideProblem, Overrides, PassageMeta};
-use crate::read;
+use crate::read::{self, ReadInfo};
 
 /// An analysed document.
 #[derive(Debug, Clone, Serialize)]
@@ -18,10 +18,9 @@ pub struct Document {
     pub content_hash: String,
     /// Size of the file in bytes.
     pub bytes: u64,
-    /// Encoding the file was read as.
-    pub encoding: &'static str,
-    /// What reading had to repair, if anything.
-    pub read_note: Option<String>,
+    /// How the file was read: format, reader, encoding, pages, what was
+    /// dropped as boilerplate.
+    pub read: ReadInfo,
     /// The cleaned text.
     #[serde(skip)]
     pub cleaned: Cleaned,
@@ -83,12 +82,9 @@ pub fn load(file: &SourceFile, overrides: &Overrides) -> Result<Document, SkipRe
 /// Analyses file contents, in whatever format their bytes are.
 pub fn analyze_bytes(path: &str, bytes: &[u8]) -> Result<Document, SkipReason> {
     let extracted = read::read(bytes, &read::Limits::new())?;
-    let text: Vec<&str> = extracted.lines.iter().map(|l| l.text.as_str()).collect();
-    let mut doc = analyze_text(path, &text.join("\n"));
+    let mut doc = analyze_extracted(path, extracted);
     doc.content_hash = content_hash(bytes);
     doc.bytes = bytes.len() as u64;
-    doc.encoding = extracted.encoding;
-    doc.read_note = extracted.note;
     if doc.passages.is_empty() {
         return Err(SkipReason::Empty);
     }
@@ -97,9 +93,27 @@ pub fn analyze_bytes(path: &str, bytes: &[u8]) -> Result<Document, SkipReason> {
 
 /// Analyses decoded text.
 pub fn analyze_text(path: &str, text: &str) -> Document {
-    let cleaned = corpus::clean(text);
-    let meta = extract::extract_document(&cleaned);
-    let passages = corpus::split_passages(&cleaned.text, meta.title_line)
+    let mut doc = analyze_extracted(
+        path,
+        read::Extracted::from_text(read::Format::Text, "text", text),
+    );
+    doc.content_hash = content_hash(text.as_bytes());
+    doc.bytes = text.len() as u64;
+    doc
+}
+
+/// Analyses what a reader read: cleaning, metadata, passages.
+pub fn analyze_extracted(path: &str, extracted: read::Extracted) -> Document {
+    let (lines, mut read) = extracted.into_parts();
+    let mut cleaned = corpus::clean_lines(&lines);
+    read.dropped.append(&mut cleaned.dropped);
+    let meta = extract::extract_document(&cleaned, &read.meta);
+    let mut passages = corpus::split_passages(&cleaned.text, &cleaned.lines, meta.title_line);
+    // A document of one line is its title and its text: it is still found.
+    if passages.is_empty() && meta.title_line.is_some() {
+        passages = corpus::split_passages(&cleaned.text, &cleaned.lines, None);
+    }
+    let passages = passages
         .into_iter()
         .map(|p| {
             let m = extract::extract_passage(&p, &meta);
@@ -108,10 +122,9 @@ pub fn analyze_text(path: &str, text: &str) -> Document {
         .collect();
     Document {
         path: path.to_string(),
-        content_hash: content_hash(text.as_bytes()),
-        bytes: text.len() as u64,
-        encoding: "UTF-8",
-        read_note: None,
+        content_hash: String::new(),
+        bytes: 0,
+        read,
         cleaned,
         meta,
         passages,

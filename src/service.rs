@@ -243,7 +243,7 @@ pub fn document(index: &OpenIndex, id: &str, corpus: Option<&Path>) -> Result<Do
                 year: doc.meta.year.clone(),
                 doc_type: doc.meta.doc_type.clone(),
             });
-            view.encoding = Some(doc.encoding.to_string());
+            view.encoding = Some(doc.read.encoding.to_string());
         }
         Err(why) => view.evidence_note = Some(why),
     }

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::passage::{Marker, marker_of};
+use crate::read::{Dropped, Extracted, Format, Line, note_dropped};
 use crate::text::fold_width;
 
 /// A cleaned document.
@@ -18,9 +19,24 @@ use crate::text::fold_width;
 pub struct Cleaned {
     /// Paragraphs of the document, one per line.
     pub text: String,
+    /// Where each line of `text` came from: its pages and outline level.
+    pub lines: Vec<LineInfo>,
     /// Page metadata lines taken out of the text ("时间:2022-04-26", "来源:解放日报"):
     /// not content, but evidence for extraction.
     pub page_meta: Vec<String>,
+    /// What cleaning left out, counted, for `inspect`.
+    pub dropped: Vec<Dropped>,
+}
+
+/// Where a cleaned paragraph came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineInfo {
+    /// The page it starts on, for paged formats.
+    pub page: Option<u32>,
+    /// The page it ends on, when later than `page`.
+    pub last_page: Option<u32>,
+    /// Its outline level from the document's styles or markdown marks.
+    pub outline: Option<u8>,
 }
 
 impl Cleaned {
@@ -29,6 +45,14 @@ impl Cleaned {
         self.text.lines()
     }
 }
+
+/// The genre words a document's title ends in (…的通知, …实施意见, …条例):
+/// a line ending in one is whole, and the title is looked for by them.
+pub const GENRE_WORDS: &[&str] = &[
+    "报告", "规划", "纲要", "意见", "方案", "计划", "条例", "规定", "办法", "细则", "决定", "决议",
+    "公报", "通知", "材料", "总结", "汇报", "要点", "措施", "指南", "清单", "目录", "指引", "守则",
+    "规则", "章程", "准则", "制度", "规范", "公约", "须知", "批复", "通报", "公告", "复函", "法",
+];
 
 /// Toolbar and navigation lines dropped wherever they stand.
 const TOOLBAR_LINES: &[&str] = &[
@@ -45,21 +69,46 @@ const TOOLBAR_LINES: &[&str] = &[
     "大",
     "中",
     "小",
+    ">",
+    "»",
+    "|",
+    "✖",
+    "X",
     "关闭",
     "关闭窗口",
     "打印本页",
     "返回顶部",
     "网站无障碍关怀版",
+    "网站无障碍",
+    "关怀版",
+    "繁體版",
+    "繁繁體版",
+    "简体版",
     "无障碍",
     "字号",
     "【字号:",
     "字号:",
+    "【字体:",
+    "字体:",
     "扫一扫",
     "分享到:",
     "[打印本页]",
     "[关闭窗口]",
     "默认",
     "长者模式",
+    // Share targets under "分享到:" (r0499 and the pages of its site).
+    "QQ空间",
+    "QQ好友",
+    "新浪微博",
+    "腾讯微博",
+    "微信",
+    "微博",
+    "人人网",
+    "开心网",
+    "百度空间",
+    "和讯",
+    "天涯社区",
+    "豆瓣网",
 ];
 
 /// Lines that open a page's trailing link lists.
@@ -76,22 +125,42 @@ const TAIL_MARKERS: &[&str] = &[
     "下一篇",
     "相关链接",
     "相关文档",
+    "相关报道",
+    "【相关报道】",
+    "本栏最新",
+    "本栏推荐",
+    "阅读排行",
+    "标签云",
 ];
 
+/// Lines of a government site's footer: the footer starts at the first of
+/// them near the end of the page (00064: 扫一扫在手机打开当前页 / 【返回顶部】
+/// 【关闭本页】 / 网站地图 / 主办… / 赣ICP备… 网站标识码…).
+static FOOTER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:扫一扫在手机(?:上)?打开当前页|【返回顶部】|【关闭本页】|【打印本页】|【关闭窗口】|网站地图|网站帮助|隐私声明|关于我们|联系我们|主办单位|主办[:：]|承办[:：]|版权所有|技术支持[:：]|您访问的链接即将离开)|ICP备\d|网站标识码|公网安备",
+    )
+    .expect("valid regex")
+});
+
+/// A page's clock: the day the page was viewed, not the document's date
+/// (00063: "2023年10月11日 星期三" above the breadcrumbs of a 2015 bulletin).
+static PAGE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:今天是)?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]$")
+        .expect("valid regex")
+});
+
 static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(当前位置|您当前所在位置|您现在的位置|你的位置|您的位置|当前页面)\s*[:：]?|^首页\s*[>＞»]")
+    Regex::new(r"^(当前位置|您当前的位置|您当前所在位置|您现在的位置|您所在的位置|你的位置|您的位置|当前页面)\s*[:：]?|^(网站)?首页\s*[>＞»]")
         .expect("valid regex")
 });
 
 static PAGE_META: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(来源|作者|时间|发布时间|发布日期|更新时间|浏览量|浏览次数|访问量|点击数|点击量|索\s*引\s*号|生成日期|成文日期|公开方式|公开时限|公开范围|责任部门|关联稿件|文章来源|信息来源|网友发表时间|字数)(\s*[:：]|\s+\d|$)",
+        r"^(来源|作者|时间|发布时间|发表时间|发布日期|发文日期|更新时间|浏览量|浏览次数|访问量|阅读量|阅读次数|点击数|点击量|索\s*引\s*号|生成日期|成文日期|公开方式|公开时限|公开范围|责任部门|发布机构|发文机关|发文字号|文\s*号|主题分类|分类|体裁分类|有效性|关联稿件|文章来源|信息来源|责任编辑|编辑|网友发表时间|字数|标题|年份|评论|阅读|内容摘要|标签)(\s*[:：]|\s+\d|$)",
     )
     .expect("valid regex")
 });
-
-static HTML_COMMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").expect("valid regex"));
 
 static PAID_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"##paid(begin|end)##").expect("valid regex"));
@@ -104,40 +173,91 @@ static DATE_RECORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Site names glued to page titles: "… _ 中国宜春", "… | 万载县人民政府".
-pub static SITE_SUFFIX: LazyLock<Regex> =
+static SITE_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*[|_｜]\s*[^|_｜]{1,30}$").expect("valid regex"));
 
-static MARKDOWN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^#{1,6}\s+|^>\s+|\*\*").expect("valid regex"));
+/// Markdown heading marks: their number is the outline level.
+static MARKDOWN_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(#{1,6})\s+").expect("valid regex"));
 
-/// Cleans a decoded document.
+static MARKDOWN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^>\s+|\*\*").expect("valid regex"));
+
+/// Cleans decoded text (one paragraph or visual line a line).
 pub fn clean(raw: &str) -> Cleaned {
     let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    let without_comments = HTML_COMMENT.replace_all(raw, "\n");
-    let without_markers = PAID_MARKER.replace_all(&without_comments, "");
-    let folded = fold_width(&without_markers);
+    clean_lines(&Extracted::from_text(Format::Text, "text", raw).lines)
+}
 
+/// A line on its way through cleaning.
+struct Work {
+    text: String,
+    info: LineInfo,
+}
+
+/// Cleans the lines a reader gave: what is not the document is dropped (and
+/// counted), the rest normalised and broken lines rejoined, each paragraph
+/// keeping its pages and outline level.
+pub fn clean_lines(raw: &[Line]) -> Cleaned {
+    let mut dropped = Vec::new();
     let mut page_meta = Vec::new();
-    let mut lines: Vec<String> = Vec::new();
-    let mut raw_lines = folded.lines().map(normalize_line).peekable();
-    while let Some(line) = raw_lines.next() {
-        if line.is_empty() {
-            lines.push(String::new());
+    let normalized = normalize_lines(raw);
+    let normalized = drop_site_header(normalized, &mut dropped);
+    let mut lines: Vec<Work> = Vec::new();
+    let mut it = normalized.into_iter().peekable();
+    let mut in_breadcrumb = false;
+    while let Some(line) = it.next() {
+        if line.text.is_empty() {
+            lines.push(line);
             continue;
         }
-        if TOOLBAR_LINES.contains(&line.as_str()) || BREADCRUMB.is_match(&line) {
+        let text = line.text.as_str();
+        if BREADCRUMB.is_match(text) {
+            note_dropped(&mut dropped, "breadcrumb", text);
+            // "当前位置:" / "首页" / ">" / "政务信息" / ">" / "宁夏要闻": the trail
+            // may run over lines.
+            in_breadcrumb = text.chars().count() <= 12 || text.ends_with(['>', '＞']);
             continue;
         }
-        if let Some(m) = PAGE_META.find(&line) {
+        if in_breadcrumb {
+            let next_is_step = it
+                .peek()
+                .is_some_and(|n| matches!(n.text.as_str(), ">" | "＞" | "»"));
+            if matches!(text, ">" | "＞" | "»" | "首页" | "网站首页") || next_is_step {
+                note_dropped(&mut dropped, "breadcrumb", text);
+                continue;
+            }
+            in_breadcrumb = false;
+            // The last step of the trail ("宁夏要闻") follows the last ">".
+            if text.chars().count() <= 8 && !text.contains(['。', ',', '，']) {
+                note_dropped(&mut dropped, "breadcrumb", text);
+                continue;
+            }
+        }
+        if is_separator(text) {
+            note_dropped(&mut dropped, "separator", text);
+            continue;
+        }
+        if TOOLBAR_LINES.contains(&text) {
+            note_dropped(&mut dropped, "toolbar", text);
+            continue;
+        }
+        if PAGE_CLOCK.is_match(text) {
+            note_dropped(&mut dropped, "page clock", text);
+            continue;
+        }
+        if let Some(m) = PAGE_META.find(text) {
             // Short labelled lines only: a paragraph may well begin with 时间.
-            if line.chars().count() <= 60 {
-                let mut meta = line.clone();
-                if m.end() == line.len() && !line.ends_with(char::is_numeric) {
+            if text.chars().count() <= 60 {
+                let mut meta = text.to_string();
+                if m.end() == text.len() && !text.ends_with(char::is_numeric) {
                     // "生成日期:" with its value on the next line.
-                    if let Some(value) =
-                        raw_lines.next_if(|l| !l.is_empty() && l.chars().count() <= 40)
-                    {
-                        meta.push_str(&value);
+                    if let Some(value) = it.next_if(|l| {
+                        !l.text.is_empty()
+                            && l.text.chars().count() <= 40
+                            && !PAGE_META.is_match(&l.text)
+                    }) {
+                        meta.push_str(&value.text);
                     }
                 }
                 page_meta.push(meta);
@@ -146,20 +266,132 @@ pub fn clean(raw: &str) -> Cleaned {
         }
         lines.push(line);
     }
-    cut_trailing_links(&mut lines);
-    let text = join_broken_lines(&lines);
-    Cleaned { text, page_meta }
+    cut_footer(&mut lines, &mut dropped);
+    cut_trailing_links(&mut lines, &mut dropped);
+    let (text, infos) = join_broken_lines(&lines);
+    Cleaned {
+        text,
+        lines: infos,
+        page_meta,
+        dropped,
+    }
 }
 
-/// Trims, removes markdown marks and inner runs of spaces that scraping left.
+/// Per line: markup left by scraping removed (HTML comments, paywall
+/// markers, markdown marks, zero-width and control characters), width
+/// folded, spaces collapsed; a markdown heading keeps its level.
+fn normalize_lines(raw: &[Line]) -> Vec<Work> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut in_comment = false;
+    for line in raw {
+        let mut text = strip_comments(&line.text, &mut in_comment);
+        if text.contains("##paid") {
+            text = PAID_MARKER.replace_all(&text, "").into_owned();
+        }
+        let folded = fold_width(&text);
+        let mut info = LineInfo {
+            page: line.page,
+            last_page: line.last_page,
+            outline: line.outline,
+        };
+        let trimmed = folded.trim();
+        let body = match MARKDOWN_HEADING.captures(trimmed) {
+            Some(c) => {
+                info.outline = info.outline.or(Some(c[1].len() as u8));
+                &trimmed[c[0].len()..]
+            }
+            None => trimmed,
+        };
+        let text = normalize_line(body);
+        let text = unspace_letter_spaced(&text).unwrap_or(text);
+        out.push(Work { text, info });
+    }
+    out
+}
+
+/// Removes `<!-- … -->` from a line, carrying an open comment to the next.
+fn strip_comments(line: &str, in_comment: &mut bool) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    loop {
+        if *in_comment {
+            match rest.find("-->") {
+                Some(end) => {
+                    rest = &rest[end + 3..];
+                    *in_comment = false;
+                }
+                None => return out,
+            }
+        }
+        match rest.find("<!--") {
+            Some(start) => {
+                out.push_str(&rest[..start]);
+                rest = &rest[start + 4..];
+                *in_comment = true;
+            }
+            None => {
+                out.push_str(rest);
+                return out;
+            }
+        }
+    }
+}
+
+/// The site's header above a page's breadcrumbs (site name, language and
+/// accessibility switches, the menu: "网站首页 / 新闻中心 / 县政府 / …") is
+/// not the document. Only short lines above the first breadcrumb near the top
+/// are dropped, and a page title among them is kept as page metadata.
+fn drop_site_header(lines: Vec<Work>, dropped: &mut Vec<Dropped>) -> Vec<Work> {
+    const HEADER_MAX_LINES: usize = 40;
+    const HEADER_LINE_MAX_CHARS: usize = 40;
+    let Some(crumb) = lines
+        .iter()
+        .take(HEADER_MAX_LINES)
+        .position(|l| BREADCRUMB.is_match(&l.text))
+    else {
+        return lines;
+    };
+    let all_short = lines[..crumb]
+        .iter()
+        .all(|l| l.text.chars().count() <= HEADER_LINE_MAX_CHARS || SITE_SUFFIX.is_match(&l.text));
+    let menu_like = lines[..crumb].iter().filter(|l| !l.text.is_empty()).count() >= 3;
+    if crumb == 0 || !all_short || !menu_like {
+        return lines;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.into_iter().enumerate() {
+        if i >= crumb || line.text.is_empty() {
+            out.push(line);
+        } else if i == 0 && line.text.chars().count() >= 6 && !line.text.ends_with(['-', '|']) {
+            // The page's <title> as saved: "万载县人民政府 | 万载县2015年…统计公报".
+            out.push(line);
+        } else {
+            note_dropped(dropped, "site header", &line.text);
+        }
+    }
+    out
+}
+
+/// Trims, removes markdown marks, invisible characters and inner runs of
+/// spaces that scraping left.
 fn normalize_line(line: &str) -> String {
     let line = line.trim();
+    let entities;
+    let line = if line.contains('&') {
+        entities = decode_entities(line);
+        entities.as_str()
+    } else {
+        line
+    };
     let line = MARKDOWN.replace_all(line, "");
     let line = line.trim();
     // Collapse runs of spaces; CJK text has none of its own.
     let mut out = String::with_capacity(line.len());
     let mut last_space = false;
     for c in line.chars() {
+        if is_invisible(c) {
+            continue;
+        }
         if c.is_whitespace() {
             if !last_space {
                 out.push(' ');
@@ -170,59 +402,232 @@ fn normalize_line(line: &str) -> String {
             last_space = false;
         }
     }
-    out
+    out.trim().to_string()
 }
 
-/// Drops a trailing block of link lists ("猜你喜欢" and what follows) when it is
-/// small next to the document; drops only the marker line otherwise.
-fn cut_trailing_links(lines: &mut Vec<String>) {
-    let total: usize = lines.iter().map(|l| l.len()).sum();
+/// A rule of `=`, `-`, `*` or `_` between a scraper's header and the text.
+fn is_separator(line: &str) -> bool {
+    line.chars().count() >= 3
+        && line
+            .chars()
+            .all(|c| matches!(c, '=' | '-' | '*' | '_' | '—' | '─' | '━'))
+}
+
+/// "政 府 工 作 报 告": a title set with a space after every character;
+/// CJK text has no spaces of its own, so these are taken out.
+fn unspace_letter_spaced(line: &str) -> Option<String> {
+    let parts: Vec<&str> = line.split(' ').collect();
+    let single = parts
+        .iter()
+        .take_while(|p| p.chars().count() == 1 && p.chars().all(is_han))
+        .count();
+    if single < 3 {
+        return None;
+    }
+    let mut out: String = parts[..single].concat();
+    if single < parts.len() {
+        out.push_str(&parts[single..].join(" "));
+    }
+    Some(out)
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// HTML entities that pages copied as text keep ("区长&nbsp; 李志永" in r0519).
+fn decode_entities(line: &str) -> String {
+    const NAMED: &[(&str, &str)] = &[
+        ("&nbsp;", " "),
+        ("&ensp;", " "),
+        ("&emsp;", " "),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&ldquo;", "“"),
+        ("&rdquo;", "”"),
+        ("&mdash;", "—"),
+        ("&hellip;", "…"),
+        ("&middot;", "·"),
+        ("&amp;", "&"),
+    ];
+    let mut out = line.to_string();
+    for (entity, text) in NAMED {
+        if out.contains(entity) {
+            out = out.replace(entity, text);
+        }
+    }
+    NUMERIC_ENTITY
+        .replace_all(&out, |c: &regex::Captures| {
+            let code = match c.get(1) {
+                Some(hex) => u32::from_str_radix(hex.as_str(), 16).ok(),
+                None => c[2].parse().ok(),
+            };
+            code.and_then(char::from_u32)
+                .map(String::from)
+                .unwrap_or_else(|| c[0].to_string())
+        })
+        .into_owned()
+}
+
+static NUMERIC_ENTITY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"&#(?:[xX]([0-9a-fA-F]{1,6})|(\d{1,7}));").expect("valid regex"));
+
+/// Zero-width characters, joiners, byte-order marks and control characters:
+/// scraping leaves them (U+200B started or ended 112 passages of the corpus)
+/// and they split words for the tokenizers.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+        || (c.is_control() && !c.is_whitespace())
+}
+
+/// Drops the site footer: from the first footer line (扫一扫在手机打开当前页,
+/// 网站地图, 主办…, ICP备…) in the last part of the page to the end.
+fn cut_footer(lines: &mut Vec<Work>, dropped: &mut Vec<Dropped>) {
+    let total: usize = lines.iter().map(|l| l.text.len()).sum();
     let mut after = 0usize;
     let mut cut_at = None;
     for (i, line) in lines.iter().enumerate().rev() {
-        after += line.len();
-        let is_marker = TAIL_MARKERS
-            .iter()
-            .any(|m| line.starts_with(m) && line.chars().count() <= 60);
-        if is_marker && (after * 10 <= total * 3 || after <= 2000) {
+        after += line.text.len();
+        if after * 10 > total * 3 && after > 3000 {
+            break;
+        }
+        if line.text.chars().count() <= 120 && FOOTER_LINE.is_match(&line.text) {
             cut_at = Some(i);
         }
     }
     if let Some(i) = cut_at {
-        lines.truncate(i);
+        for line in lines.drain(i..) {
+            if !line.text.is_empty() {
+                note_dropped(dropped, "site footer", &line.text);
+            }
+        }
     }
-    lines.retain(|l| {
-        !TAIL_MARKERS
+}
+
+/// Drops a trailing block of link lists ("猜你喜欢" and what follows) when it is
+/// small next to the document; drops only the marker line otherwise.
+fn cut_trailing_links(lines: &mut Vec<Work>, dropped: &mut Vec<Dropped>) {
+    let is_marker = |l: &str| {
+        TAIL_MARKERS
             .iter()
             .any(|m| l.starts_with(m) && l.chars().count() <= 60)
+    };
+    let total: usize = lines.iter().map(|l| l.text.len()).sum();
+    let mut after = 0usize;
+    let mut cut_at = None;
+    for (i, line) in lines.iter().enumerate().rev() {
+        after += line.text.len();
+        if is_marker(&line.text) && (after * 10 <= total * 3 || after <= 2000) {
+            cut_at = Some(i);
+        }
+    }
+    if let Some(i) = cut_at {
+        for line in lines.drain(i..) {
+            if !line.text.is_empty() {
+                note_dropped(dropped, "related links", &line.text);
+            }
+        }
+    }
+    lines.retain(|l| {
+        let keep = !is_marker(&l.text);
+        if !keep {
+            note_dropped(dropped, "related links", &l.text);
+        }
+        keep
     });
 }
 
-/// Joins lines broken inside a sentence, keeping headings and titles on their own.
-fn join_broken_lines(lines: &[String]) -> String {
+/// Joins lines broken inside a sentence, keeping headings and titles on their
+/// own; each paragraph keeps the pages of its first and last line.
+fn join_broken_lines(lines: &[Work]) -> (String, Vec<LineInfo>) {
     let mut paragraphs: Vec<String> = Vec::new();
-    let mut open = false; // the last paragraph stopped mid-sentence
+    let mut infos: Vec<LineInfo> = Vec::new();
+    let mut open = Open::No; // how the last paragraph stopped
     for line in lines {
-        if line.is_empty() {
+        let text = line.text.as_str();
+        if text.is_empty() {
             continue;
         }
-        let starts_block =
-            marker_of(line).is_some() || is_article_or_chapter(line) || is_date_record(line);
-        if open
+        let starts_block = line.info.outline.is_some()
+            || marker_of(text).is_some()
+            || is_article_or_chapter(text)
+            || is_date_record(text);
+        let continues = match open {
+            Open::Strong => true,
+            Open::Weak => !reads_as_own_line(text),
+            Open::No => {
+                starts_mid_sentence(text)
+                    || is_fragment(text) && paragraphs.last().is_some_and(|l| l.ends_with(is_han))
+            }
+        };
+        if continues
             && !starts_block
-            && let Some(last) = paragraphs.last_mut()
+            && let (Some(last), Some(info)) = (paragraphs.last_mut(), infos.last_mut())
+            && info.outline.is_none()
         {
-            if needs_space_between(last, line) {
+            if needs_space_between(last, text) {
                 last.push(' ');
             }
-            last.push_str(line);
-            open = is_unfinished(last);
+            last.push_str(text);
+            let end = line.info.last_page.or(line.info.page);
+            if end.is_some() && end != info.page {
+                info.last_page = end.max(info.last_page);
+            }
+            open = unfinished(last);
             continue;
         }
-        paragraphs.push(line.clone());
-        open = is_unfinished(line) && !is_date_record(line);
+        paragraphs.push(text.to_string());
+        infos.push(line.info);
+        open = if line.info.outline.is_some() || is_date_record(text) {
+            Open::No
+        } else {
+            unfinished(text)
+        };
     }
-    paragraphs.join("\n")
+    (paragraphs.join("\n"), infos)
+}
+
+/// How a line ends: as a whole paragraph, on a word that may go on in the
+/// next line, or on a mark that must go on (a comma, an open quotation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    No,
+    Weak,
+    Strong,
+}
+
+/// One or two characters alone on a line are the end of the word above
+/// ("政府工作报" / "告" in 00133), never a paragraph.
+fn is_fragment(line: &str) -> bool {
+    line.chars().count() <= 2 && line.chars().all(is_han)
+}
+
+/// Words a Chinese sentence or title cannot end on: a line ending on one
+/// goes on in the next ("…国务院总理李强所作的" / "政府工作报告" / "。会议…").
+const OPEN_ENDINGS: &[char] = &[
+    '的', '和', '与', '及', '或', '在', '对', '向', '把', '被', '将', '从', '并', '之', '于',
+];
+
+/// A short line ending without punctuation is a title, heading, name or
+/// caption ("政府工作报告", "省长 李炳军"), not the end of a wrapped sentence,
+/// which ends a paragraph with its full stop.
+fn reads_as_own_line(line: &str) -> bool {
+    const OWN_LINE_MAX_CHARS: usize = 25;
+    line.chars().count() <= OWN_LINE_MAX_CHARS
+        && line
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '”' | ')' | '）' | '》'))
+        && !starts_mid_sentence(line)
+}
+
+/// A line that cannot begin a sentence: it opens with a closing mark or a
+/// joining sign ("+公司”改革模式" after "“管委(工委)会" in seed 001).
+fn starts_mid_sentence(line: &str) -> bool {
+    line.starts_with([
+        '+', ')', '）', '”', '’', '》', ',', '，', '、', '。', ';', '；', ':', '：', '%',
+    ])
 }
 
 /// A regulation's record of passing or amendment, a line of its own under the
@@ -235,33 +640,57 @@ fn is_article_or_chapter(line: &str) -> bool {
     matches!(marker_of(line), Some(Marker::Chapter | Marker::Article))
 }
 
-/// A line stops mid-sentence if it ends in a word character or a comma-like mark
-/// and reads as running text (it has inner punctuation or is long), not a title.
-fn is_unfinished(line: &str) -> bool {
+/// A line stops mid-sentence if it ends in a comma-like mark or leaves a
+/// quotation or parenthesis open (it must go on), or ends in a word character
+/// and reads as running text (it has inner punctuation or is long), not a
+/// title (it may go on).
+fn unfinished(line: &str) -> Open {
     let Some(last) = line.chars().last() else {
-        return false;
+        return Open::No;
     };
     let continues = matches!(
         last,
-        ',' | '、' | '，' | ';' | '；' | '(' | '“' | '《' | '-' | '—'
+        ',' | '、' | '，' | ';' | '；' | '(' | '“' | '《' | '-' | '—' | '+'
     );
-    if continues {
-        return true;
+    if continues || OPEN_ENDINGS.contains(&last) && line.chars().count() >= 8 {
+        return Open::Strong;
     }
     if !(last.is_alphanumeric()) {
-        return false;
+        return Open::No;
     }
     if marker_of(line).is_some_and(|m| m.is_heading()) && line.chars().count() <= 40 {
-        return false;
+        return Open::No;
+    }
+    // "商务部关于公布…名单的通知" above its addressees is a whole title.
+    if line.chars().count() <= 70
+        && GENRE_WORDS.iter().any(|g| line.ends_with(g))
+        && !line.contains('。')
+    {
+        return Open::No;
     }
     // A page title with its site's name ("…统计公报 | 万载县人民政府") is whole.
     if SITE_SUFFIX.find(line).is_some_and(|m| m.start() > 0) {
-        return false;
+        return Open::No;
+    }
+    if leaves_open(line, '“', '”') || leaves_open(line, '(', ')') || leaves_open(line, '《', '》')
+    {
+        return Open::Strong;
     }
     let inner_punct = line
         .chars()
         .any(|c| matches!(c, ',' | '，' | '、' | ';' | '；' | '。' | ':' | '：'));
-    inner_punct || line.chars().count() >= 30
+    if inner_punct || line.chars().count() >= 30 {
+        Open::Weak
+    } else {
+        Open::No
+    }
+}
+
+/// True when `line` has more opening than closing marks of a pair.
+fn leaves_open(line: &str, open: char, close: char) -> bool {
+    let opened = line.chars().filter(|&c| c == open).count();
+    let closed = line.chars().filter(|&c| c == close).count();
+    opened > closed
 }
 
 fn needs_space_between(left: &str, right: &str) -> bool {

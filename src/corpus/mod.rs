@@ -7,7 +7,7 @@ pub mod passage;
 use std::path::{Path, PathBuf};
 
 pub use crate::read::{Decoded, SkipReason, decode};
-pub use clean::{Cleaned, clean};
+pub use clean::{Cleaned, LineInfo, clean, clean_lines};
 pub use passage::{Passage, split_passages};
 
 /// File names inside a corpus that are not documents: this project's own

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::clean::LineInfo;
 use crate::text::truncate_chars;
 
 /// The numbering that opens a heading or measure, outermost first.
@@ -70,6 +71,21 @@ pub fn marker_of(line: &str) -> Option<Marker> {
         .map(|(m, _)| *m)
 }
 
+impl Marker {
+    /// The level a styled heading (Word outline level, `h2`, markdown `##`)
+    /// stands at when its text carries no numbering.
+    pub fn of_outline(level: u8) -> Marker {
+        match level {
+            0 | 1 => Marker::Chapter,
+            2 => Marker::Section,
+            3 => Marker::Subsection,
+            4 => Marker::Item,
+            5 => Marker::SubItem,
+            _ => Marker::Circled,
+        }
+    }
+}
+
 /// One passage of a document.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Passage {
@@ -79,12 +95,25 @@ pub struct Passage {
     pub headings: Vec<String>,
     /// The passage's text as cleaned.
     pub text: String,
+    /// The pages it stands on (first, last), for paged formats.
+    pub pages: Option<(u32, u32)>,
 }
 
 impl Passage {
     /// The heading path as displayed: "二、… > (一)…".
     pub fn heading_path(&self) -> String {
         self.headings.join(" > ")
+    }
+
+    /// The pages as cited: "p. 12", "pp. 12-13".
+    pub fn page_label(&self) -> Option<String> {
+        self.pages.map(|(first, last)| {
+            if first == last {
+                format!("p. {first}")
+            } else {
+                format!("pp. {first}-{last}")
+            }
+        })
     }
 }
 
@@ -97,101 +126,244 @@ const PASSAGE_MAX_CHARS: usize = 700;
 /// and are joined to the paragraph that follows.
 const LEAD_IN_MAX_CHARS: usize = 25;
 
-/// Splits cleaned text into passages, leaving out the title's paragraph.
-pub fn split_passages(cleaned: &str, title_line: Option<usize>) -> Vec<Passage> {
-    let mut stack: Vec<(Marker, String)> = Vec::new();
-    let mut out: Vec<Passage> = Vec::new();
-    let mut pending_heading: Option<usize> = None; // index in stack of a heading with no passage yet
-    let mut lead_in = String::new();
-    let lines = cleaned
-        .lines()
-        .enumerate()
-        .filter(|(i, l)| Some(*i) != title_line && !l.trim().is_empty())
-        .map(|(_, l)| l);
-    let heading_texts = |stack: &[(Marker, String)]| -> Vec<String> {
-        stack.iter().map(|(_, h)| h.clone()).collect()
-    };
-    let push = |out: &mut Vec<Passage>, headings: Vec<String>, text: String| {
+/// Page span of one or more lines.
+type Pages = Option<(u32, u32)>;
+
+fn span_of(info: Option<&LineInfo>) -> Pages {
+    let info = info?;
+    let first = info.page?;
+    Some((first, info.last_page.unwrap_or(first).max(first)))
+}
+
+fn join_spans(a: Pages, b: Pages) -> Pages {
+    match (a, b) {
+        (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+/// The article (条) being read: its passage and its opening, which heads any
+/// passage its items run on into.
+struct OpenArticle {
+    /// Index in the output of the article's latest passage.
+    passage: usize,
+    /// "第十条 有下列行为之一的:", for the heading of a continuation.
+    lead: String,
+}
+
+/// Builds the passages of one document.
+struct Splitter {
+    stack: Vec<(Marker, String)>,
+    out: Vec<Passage>,
+    /// Index in `stack` of a heading with no passage yet.
+    pending_heading: Option<(usize, Pages)>,
+    lead_in: String,
+    lead_in_pages: Pages,
+    article: Option<OpenArticle>,
+}
+
+impl Splitter {
+    fn headings(&self) -> Vec<String> {
+        self.stack.iter().map(|(_, h)| h.clone()).collect()
+    }
+
+    fn push(&mut self, headings: Vec<String>, text: String, pages: Pages) {
         let text = text.trim().to_string();
         if text.chars().any(char::is_alphanumeric) {
-            out.push(Passage {
-                number: out.len() + 1,
+            self.out.push(Passage {
+                number: self.out.len() + 1,
                 headings,
                 text,
+                pages,
             });
         }
-    };
-    for line in lines {
-        let line = line.trim();
-        let marker = marker_of(line);
-        match marker {
-            Some(m) if m.is_heading() => {
-                let (label, body_start) = split_lead(line);
-                let (lead, body) = line.split_at(body_start);
-                if !lead_in.is_empty() {
-                    push(
-                        &mut out,
-                        heading_texts(&stack),
-                        std::mem::take(&mut lead_in),
-                    );
-                }
-                // A heading that got no passage of its own text is kept as one,
-                // so that an empty section is still found.
-                if let Some(i) = pending_heading.take()
-                    && stack.get(i).is_some_and(|(pm, _)| *pm >= m)
-                {
-                    let (_, h) = stack[i].clone();
-                    push(&mut out, heading_texts(&stack[..i]), h);
-                }
-                while stack.last().is_some_and(|(top, _)| *top >= m) {
-                    stack.pop();
-                }
-                let parents = heading_texts(&stack);
-                stack.push((m, label));
-                if body.is_empty() {
-                    pending_heading = Some(stack.len() - 1);
-                    continue;
-                }
-                let measures = split_measures(body);
-                if measures.len() > 1 {
-                    let first = format!("{lead}{}", measures[0]);
-                    push(&mut out, parents, first);
-                    let with_lead = heading_texts(&stack);
-                    for m in &measures[1..] {
-                        for chunk in chunk_sentences(m) {
-                            push(&mut out, with_lead.clone(), chunk);
-                        }
-                    }
-                } else {
-                    for chunk in chunk_sentences(line) {
-                        push(&mut out, parents.clone(), chunk);
-                    }
-                }
-            }
-            _ => {
-                pending_heading = None;
-                if marker.is_none() && line.chars().count() <= LEAD_IN_MAX_CHARS {
-                    lead_in.push_str(line);
-                    continue;
-                }
-                let text = format!("{}{line}", std::mem::take(&mut lead_in));
-                let headings = heading_texts(&stack);
-                for measure in split_measures(&text) {
-                    for chunk in chunk_sentences(&measure) {
-                        push(&mut out, headings.clone(), chunk);
-                    }
-                }
+    }
+
+    fn flush_lead_in(&mut self) {
+        if !self.lead_in.is_empty() {
+            let text = std::mem::take(&mut self.lead_in);
+            let pages = self.lead_in_pages.take();
+            self.push(self.headings(), text, pages);
+        }
+    }
+
+    /// A heading that got no passage of its own text is kept as one, so that
+    /// an empty section is still found.
+    fn flush_pending_heading(&mut self, before: Option<Marker>) {
+        if let Some((i, pages)) = self.pending_heading.take() {
+            let closes = match before {
+                Some(m) => self.stack.get(i).is_some_and(|(pm, _)| *pm >= m),
+                None => true,
+            };
+            // A heading followed by its own subheading is in their path.
+            if closes && i < self.stack.len() {
+                let (_, h) = self.stack[i].clone();
+                let parents: Vec<String> = self.stack[..i].iter().map(|(_, h)| h.clone()).collect();
+                self.push(parents, h, pages);
             }
         }
     }
-    if !lead_in.is_empty() {
-        push(&mut out, heading_texts(&stack), lead_in);
+
+    fn heading(&mut self, m: Marker, line: &str, pages: Pages) {
+        self.article = None;
+        let (label, body_start) = split_lead(line);
+        let (lead, body) = line.split_at(body_start);
+        self.flush_lead_in();
+        self.flush_pending_heading(Some(m));
+        while self.stack.last().is_some_and(|(top, _)| *top >= m) {
+            self.stack.pop();
+        }
+        let parents = self.headings();
+        self.stack.push((m, label));
+        if body.is_empty() {
+            self.pending_heading = Some((self.stack.len() - 1, pages));
+            return;
+        }
+        let measures = split_measures(body);
+        if measures.len() > 1 {
+            self.push(parents, format!("{lead}{}", measures[0]), pages);
+            let with_lead = self.headings();
+            for m in &measures[1..] {
+                for chunk in chunk_sentences(m) {
+                    self.push(with_lead.clone(), chunk, pages);
+                }
+            }
+        } else {
+            for chunk in chunk_sentences(line) {
+                self.push(parents.clone(), chunk, pages);
+            }
+        }
     }
-    if let Some(i) = pending_heading {
-        let (_, h) = stack[i].clone();
-        push(&mut out, heading_texts(&stack[..i]), h);
+
+    /// An article (第十条) opens a passage that keeps its 款 and 项 (the
+    /// unnumbered paragraphs and the (一)/1. items that follow it) together
+    /// with its lead-in: in a regulation those items are never headings.
+    fn article(&mut self, line: &str, pages: Pages) {
+        self.pending_heading = None;
+        self.flush_lead_in();
+        let lead = article_lead(line);
+        let headings = self.headings();
+        for chunk in chunk_sentences(line) {
+            self.push(headings.clone(), chunk, pages);
+        }
+        self.article = Some(OpenArticle {
+            passage: self.out.len().saturating_sub(1),
+            lead,
+        });
     }
-    out
+
+    /// A 款 or 项 of the open article: appended to its passage, or opening a
+    /// continuation headed by the article's lead once the passage is full.
+    fn article_part(&mut self, line: &str, pages: Pages) {
+        let Some(article) = &self.article else {
+            return;
+        };
+        let (index, lead) = (article.passage, article.lead.clone());
+        if let Some(p) = self.out.get_mut(index)
+            && p.text.chars().count() + line.chars().count() <= PASSAGE_MAX_CHARS
+        {
+            p.text.push_str(line);
+            p.pages = join_spans(p.pages, pages);
+            return;
+        }
+        let mut headings = self.headings();
+        headings.push(lead.clone());
+        for chunk in chunk_sentences(line) {
+            self.push(headings.clone(), chunk, pages);
+        }
+        self.article = Some(OpenArticle {
+            passage: self.out.len().saturating_sub(1),
+            lead,
+        });
+    }
+
+    fn paragraph(&mut self, line: &str, marker: Option<Marker>, pages: Pages) {
+        self.pending_heading = None;
+        if marker.is_none() && line.chars().count() <= LEAD_IN_MAX_CHARS {
+            self.lead_in.push_str(line);
+            self.lead_in_pages = join_spans(self.lead_in_pages, pages);
+            return;
+        }
+        let text = format!("{}{line}", std::mem::take(&mut self.lead_in));
+        let pages = join_spans(self.lead_in_pages.take(), pages);
+        let headings = self.headings();
+        for measure in split_measures(&text) {
+            for chunk in chunk_sentences(&measure) {
+                self.push(headings.clone(), chunk, pages);
+            }
+        }
+    }
+}
+
+/// Splits cleaned text into passages, leaving out the title's paragraph.
+/// `lines` says where each line came from (pages, outline level); it may be
+/// empty for text with no such knowledge.
+pub fn split_passages(
+    cleaned: &str,
+    lines: &[LineInfo],
+    title_line: Option<usize>,
+) -> Vec<Passage> {
+    let mut s = Splitter {
+        stack: Vec::new(),
+        out: Vec::new(),
+        pending_heading: None,
+        lead_in: String::new(),
+        lead_in_pages: None,
+        article: None,
+    };
+    for (i, line) in cleaned.lines().enumerate() {
+        let line = line.trim();
+        if Some(i) == title_line || line.is_empty() {
+            continue;
+        }
+        let info = lines.get(i);
+        let pages = span_of(info);
+        let numbered = marker_of(line);
+        let marker = match (numbered, info.and_then(|i| i.outline)) {
+            (Some(m), _) => Some(m),
+            (None, Some(level)) => Some(Marker::of_outline(level)),
+            (None, None) => None,
+        };
+        let styled = info.is_some_and(|i| i.outline.is_some());
+        match marker {
+            Some(Marker::Article) => s.article(line, pages),
+            Some(m) if s.article.is_some() && m != Marker::Chapter && !styled => {
+                s.article_part(line, pages)
+            }
+            None if s.article.is_some() && !opens_appendix(line) => s.article_part(line, pages),
+            Some(m) if m.is_heading() => s.heading(m, line, pages),
+            _ => {
+                s.article = None;
+                s.paragraph(line, marker, pages);
+            }
+        }
+    }
+    s.flush_lead_in();
+    s.flush_pending_heading(None);
+    s.out
+}
+
+/// An attachment after a regulation's last article ("附件:…", "附:…") is not
+/// part of that article.
+fn opens_appendix(line: &str) -> bool {
+    line.starts_with("附件") || line.starts_with("附:") || line.starts_with("附表")
+}
+
+/// An article's number and first clause: "第十条 有下列行为之一的:" of
+/// "第十条 有下列行为之一的:(一)…".
+fn article_lead(line: &str) -> String {
+    let end = line
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '。' | ':' | '：' | ';' | '；'))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(line.len());
+    let lead = &line[..end];
+    if lead.chars().count() <= HEADING_MAX_CHARS {
+        lead.to_string()
+    } else {
+        format!("{}…", truncate_chars(lead, 30))
+    }
 }
 
 /// Splits a numbered line into the heading it opens and where its body starts:
@@ -345,7 +517,7 @@ mod tests {
     fn passages_carry_their_heading_path() {
         // Seed 003, cleaned.
         let text = "关于加快推进县域经济发展的工作方案\n二、重点任务及责任分工\n(一)加快发展特色产业,提升县域经济支撑能力\n1. 提升农业产业化发展水平。持续实施玉米制种、绿色蔬菜、肉牛养殖、优质牧草“四个百万”工程。\n2. 壮大县域工业经济。围绕建设特色工业体系,加快发展新型工业化。";
-        let passages = split_passages(text, Some(0));
+        let passages = split_passages(text, &[], Some(0));
         assert_eq!(passages.len(), 2, "{passages:#?}");
         assert_eq!(
             passages[0].heading_path(),
@@ -363,7 +535,7 @@ mod tests {
     fn inline_measures_become_passages_under_their_lead() {
         // Seed 002.
         let text = "(二)实施项目建设“倍增”行动,着力积蓄高质量发展新动能。坚持项目为王、招商为要、服务为上。一是招商引资上项目。完善招商引资工作方案和考核办法。二是顶格推进建项目。全力推进56个重点项目。";
-        let passages = split_passages(text, None);
+        let passages = split_passages(text, &[], None);
         let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(texts.len(), 3, "{passages:#?}");
         assert!(texts[0].starts_with("(二)实施项目建设"));
@@ -379,14 +551,14 @@ mod tests {
     fn short_lead_in_lines_join_the_next_paragraph() {
         let text =
             "县域经济实力显著增强。\n示范县带动作用显著发挥,成功创建省级县域经济“三起来”示范县。";
-        let passages = split_passages(text, None);
+        let passages = split_passages(text, &[], None);
         assert_eq!(passages.len(), 1);
         assert!(passages[0].text.starts_with("县域经济实力显著增强。示范县"));
     }
 
     #[test]
     fn a_section_without_body_is_still_a_passage() {
-        let passages = split_passages("一、目标任务\n二、保障措施\n一是加强组织领导。", None);
+        let passages = split_passages("一、目标任务\n二、保障措施\n一是加强组织领导。", &[], None);
         assert_eq!(passages[0].text, "一、目标任务");
         assert_eq!(passages[1].heading_path(), "二、保障措施");
     }
@@ -396,7 +568,7 @@ mod tests {
         let sentence =
             "坚持农业农村优先发展,全面推进乡村振兴,促进农业高质高效、乡村宜居宜业、农民富裕富足。";
         let text = sentence.repeat(40);
-        let passages = split_passages(&text, None);
+        let passages = split_passages(&text, &[], None);
         assert!(passages.len() > 1);
         for p in &passages {
             assert!(p.text.chars().count() <= PASSAGE_MAX_CHARS);
@@ -409,7 +581,7 @@ mod tests {
     #[test]
     fn regulation_articles_are_passages_under_their_chapter() {
         let text = "上海口岸服务条例\n第一章 总则\n第一条 为了规范口岸开放,制定本条例。\n第二条 本条例所称的口岸,是指港口、机场、车站等。";
-        let passages = split_passages(text, Some(0));
+        let passages = split_passages(text, &[], Some(0));
         assert_eq!(passages.len(), 2);
         assert_eq!(passages[1].heading_path(), "第一章 总则");
     }

@@ -181,11 +181,30 @@ static PASSED_BY_CONGRESS: LazyLock<Regex> = LazyLock::new(|| {
 /// Characters at the top of a text in which its form shows.
 const HEAD_CHARS: usize = 3000;
 
+/// The other form of a report to a people's congress: the session line at
+/// its top ("2019年1月29日保定市徐水区第二届人民代表大会第三次会议") or a review
+/// heading ("一、2014年工作回顾"), when the text opens straight with it.
+static SESSION_OR_REVIEW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"人民代表大会第[一二三四五六七八九十\d]+次会议|^[一二三四五六七八九十]+、\s*(?:(?:19|20)\d{2}年|过去[一二三四五六七八九十]+年)?\s*(?:的)?工作回顾")
+        .expect("valid regex")
+});
+
 /// True if the (folded) text is a speech reporting on a government's work:
-/// it addresses 各位代表 and says 我代表国务院…报告 or the like.
+/// it addresses 各位代表 and says 我代表国务院…报告 or the like; or, copied
+/// without its opening, it opens with its session or its review heading,
+/// addresses 各位代表 again and again and speaks of the government (not a
+/// court's or procuratorate's report to the same session).
 pub fn reads_as_work_report(text: &str) -> bool {
     let head: String = text.chars().take(HEAD_CHARS).collect();
-    head.contains("各位代表") && WORK_REPORT_OPENING.is_match(&head)
+    if head.contains("各位代表") && WORK_REPORT_OPENING.is_match(&head) {
+        return true;
+    }
+    let top = text.lines().take(5).any(|l| SESSION_OR_REVIEW.is_match(l));
+    top && text.matches("各位代表").count() >= 2
+        && head.contains("政府")
+        && !["检察院", "法院", "常务委员会工作"]
+            .iter()
+            .any(|w| head.contains(w))
 }
 
 /// Decides the document type from folded text ([`crate::text::fold_str`]).

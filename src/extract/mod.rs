@@ -20,6 +20,7 @@ pub use targets::Target;
 
 use crate::corpus::{Cleaned, Passage};
 use crate::gazetteer::{Level, gazetteer};
+use crate::read::SourceMeta;
 use crate::text::fold_str;
 
 /// A value with how sure we are and why. `value: None` means unknown: what the
@@ -121,29 +122,90 @@ pub struct DocMeta {
     pub title_line: Option<usize>,
 }
 
-/// Extracts document metadata from cleaned text.
-pub fn extract_document(cleaned: &Cleaned) -> DocMeta {
-    let title = title::find_title(&cleaned.text);
+/// Extracts document metadata from cleaned text and what its container says.
+pub fn extract_document(cleaned: &Cleaned, source: &SourceMeta) -> DocMeta {
+    let outline: Vec<Option<u8>> = cleaned.lines.iter().map(|l| l.outline).collect();
+    let title = title::find_title(&cleaned.text, &outline, source, &cleaned.page_meta);
     // Extractors read folded text, so traditional characters (農業, 報告 in the
     // 1954 report) meet the same words, names and patterns as simplified ones.
     let text = fold_str(&cleaned.text);
     let title_folded = title.as_ref().map(|t| fold_str(&t.text));
     let title_text = title_folded.as_deref();
-    DocMeta {
+    let mut page_meta = cleaned.page_meta.clone();
+    if let Some((published, from)) = &source.published {
+        page_meta.push(format!("发布日期:{published} ({from})"));
+    }
+    let mut meta = DocMeta {
         region: region::extract_region(title_text, &text),
-        year: year::extract_year(title_text, &text, &cleaned.page_meta),
+        year: year::extract_year(title_text, &text, &page_meta),
         doc_type: doctype::extract_doc_type(title_text, &text),
         target_years: year::target_years(&text),
-        title_line: title.as_ref().map(|t| t.line),
+        title_line: title.as_ref().and_then(|t| t.line),
         title: match title {
-            Some(t) => Evidence::found(
-                t.text,
-                0.8,
-                format!("line {} of the cleaned text", t.line + 1),
-            ),
+            Some(t) => Evidence::found(t.text, 0.8, t.why),
             None => Evidence::unknown("no title line found"),
         },
-    }
+    };
+    qualify_title(&mut meta, &text);
+    meta
+}
+
+/// How a resolution on a report opens: "第十四届全国人民代表大会第三次会议听取和
+/// 审议了国务院总理李强所作的政府工作报告。": its title is the session's
+/// resolution on what it heard ("…第三次会议关于政府工作报告的决议").
+static RESOLUTION_OPENING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(.{4,40}?会议)听取(?:和审议|并审议|审议)?了.{0,40}?(?:所作的|提交的|提出的)(.{2,60}?)[。,]")
+        .expect("valid regex")
+});
+
+/// A work report's or bulletin's title that names only its genre
+/// ("政府工作报告"), or none at all (a report that opens with 各位代表), says
+/// nothing among hundreds of its kind: it gets the year and place found, as
+/// the sources' own lists name them ("2026年广东省政府工作报告"), with that
+/// said in the evidence.
+fn qualify_title(meta: &mut DocMeta, text: &str) {
+    let genre = match (&meta.title.value, meta.doc_type.value) {
+        (Some(t), _) if title::BARE_GENRES.contains(&t.as_str()) => t.clone(),
+        (None, Some(DocType::WorkReport)) => "政府工作报告".to_string(),
+        (None, Some(DocType::StatisticalBulletin)) => "国民经济和社会发展统计公报".to_string(),
+        (None, Some(DocType::Resolution)) => {
+            if let Some(c) = RESOLUTION_OPENING.captures(text.lines().next().unwrap_or("")) {
+                meta.title = Evidence::found(
+                    format!("{}关于{}的决议", &c[1], &c[2]),
+                    0.6,
+                    format!("no title in the text: a resolution on \"{}\"", &c[2]),
+                );
+            }
+            return;
+        }
+        _ => return,
+    };
+    let names = RegionNames::of(meta.region.value);
+    let place = match (&names.province, &names.city, &names.county) {
+        (_, Some(city), Some(county)) => format!("{city}{county}"),
+        (_, Some(city), None) => city.clone(),
+        (Some(province), None, _) => province.clone(),
+        _ if text
+            .lines()
+            .take(8)
+            .any(|l| l.contains("国务院") || l.contains("全国人民代表大会")) =>
+        {
+            "国务院".to_string()
+        }
+        _ => return,
+    };
+    let composed = match meta.year.value {
+        Some(year) => format!("{year}年{place}{genre}"),
+        None => format!("{place}{genre}"),
+    };
+    let why = match &meta.title.value {
+        Some(t) => format!(
+            "\"{t}\" ({}), with the year and region found",
+            meta.title.evidence.join("; ")
+        ),
+        None => "no title in the text: its type, year and region".to_string(),
+    };
+    meta.title = Evidence::found(composed, 0.6, why);
 }
 
 /// Per-passage metadata.
@@ -188,7 +250,7 @@ mod tests {
     fn traditional_characters_are_read_as_simplified() {
         // The opening of the 1954 report, in traditional characters (00196).
         let raw = "各位代表：\n我們第一届全國人民代表大會第一次會議，在聽了劉少奇同志\n關於憲法草案的報告\n並進行了三天的討論以後，已經光榮地完成了一件歷史性的工作，通過了我們國家的根本法——\n中華人民共和國憲法\n，接着，又通過了幾個重要的法律。現在，我代表中央人民政府作工作報告。";
-        let meta = extract_document(&crate::corpus::clean(raw));
+        let meta = extract_document(&crate::corpus::clean(raw), &SourceMeta::default());
         assert_eq!(meta.doc_type.value, Some(DocType::WorkReport), "{meta:?}");
         assert_eq!(meta.region.value, None, "{meta:?}");
     }

@@ -625,7 +625,7 @@ mod tests {
     #[test]
     fn given_values_replace_extraction_and_say_so() {
         let cleaned = crate::corpus::clean(SEED_003);
-        let mut meta = super::super::extract_document(&cleaned);
+        let mut meta = super::super::extract_document(&cleaned, &Default::default());
         assert_eq!(meta.year.value, Some(2018));
         let given = Given {
             year: Some(GivenValue {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{Style, region_label};
 use crate::document::Document;
 use crate::extract::{DocType, Evidence, RegionNames, Target};
+use crate::read::{Format, ReadInfo};
 
 /// What `inspect --json` prints.
 #[derive(Debug, Serialize)]
@@ -29,6 +30,9 @@ pub struct InspectReport<'a> {
     pub evidence: InspectEvidence<'a>,
     /// Encoding the file was read in.
     pub encoding: &'a str,
+    /// How the file was read: format, reader, pages, what the container
+    /// said, what was dropped as boilerplate, OCR.
+    pub read: &'a ReadInfo,
 }
 
 /// One passage as inspect shows it.
@@ -40,6 +44,8 @@ pub struct InspectPassage<'a> {
     pub heading: String,
     /// Text.
     pub text: &'a str,
+    /// Pages (first, last), for paged formats.
+    pub pages: Option<(u32, u32)>,
     /// Sector facet paths.
     pub sectors: Vec<String>,
     /// Target years in the passage.
@@ -77,6 +83,7 @@ pub fn inspect_report(doc: &Document) -> InspectReport<'_> {
                 number: p.number,
                 heading: p.heading_path(),
                 text: &p.text,
+                pages: p.pages,
                 sectors: m.sectors.iter().map(|s| s.facet_path()).collect(),
                 target_years: &m.target_years,
                 targets: &m.targets,
@@ -88,7 +95,8 @@ pub fn inspect_report(doc: &Document) -> InspectReport<'_> {
             year: &doc.meta.year,
             doc_type: &doc.meta.doc_type,
         },
-        encoding: doc.encoding,
+        encoding: doc.read.encoding,
+        read: &doc.read,
     }
 }
 
@@ -126,13 +134,7 @@ pub fn write_inspect_text(
 ) -> io::Result<()> {
     let r = inspect_report(doc);
     writeln!(w, "{}  {}", style.bold("file"), r.path)?;
-    if let Some(note) = &doc.read_note {
-        writeln!(
-            w,
-            "          {}",
-            style.dim(&format!("read as {}: {note}", doc.encoding))
-        )?;
-    }
+    write_read_info(w, style, &doc.read)?;
     evidence_block(
         w,
         style,
@@ -164,7 +166,18 @@ pub fn write_inspect_text(
             } else {
                 p.sectors.join(", ")
             };
-            writeln!(w, "#{} {}", p.number, style.dim(&format!("[{sectors}]")))?;
+            let pages = match p.pages {
+                Some((a, b)) if a == b => format!(" p. {a}"),
+                Some((a, b)) => format!(" pp. {a}-{b}"),
+                None => String::new(),
+            };
+            writeln!(
+                w,
+                "#{}{} {}",
+                p.number,
+                pages,
+                style.dim(&format!("[{sectors}]"))
+            )?;
             if !p.heading.is_empty() {
                 writeln!(w, "   {}", style.dim(&p.heading))?;
             }
@@ -172,6 +185,59 @@ pub fn write_inspect_text(
             for t in p.targets {
                 writeln!(w, "   {} {}", style.dim("target"), t.summary())?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// The format, the reader, pages, what the container said and what was
+/// dropped, under the file line.
+fn write_read_info(w: &mut dyn Write, style: Style, read: &ReadInfo) -> io::Result<()> {
+    let mut line = format!("{} (read by {})", read.format.name(), read.reader);
+    if read.format == Format::Text || read.format == Format::Html {
+        line.push_str(&format!(", {}", read.encoding));
+    }
+    if let Some(pages) = read.pages {
+        line.push_str(&format!(", {pages} pages"));
+    }
+    writeln!(w, "{} {}", style.bold("format   "), line)?;
+    if let Some(note) = &read.note {
+        writeln!(w, "          {}", style.dim(&format!("- {note}")))?;
+    }
+    if let Some(ocr) = &read.ocr {
+        writeln!(
+            w,
+            "          {}",
+            style.dim(&format!(
+                "- text by OCR ({}), {} pages, mean confidence {:.0}",
+                ocr.engine, ocr.pages, ocr.confidence
+            ))
+        )?;
+    }
+    let meta = &read.meta;
+    for (name, value) in [
+        ("title", &meta.title),
+        ("published", &meta.published),
+        ("source", &meta.source),
+        ("author", &meta.author),
+    ] {
+        if let Some((value, from)) = value {
+            writeln!(
+                w,
+                "          {}",
+                style.dim(&format!("- {name} \"{value}\" ({from})"))
+            )?;
+        }
+    }
+    if !read.dropped.is_empty() {
+        let total: usize = read.dropped.iter().map(|d| d.count).sum();
+        writeln!(w, "{} {total} lines", style.bold("dropped  "))?;
+        for d in &read.dropped {
+            writeln!(
+                w,
+                "          {}",
+                style.dim(&format!("- {} ×{}: \"{}\"", d.what, d.count, d.sample))
+            )?;
         }
     }
     Ok(())

@@ -52,6 +52,8 @@ pub enum Format {
     Image(&'static str),
     /// Anything else recognised but not read: the kind, e.g. "RAR archive".
     Other(&'static str),
+    /// A container too damaged to tell what it holds: the kind, e.g. "zip archive".
+    Damaged(&'static str),
 }
 
 impl Format {
@@ -67,7 +69,7 @@ impl Format {
             Format::Word97 => "DOC/WPS",
             Format::Ofd => "OFD",
             Format::Xlsx => "XLSX",
-            Format::Image(kind) | Format::Other(kind) => kind,
+            Format::Image(kind) | Format::Other(kind) | Format::Damaged(kind) => kind,
         }
     }
 
@@ -122,7 +124,7 @@ fn looks_like_bmp(bytes: &[u8]) -> bool {
 /// OpenDocument file starts with its `mimetype`, an OFD has `OFD.xml` at the root.
 fn zip_format(bytes: &[u8]) -> Format {
     let Ok(archive) = archive::Archive::open(bytes, &Limits::new()) else {
-        return Format::Other("damaged zip archive");
+        return Format::Damaged("zip archive");
     };
     let opendocument_text = bytes.len() > 80
         && find(&bytes[30..80], b"application/vnd.oasis.opendocument.text").is_some();
@@ -146,7 +148,7 @@ fn zip_format(bytes: &[u8]) -> Format {
 /// OOXML file is a compound file with an `EncryptedPackage`.
 fn compound_format(bytes: &[u8]) -> Format {
     let Ok(file) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else {
-        return Format::Other("damaged Office 97 file");
+        return Format::Damaged("Office 97 file");
     };
     let has = |name: &str| file.exists(name);
     if has("/WordDocument") {
@@ -310,6 +312,28 @@ pub struct OcrInfo {
     pub pages: u32,
 }
 
+/// What reading a file found out, apart from its lines: kept with the
+/// document for `inspect` and the page view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadInfo {
+    /// The format told by the bytes.
+    pub format: Format,
+    /// Which reader read it.
+    pub reader: &'static str,
+    /// The text encoding, for text formats.
+    pub encoding: &'static str,
+    /// What reading had to repair or could not read, if anything.
+    pub note: Option<String>,
+    /// Pages in the file, for paged formats.
+    pub pages: Option<u32>,
+    /// What the container says about the document.
+    pub meta: SourceMeta,
+    /// What the reader and cleaning dropped.
+    pub dropped: Vec<Dropped>,
+    /// Set when the text came from OCR.
+    pub ocr: Option<OcrInfo>,
+}
+
 /// A file read into lines.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Extracted {
@@ -380,6 +404,21 @@ impl Extracted {
         });
     }
 
+    /// Splits off the lines, keeping the rest as [`ReadInfo`].
+    pub fn into_parts(self) -> (Vec<Line>, ReadInfo) {
+        let info = ReadInfo {
+            format: self.format,
+            reader: self.reader,
+            encoding: self.encoding,
+            note: self.note,
+            pages: self.pages,
+            meta: self.meta,
+            dropped: self.dropped,
+            ocr: self.ocr,
+        };
+        (self.lines, info)
+    }
+
     /// True when no line holds a letter or a digit.
     pub fn is_empty(&self) -> bool {
         !self
@@ -398,12 +437,30 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
     let extracted = match format {
         Format::Text => {
             let decoded = decode(bytes)?;
-            let mut out = Extracted::from_text(Format::Text, "text", &decoded.text);
+            let unescaped = text::unescape_line_breaks(&decoded.text);
+            let (front, body) = text::front_matter(&unescaped);
+            let mut out = Extracted::from_text(Format::Text, "text", body);
+            if out.pages.is_none() {
+                out.pages = pages::number_text_pages(&mut out.lines, &mut out.dropped);
+            }
             out.encoding = decoded.encoding;
             out.note = decoded.note;
+            for (key, value) in front {
+                let from = format!("front matter {key}");
+                match key.as_str() {
+                    "title" => out.meta.title = Some((value, from)),
+                    "date" | "published" | "pubdate" => out.meta.published = Some((value, from)),
+                    "source" => out.meta.source = Some((value, from)),
+                    "author" => out.meta.author = Some((value, from)),
+                    _ => {}
+                }
+            }
             out
         }
         Format::Other(kind) => return Err(SkipReason::Binary(kind)),
+        Format::Damaged(kind) => {
+            return Err(SkipReason::Corrupt(format!("{kind} that cannot be opened")));
+        }
         other => return Err(SkipReason::Unsupported(other.name())),
     };
     limits.check()?;

@@ -302,6 +302,90 @@ fn needs_space(left: &str, right: &str) -> bool {
     l.is_ascii_alphanumeric() && r.is_ascii_alphanumeric()
 }
 
+/// Page numbers left alone on their lines in text converted from a PDF
+/// (00102 of ../shared/corpus: "…不断完善石化行业" / "1" / "智能制造标准体系。"):
+/// when at least three such lines count up page by page, they are page breaks,
+/// not text. They are dropped, and the lines between get their pages: a
+/// number ends its page, unless the text opens with one (a header).
+pub fn number_text_pages(lines: &mut Vec<Line>, dropped: &mut Vec<Dropped>) -> Option<u32> {
+    const LEAST_NUMBERS: usize = 3;
+    let numbered: Vec<(usize, u32)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| page_number_value(&l.text).map(|n| (i, n)))
+        .collect();
+    // The longest run that counts up by one (a skipped page allowed).
+    let mut best: Vec<(usize, u32)> = Vec::new();
+    let mut run: Vec<(usize, u32)> = Vec::new();
+    for &(i, n) in &numbered {
+        match run.last() {
+            Some(&(_, last)) if n > last && n <= last + 2 => run.push((i, n)),
+            _ => run = vec![(i, n)],
+        }
+        if run.len() > best.len() {
+            best = run.clone();
+        }
+    }
+    if best.len() < LEAST_NUMBERS {
+        return None;
+    }
+    // Chinese official documents number pages in the footer; a number that
+    // opens the text is a header.
+    let at_top = lines
+        .iter()
+        .take(best[0].0)
+        .all(|l| l.text.trim().is_empty());
+    let mut page_of = vec![0u32; lines.len()];
+    let mut next = 0;
+    for (i, slot) in page_of.iter_mut().enumerate() {
+        while next < best.len()
+            && (if at_top {
+                best[next].0 <= i
+            } else {
+                best[next].0 < i
+            })
+        {
+            next += 1;
+        }
+        *slot = if at_top {
+            best[next.saturating_sub(1)].1.max(1)
+        } else {
+            best.get(next)
+                .map_or(best[best.len() - 1].1 + 1, |&(_, n)| n)
+        };
+    }
+    let breaks: std::collections::HashSet<usize> = best.iter().map(|&(i, _)| i).collect();
+    let mut kept = Vec::with_capacity(lines.len());
+    for (i, mut line) in std::mem::take(lines).into_iter().enumerate() {
+        if breaks.contains(&i) {
+            note_dropped(dropped, "page number", line.text.trim());
+            continue;
+        }
+        line.page = Some(page_of[i]);
+        kept.push(line);
+    }
+    *lines = kept;
+    page_of.iter().copied().max()
+}
+
+/// The number of a line that is only a page number.
+fn page_number_value(line: &str) -> Option<u32> {
+    if !is_page_number(line) {
+        return None;
+    }
+    let digits: String = line.chars().filter(char::is_ascii_digit).collect();
+    // "第 3 页 共 20 页" names its own page first.
+    let first: String = line
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if digits.is_empty() {
+        return None;
+    }
+    first.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,6 +524,39 @@ mod tests {
         );
         let (lines, _) = assemble(&[p]);
         assert_eq!(lines.len(), 2);
+    }
+
+    #[test]
+    fn page_numbers_left_in_converted_text_become_page_breaks() {
+        // 00102 of ../shared/corpus, a PDF saved as text.
+        let text = "石化行业智能制造标准体系建设指南\n共性、关键数据和模型等方面标准制定，不断完善石化行业\n1\n智能制造标准体系。\n2\n(二)基本原则\n坚持统筹规划。\n3\n坚持创新引领。";
+        let mut lines: Vec<Line> = text.lines().map(Line::plain).collect();
+        let mut dropped = Vec::new();
+        assert_eq!(number_text_pages(&mut lines, &mut dropped), Some(4));
+        let pages: Vec<(&str, Option<u32>)> =
+            lines.iter().map(|l| (l.text.as_str(), l.page)).collect();
+        assert_eq!(
+            pages,
+            [
+                ("石化行业智能制造标准体系建设指南", Some(1)),
+                (
+                    "共性、关键数据和模型等方面标准制定，不断完善石化行业",
+                    Some(1)
+                ),
+                ("智能制造标准体系。", Some(2)),
+                ("(二)基本原则", Some(3)),
+                ("坚持统筹规划。", Some(3)),
+                ("坚持创新引领。", Some(4)),
+            ]
+        );
+        assert_eq!(dropped[0].count, 3);
+        // Numbers that do not count up are text (a list of figures).
+        let mut table: Vec<Line> = ["产量", "12", "35", "7"]
+            .into_iter()
+            .map(Line::plain)
+            .collect();
+        assert_eq!(number_text_pages(&mut table, &mut Vec::new()), None);
+        assert_eq!(table.len(), 4);
     }
 
     #[test]

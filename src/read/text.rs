@@ -147,6 +147,56 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, SkipReason> {
     Ok(decoded)
 }
 
+/// Text copied out of spreadsheet cells or JSON keeps its line breaks as the
+/// two characters `\n` (r0519 of ../shared/reports is one line of
+/// "…会议\r\n保定市…"): when such escapes outnumber real line breaks, they
+/// are read as line breaks.
+pub fn unescape_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    const LEAST_ESCAPES: usize = 3;
+    let escapes = text.matches("\\n").count();
+    let breaks = text.matches('\n').count();
+    if escapes < LEAST_ESCAPES || escapes <= breaks {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.replace("\\r\\n", "\n")
+            .replace("\\n", "\n")
+            .replace("\\r", "\n")
+            .replace("\\t", "\t"),
+    )
+}
+
+/// A markdown file's YAML front matter ("---\ntitle: 吴忠市政府工作报告(…)\n---",
+/// as one set of work reports carries it): its `key: value` lines, lower-case
+/// keys, and the text after it. Text without one is all body.
+pub fn front_matter(text: &str) -> (Vec<(String, String)>, &str) {
+    const MAX_LINES: usize = 40;
+    let start = text.trim_start_matches('\u{feff}');
+    let Some(rest) = start
+        .strip_prefix("---\n")
+        .or_else(|| start.strip_prefix("---\r\n"))
+    else {
+        return (Vec::new(), text);
+    };
+    let mut pairs = Vec::new();
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n').take(MAX_LINES) {
+        offset += line.len();
+        let line = line.trim_end();
+        if line == "---" || line == "..." {
+            return (pairs, &rest[offset..]);
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().trim_matches(['"', '\'']).trim();
+        if !value.is_empty() && !key.trim().is_empty() {
+            pairs.push((key.trim().to_lowercase(), value.to_string()));
+        }
+    }
+    (Vec::new(), text)
+}
+
 fn finish(text: String, encoding: &'static Encoding, had_errors: bool) -> Decoded {
     let note = had_errors.then(|| {
         let n = text.chars().filter(|&c| c == '\u{FFFD}').count();
@@ -302,6 +352,40 @@ mod tests {
         // GBK of the same text is not mistaken for broken UTF-8.
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
         assert_eq!(decode(&gbk).unwrap().text, text);
+    }
+
+    #[test]
+    fn escaped_line_breaks_become_lines() {
+        // r0519 of ../shared/reports, copied from a spreadsheet cell.
+        let text = r"2019年1月29日保定市徐水区第二届人民代表大会第三次会议\r\n保定市徐水区人民政府\r\n各位代表：\r\n现在，我代表区人民政府向大会作工作报告。";
+        let lines: Vec<String> = unescape_line_breaks(text)
+            .lines()
+            .map(String::from)
+            .collect();
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert_eq!(lines[2], "各位代表：");
+        // A text that only mentions the escape keeps it.
+        let code = "用\\n表示换行。\n第二行。\n第三行。\n第四行。";
+        assert_eq!(unescape_line_breaks(code), code);
+    }
+
+    #[test]
+    fn reads_front_matter_and_leaves_the_body() {
+        // r0216 of ../shared/reports.
+        let text = "---\ntitle: 吴忠市政府工作报告（2022年12月17日 王学军）\n---\n\n——2022年12月17日在吴忠市第六届人民代表大会第二次会议上\n";
+        let (pairs, body) = front_matter(text);
+        assert_eq!(
+            pairs,
+            [(
+                "title".to_string(),
+                "吴忠市政府工作报告（2022年12月17日 王学军）".to_string()
+            )]
+        );
+        assert!(body.trim_start().starts_with("——2022年12月17日"));
+        // A rule that opens the text and never closes is not front matter.
+        let (pairs, body) = front_matter("---\n一、目标任务\n");
+        assert!(pairs.is_empty());
+        assert!(body.starts_with("---"));
     }
 
     #[test]
