@@ -894,6 +894,71 @@ mod tests {
         assert_eq!(lines[0].text, "餐饮服务\t100.00");
     }
 
+    const FIXTURES: &[(&[u8], &str, u32, &str)] = &[
+        (
+            include_bytes!("../../tests/fixtures/formats/ofd_notice.ofd"),
+            include_str!("../../tests/fixtures/formats/ofd_notice.expected.txt"),
+            6,
+            "关于推进智能建造与建筑工业化协同发展的实施意见",
+        ),
+        (
+            include_bytes!("../../tests/fixtures/formats/ofd_regulation.ofd"),
+            include_str!("../../tests/fixtures/formats/ofd_regulation.expected.txt"),
+            3,
+            "景宁畲族自治县荣誉市民条例",
+        ),
+    ];
+
+    #[test]
+    fn reads_the_fixtures_paragraph_by_paragraph() {
+        for (bytes, expected, pages, title) in FIXTURES {
+            let e = read_ofd(bytes, &Limits::new()).unwrap();
+            let got: Vec<&str> = e.lines.iter().map(|l| l.text.as_str()).collect();
+            let want: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+            assert_eq!(got, want, "{title}");
+            assert_eq!(e.pages, Some(*pages), "{title}");
+            assert_eq!(e.meta.title.as_ref().map(|t| t.0.as_str()), Some(*title));
+            let numbers = e.dropped.iter().find(|d| d.what == "page number");
+            assert_eq!(numbers.map(|d| d.count), Some(*pages as usize), "{title}");
+            assert!(e.lines.iter().all(|l| l.page.is_some()), "{title}");
+        }
+        // The running header stands on the template page, once per page.
+        let e = read_ofd(FIXTURES[0].0, &Limits::new()).unwrap();
+        let header = e
+            .dropped
+            .iter()
+            .find(|d| d.what == "running header")
+            .unwrap();
+        assert_eq!(
+            (header.count, header.sample.as_str()),
+            (6, "济南市住房和城乡建设局")
+        );
+        // A paragraph that runs over a page break keeps both pages.
+        let over = e
+            .lines
+            .iter()
+            .find(|l| {
+                l.text
+                    .starts_with("到2022年底，智能建造技术创新取得重大突破")
+            })
+            .unwrap();
+        assert_eq!((over.page, over.last_page), (Some(1), Some(2)));
+    }
+
+    #[test]
+    fn broken_packages_say_why() {
+        let truncated = include_bytes!("../../tests/fixtures/formats_bad/ofd_truncated.ofd");
+        let err = read_ofd(truncated, &Limits::new()).unwrap_err();
+        assert!(matches!(err, SkipReason::Corrupt(_)), "{err}");
+        let paths = include_bytes!("../../tests/fixtures/formats_bad/ofd_paths_only.ofd");
+        let err = read_ofd(paths, &Limits::new()).unwrap_err();
+        assert!(
+            matches!(err, SkipReason::NoText(ref why) if why.contains("no text layer")),
+            "{err}"
+        );
+        assert_eq!(super::super::detect(paths), Format::Ofd);
+    }
+
     #[test]
     fn docinfo_values_are_kept_only_where_plausible() {
         let info = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {

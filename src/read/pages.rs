@@ -336,7 +336,11 @@ fn ends_sentence(text: &str) -> bool {
 fn needs_space(left: &str, right: &str) -> bool {
     let l = left.chars().last().unwrap_or(' ');
     let r = right.chars().next().unwrap_or(' ');
-    l.is_ascii_alphanumeric() && r.is_ascii_alphanumeric()
+    // Words wrapped in Latin text are apart; a number wrapped in Chinese
+    // text ("8" / "0%以上") is one.
+    l.is_ascii_alphanumeric()
+        && r.is_ascii_alphanumeric()
+        && !(l.is_ascii_digit() && r.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -551,6 +555,26 @@ mod tests {
         let (lines, _) = assemble(&[p]);
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert_eq!(lines[1].text, "3、一对多");
+    }
+
+    #[test]
+    fn a_number_wrapped_in_chinese_text_joins_without_a_space() {
+        let p = page(
+            1,
+            vec![
+                at(
+                    "到2025年底，全市80%以上工程项目采用数字化建造模式，8",
+                    0.0,
+                    0.0,
+                ),
+                at("0%以上的建筑业企业实现数字化转型。", 0.0, 1.0),
+            ],
+        );
+        let (lines, _) = assemble(&[p]);
+        assert_eq!(
+            lines[0].text,
+            "到2025年底，全市80%以上工程项目采用数字化建造模式，80%以上的建筑业企业实现数字化转型。"
+        );
     }
 
     #[test]
