@@ -277,6 +277,8 @@ fn is_block(name: &str) -> bool {
             | "thead"
             | "tfoot"
             | "tr"
+            | "td"
+            | "th"
             | "section"
             | "article"
             | "aside"
@@ -378,7 +380,7 @@ fn walk(
         b.in_article = true;
     }
     let heading = heading_level(name);
-    if name == "table" && is_data_table(element) {
+    if name == "table" && is_data_table(element, container) {
         table_rows(element, b);
     } else if depth >= MAX_DEPTH {
         for text in element.text() {
@@ -436,12 +438,17 @@ fn hidden(element: ElementRef) -> bool {
         })
 }
 
-/// A table of data, not of layout: no table inside it.
-fn is_data_table(table: ElementRef) -> bool {
-    !table
-        .descendent_elements()
-        .skip(1)
-        .any(|e| e.value().name() == "table")
+/// A table of data, not of layout: no table inside it, and not the frame
+/// the article stands in (old sites and TRS templates set the whole page,
+/// article and all, in tables).
+fn is_data_table(table: ElementRef, container: ElementRef) -> bool {
+    let frames_article =
+        container.id() == table.id() || container.ancestors().any(|a| a.id() == table.id());
+    !frames_article
+        && !table
+            .descendent_elements()
+            .skip(1)
+            .any(|e| e.value().name() == "table")
 }
 
 /// A data table as lines: one per row, cells joined by tabs.
@@ -927,6 +934,108 @@ mod tests {
                 ("比上年增长5.04%。", None),
             ]
         );
+    }
+
+    /// (fixture, expected text, title with its evidence, published, source)
+    type Case = (
+        &'static [u8],
+        &'static str,
+        (&'static str, &'static str),
+        Option<(&'static str, &'static str)>,
+        Option<&'static str>,
+    );
+
+    const FIXTURES: &[Case] = &[
+        (
+            include_bytes!("../../tests/fixtures/formats/html_ucap.html"),
+            include_str!("../../tests/fixtures/formats/html_ucap.expected.txt"),
+            (
+                "万载县2015年国民经济和社会发展统计公报",
+                "meta ArticleTitle",
+            ),
+            Some(("2017-05-15", "page 发布日期")),
+            None,
+        ),
+        (
+            include_bytes!("../../tests/fixtures/formats/html_trs.html"),
+            include_str!("../../tests/fixtures/formats/html_trs.expected.txt"),
+            ("景宁畲族自治县城市管理条例", "meta ArticleTitle"),
+            Some(("2015-06-10", "page 发布时间")),
+            Some("县人大常委会办公室"),
+        ),
+        (
+            include_bytes!("../../tests/fixtures/formats/html_gbk.html"),
+            include_str!("../../tests/fixtures/formats/html_gbk.expected.txt"),
+            (
+                "彭水苗族土家族自治县旅游条例",
+                "title without the site name",
+            ),
+            Some(("2019-04-16", "page 发布时间")),
+            None,
+        ),
+        (
+            include_bytes!("../../tests/fixtures/formats/html_plain.html"),
+            include_str!("../../tests/fixtures/formats/html_plain.expected.txt"),
+            ("有关推进县域经济高质量发展实施意见", "h1"),
+            Some(("2022-04-26", "page 时间")),
+            None,
+        ),
+    ];
+
+    #[test]
+    fn reads_the_article_of_each_fixture_page() {
+        for (bytes, expected, title, published, source) in FIXTURES {
+            let e = read_html(bytes, &Limits::new()).unwrap();
+            // Spaces inside a line are normalised as the page shows them.
+            let want: Vec<String> = expected
+                .lines()
+                .map(normalise_row)
+                .filter(|l| !l.is_empty())
+                .collect();
+            assert_eq!(texts(&e), want, "{}", title.0);
+            let meta = &e.meta;
+            assert_eq!(meta.title, Some((title.0.into(), title.1.into())));
+            assert_eq!(
+                meta.published,
+                published.map(|(d, why)| (d.into(), why.into())),
+                "{}",
+                title.0
+            );
+            assert_eq!(
+                meta.source.as_ref().map(|s| s.0.as_str()),
+                *source,
+                "{}",
+                title.0
+            );
+        }
+    }
+
+    #[test]
+    fn what_was_dropped_is_counted_with_a_sample() {
+        let e = read_html(FIXTURES[0].0, &Limits::new()).unwrap();
+        let kinds: Vec<(&str, &str)> = e
+            .dropped
+            .iter()
+            .map(|d| (d.what, d.sample.as_str()))
+            .collect();
+        for want in [
+            ("page clock", "| 2023年10月11日 星期三"),
+            (
+                "breadcrumb",
+                "您当前的位置： 网站首页>数据开放>政府数据>统计信息>统计公报",
+            ),
+            (
+                "article info",
+                "来源： 访问量：199 发布日期：2017-05-15 10:49:00",
+            ),
+            ("print and share links", "扫一扫在手机打开当前页"),
+            ("footer", "网站地图 网站帮助 隐私声明 关于我们"),
+        ] {
+            assert!(kinds.contains(&want), "{want:?} not in {kinds:?}");
+        }
+        assert_eq!(e.encoding, "UTF-8");
+        let gbk = read_html(FIXTURES[2].0, &Limits::new()).unwrap();
+        assert_eq!(gbk.encoding, "gb18030");
     }
 
     #[test]

@@ -188,6 +188,34 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_fixture_saves() {
+        let cases: &[(&[u8], &str, &str)] = &[
+            (
+                include_bytes!("../../tests/fixtures/formats/mhtml_qp.mht"),
+                include_str!("../../tests/fixtures/formats/mhtml_qp.expected.txt"),
+                "UTF-8",
+            ),
+            (
+                include_bytes!("../../tests/fixtures/formats/mhtml_base64.mht"),
+                include_str!("../../tests/fixtures/formats/mhtml_base64.expected.txt"),
+                "GBK",
+            ),
+        ];
+        for (bytes, expected, encoding) in cases {
+            assert_eq!(super::super::detect(bytes), Format::Mhtml);
+            let e = super::super::read(bytes, &Limits::new()).unwrap();
+            let got: Vec<&str> = e.lines.iter().map(|l| l.text.as_str()).collect();
+            let want: Vec<String> = expected
+                .lines()
+                .map(super::super::html::normalise)
+                .filter(|l| !l.is_empty())
+                .collect();
+            assert_eq!(got, want);
+            assert_eq!(e.encoding, *encoding);
+        }
+    }
+
+    #[test]
     fn a_message_without_a_page_says_so() {
         let bytes = mhtml("Content-Type: text/css\r\n", "body{}");
         let err = read_mhtml(&bytes, &Limits::new()).unwrap_err();
