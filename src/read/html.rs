@@ -39,6 +39,12 @@ pub(crate) fn read_markup(
     format: Format,
     reader: &'static str,
 ) -> Result<Extracted, SkipReason> {
+    let depth = nesting_depth(html);
+    if depth > MAX_NESTING {
+        return Err(SkipReason::Corrupt(format!(
+            "the page nests elements {depth} deep (a damaged or hostile page); save it again from a browser"
+        )));
+    }
     let document = Html::parse_document(html);
     let metas = meta_tags(&document);
     let body = select_first(&document, "body").unwrap_or_else(|| document.root_element());
@@ -69,6 +75,57 @@ pub(crate) fn read_markup(
         return Err(SkipReason::Empty);
     }
     Ok(out)
+}
+
+/// Deeper explicit nesting than this is refused before parsing: html5ever's
+/// tree building grows with the square of the depth (measured: 1,000 nested
+/// `div`s parse in 2 ms, 10,000 in 350 ms, 40,000 in 9.7 s), and no real page
+/// nests more than a few dozen deep.
+const MAX_NESTING: usize = 1000;
+
+/// The deepest run of open container tags (`div`, `span`, `font`, `table`…)
+/// not yet closed, counted on the raw markup.
+fn nesting_depth(html: &str) -> usize {
+    const NESTING: &[&[u8]] = &[
+        b"div",
+        b"span",
+        b"font",
+        b"table",
+        b"section",
+        b"article",
+        b"ul",
+        b"ol",
+        b"blockquote",
+        b"center",
+        b"form",
+        b"a",
+        b"b",
+        b"i",
+        b"strong",
+        b"em",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += offset + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let name_len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let name = &bytes[start..start + name_len];
+        if NESTING.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+    }
+    deepest
 }
 
 /// The page's text: a byte-order mark, then the charset its `<meta>` names
@@ -1036,6 +1093,25 @@ mod tests {
         assert_eq!(e.encoding, "UTF-8");
         let gbk = read_html(FIXTURES[2].0, &Limits::new()).unwrap();
         assert_eq!(gbk.encoding, "gb18030");
+    }
+
+    #[test]
+    fn a_page_nested_thousands_deep_is_refused_before_parsing() {
+        let deep = format!(
+            "<html><body>{}<p>{PARAGRAPH}</p></body></html>",
+            "<div>".repeat(50_000)
+        );
+        let err = read_markup(&deep, Format::Html, "html").unwrap_err();
+        assert!(
+            matches!(err, SkipReason::Corrupt(ref why) if why.contains("nests")),
+            "{err}"
+        );
+        // Unclosed paragraphs and cells are not nesting: html5ever closes them.
+        let unclosed = format!(
+            "<html><body><div id=zoom>{}</div></body></html>",
+            format!("<p>{PARAGRAPH}").repeat(2000)
+        );
+        assert_eq!(read(&unclosed).lines.len(), 2000);
     }
 
     #[test]

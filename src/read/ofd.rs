@@ -548,6 +548,10 @@ fn numbers(list: &str) -> Vec<f32> {
         .collect()
 }
 
+/// More glyph offsets than any TextCode holds (a page has a few thousand
+/// glyphs): a `g 4000000000 1` run stops here.
+const MAX_DELTAS: usize = 1 << 20;
+
 /// A `DeltaX`/`DeltaY` list with its `g n d` runs (n times d) expanded.
 fn deltas(list: &str) -> Vec<f32> {
     let mut out = Vec::new();
@@ -558,7 +562,8 @@ fn deltas(list: &str) -> Vec<f32> {
             let delta = tokens.next().and_then(|d| d.parse::<f32>().ok());
             if let (Some(count), Some(delta)) = (count, delta) {
                 // A hostile count must not allocate without bound.
-                out.extend(std::iter::repeat_n(delta, count.min(100_000)));
+                let room = MAX_DELTAS.saturating_sub(out.len());
+                out.extend(std::iter::repeat_n(delta, count.min(room)));
             }
         } else if let Ok(delta) = token.parse::<f32>()
             && delta.is_finite()
