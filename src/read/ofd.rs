@@ -722,17 +722,16 @@ fn top_of(line: &PageLine) -> f32 {
 
 /// Columns of glyphs set top to bottom, each a line in the order written.
 fn column_lines(glyphs: Vec<Glyph>) -> Vec<PageLine> {
-    let mut columns: Vec<(u32, Vec<Glyph>)> = Vec::new();
+    let mut columns: std::collections::BTreeMap<u32, Vec<Glyph>> = Default::default();
     for glyph in glyphs {
-        let id = glyph.column.unwrap_or(0);
-        match columns.iter_mut().find(|(c, _)| *c == id) {
-            Some((_, run)) => run.push(glyph),
-            None => columns.push((id, vec![glyph])),
-        }
+        columns
+            .entry(glyph.column.unwrap_or(0))
+            .or_default()
+            .push(glyph);
     }
     columns
-        .into_iter()
-        .filter_map(|(_, run)| {
+        .into_values()
+        .filter_map(|run| {
             let text: String = run.iter().map(|g| g.ch).collect();
             let x0 = run.iter().map(|g| g.x).fold(f32::INFINITY, f32::min);
             let top = run

@@ -316,12 +316,14 @@ fn right_margin(rights: &mut [f32], size: f32) -> Option<f32> {
     rights.sort_by(f32::total_cmp);
     let upper = &rights[(rights.len() - 1) / 2..];
     let mut best = (0usize, upper[upper.len() - 1]);
+    // A window over the sorted edges: linear even when thousands of lines
+    // end at one place.
+    let mut low = 0;
     for (i, &edge) in upper.iter().enumerate() {
-        let near = upper[..=i]
-            .iter()
-            .rev()
-            .take_while(|&&r| r >= edge - size)
-            .count();
+        while upper[low] < edge - size {
+            low += 1;
+        }
+        let near = i + 1 - low;
         if near >= best.0 {
             best = (near, edge);
         }
