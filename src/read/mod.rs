@@ -18,6 +18,9 @@
 //! library read the glyphs.
 
 pub mod archive;
+pub mod html;
+pub mod mhtml;
+pub mod ofd;
 pub mod pages;
 pub mod text;
 
@@ -457,6 +460,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
             }
             out
         }
+        Format::Ofd => ofd::read_ofd(bytes, limits)?,
+        Format::Html => html::read_html(bytes, limits)?,
+        Format::Mhtml => mhtml::read_mhtml(bytes, limits)?,
         Format::Other(kind) => return Err(SkipReason::Binary(kind)),
         Format::Damaged(kind) => {
             return Err(SkipReason::Corrupt(format!("{kind} that cannot be opened")));

@@ -234,9 +234,13 @@ impl Margins {
                 lengths.push(chars);
             }
             if let Some(g) = line.geometry {
-                lefts.push(g.x0);
-                rights.push(g.x1);
                 sizes.push(g.size);
+                // A table row (cells apart by tabs) often runs past the text
+                // block on both sides: it tells nothing of the margins.
+                if !line.text.contains('\t') {
+                    lefts.push(g.x0);
+                    rights.push(g.x1);
+                }
             }
         }
         let pick = |v: &mut Vec<f32>, q: f32| -> Option<f32> {
@@ -247,10 +251,11 @@ impl Margins {
             Some(v[((v.len() - 1) as f32 * q) as usize])
         };
         lengths.sort_unstable();
+        let size = pick(&mut sizes, 0.5).unwrap_or(10.0);
         Margins {
             left: pick(&mut lefts, 0.1),
-            right: pick(&mut rights, 0.9),
-            size: pick(&mut sizes, 0.5).unwrap_or(10.0),
+            right: right_margin(&mut rights, size),
+            size,
             full_chars: lengths
                 .get(lengths.len().saturating_sub(1) * 9 / 10)
                 .copied()
@@ -261,6 +266,10 @@ impl Margins {
     /// True when the line runs to the right margin, so the paragraph goes on.
     fn is_full(&self, line: &PageLine) -> bool {
         let text = line.text.trim();
+        // A table row stands alone, however wide.
+        if text.contains('\t') {
+            return false;
+        }
         match (line.geometry, self.right) {
             (Some(g), Some(right)) => g.x1 >= right - 1.5 * self.size.max(g.size),
             _ => {
@@ -275,7 +284,7 @@ impl Margins {
     fn starts_paragraph(&self, prev: &PageLine, next: &PageLine) -> bool {
         let prev_text = prev.text.trim_end();
         let next_text = next.text.trim();
-        if ends_sentence(prev_text) && NUMBERED.is_match(next_text) {
+        if ends_sentence(prev_text) && NUMBERED.is_match(next_text) || next_text.contains('\t') {
             return true;
         }
         match (prev.geometry, next.geometry, self.left) {
@@ -285,11 +294,41 @@ impl Margins {
                 // page is a paragraph break; a new page's top is not.
                 let gap = n.top - p.top;
                 let far = gap > 2.2 * p.size.max(n.size);
-                indented || far
+                // A heading set larger than the text beside it is its own
+                // paragraph, however far it runs.
+                let resized = (p.size - n.size).abs() > 0.2 * p.size.max(n.size);
+                indented || far || resized
             }
             _ => next.text.starts_with([' ', '\u{3000}']),
         }
     }
+}
+
+/// The right edge of the text block: where most of the longer lines end.
+/// Justified lines end within a character of one another; a table or a line
+/// in a larger font running past them is fewer lines, so the densest
+/// cluster of right edges in the right half of the distribution is the
+/// margin (a high percentile alone lands on the table's edge).
+fn right_margin(rights: &mut [f32], size: f32) -> Option<f32> {
+    if rights.is_empty() {
+        return None;
+    }
+    rights.sort_by(f32::total_cmp);
+    let upper = &rights[(rights.len() - 1) / 2..];
+    let mut best = (0usize, upper[upper.len() - 1]);
+    // A window over the sorted edges: linear even when thousands of lines
+    // end at one place.
+    let mut low = 0;
+    for (i, &edge) in upper.iter().enumerate() {
+        while upper[low] < edge - size {
+            low += 1;
+        }
+        let near = i + 1 - low;
+        if near >= best.0 {
+            best = (near, edge);
+        }
+    }
+    Some(best.1)
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -299,7 +338,11 @@ fn ends_sentence(text: &str) -> bool {
 fn needs_space(left: &str, right: &str) -> bool {
     let l = left.chars().last().unwrap_or(' ');
     let r = right.chars().next().unwrap_or(' ');
-    l.is_ascii_alphanumeric() && r.is_ascii_alphanumeric()
+    // Words wrapped in Latin text are apart; a number wrapped in Chinese
+    // text ("8" / "0%以上") is one.
+    l.is_ascii_alphanumeric()
+        && r.is_ascii_alphanumeric()
+        && !(l.is_ascii_digit() && r.is_ascii_digit())
 }
 
 /// Page numbers left alone on their lines in text converted from a PDF
@@ -557,6 +600,100 @@ mod tests {
             .collect();
         assert_eq!(number_text_pages(&mut table, &mut Vec::new()), None);
         assert_eq!(table.len(), 4);
+    }
+
+    #[test]
+    fn a_table_running_past_the_text_block_leaves_the_margins_alone() {
+        // z.ofd (GB/T 33190's own text): a table starts left of the text
+        // block and ends right of it; the paragraph after it still joins.
+        let p = page(
+            1,
+            vec![
+                at(
+                    "名称\t类型\t说明\t可选/必选\t默认值\t备注\t示例\t版本\t来源",
+                    -2.0,
+                    0.0,
+                ),
+                at("CodePosition\txs:int\t字符编码的起始位置\t必选", -2.0, 1.0),
+                at("Glyphs\tST_Array\t字型索引列表\t可选", -2.0, 2.0),
+                at(
+                    "当一个字符对应一个字型时，如果文字使用非内嵌字型的时",
+                    2.0,
+                    4.0,
+                ),
+                at(
+                    "候，则根据文字使用的字型，使用字型的内置表计算并取得相",
+                    0.0,
+                    5.0,
+                ),
+                at("应的字型。", 0.0, 6.0),
+                at(
+                    "如果文字使用的是内嵌字型，则使用该内嵌字型数据中的表",
+                    2.0,
+                    7.0,
+                ),
+                at("来取得字型索引。", 0.0, 8.0),
+            ],
+        );
+        let (lines, _) = assemble(&[p]);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "名称\t类型\t说明\t可选/必选\t默认值\t备注\t示例\t版本\t来源",
+                "CodePosition\txs:int\t字符编码的起始位置\t必选",
+                "Glyphs\tST_Array\t字型索引列表\t可选",
+                "当一个字符对应一个字型时，如果文字使用非内嵌字型的时候，则根据文字使用的字型，使用字型的内置表计算并取得相应的字型。",
+                "如果文字使用的是内嵌字型，则使用该内嵌字型数据中的表来取得字型索引。",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_larger_heading_after_a_full_line_is_its_own_paragraph() {
+        let mut heading = at("3、一对多", 0.0, 2.0);
+        if let Some(g) = heading.geometry.as_mut() {
+            g.size = 20.0;
+        }
+        let p = page(
+            1,
+            vec![
+                at(
+                    "多个字符对应一个字型的情况描述如下图所示。下图是一个常用的英文",
+                    0.0,
+                    0.0,
+                ),
+                at(
+                    "连写示例，其中，f和l字符在显示的时候被一个fl的连字符所代替",
+                    0.0,
+                    1.0,
+                ),
+                heading,
+            ],
+        );
+        let (lines, _) = assemble(&[p]);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[1].text, "3、一对多");
+    }
+
+    #[test]
+    fn a_number_wrapped_in_chinese_text_joins_without_a_space() {
+        let p = page(
+            1,
+            vec![
+                at(
+                    "到2025年底，全市80%以上工程项目采用数字化建造模式，8",
+                    0.0,
+                    0.0,
+                ),
+                at("0%以上的建筑业企业实现数字化转型。", 0.0, 1.0),
+            ],
+        );
+        let (lines, _) = assemble(&[p]);
+        assert_eq!(
+            lines[0].text,
+            "到2025年底，全市80%以上工程项目采用数字化建造模式，80%以上的建筑业企业实现数字化转型。"
+        );
     }
 
     #[test]
