@@ -18,6 +18,8 @@
 //! library read the glyphs.
 
 pub mod archive;
+pub mod docx;
+mod office;
 pub mod pages;
 pub mod text;
 
@@ -402,6 +404,12 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
             out.encoding = decoded.encoding;
             out.note = decoded.note;
             out
+        }
+        Format::Docx => docx::read_docx(bytes, limits)?,
+        Format::Other("password-protected Office document") => {
+            return Err(SkipReason::Encrypted(
+                "an Office document protected with a password".into(),
+            ));
         }
         Format::Other(kind) => return Err(SkipReason::Binary(kind)),
         other => return Err(SkipReason::Unsupported(other.name())),
