@@ -644,7 +644,7 @@ impl<'a> Body<'a> {
                 }
                 Event::Text(t) => {
                     if self.in_text || self.in_instruction {
-                        let text = t.xml10_content();
+                        let text = t.xml10_content().replace(SOFT_BREAK, " ");
                         self.text(&text);
                     }
                 }

@@ -19,6 +19,7 @@
 
 pub mod archive;
 pub mod docx;
+pub mod odt;
 mod office;
 pub mod pages;
 pub mod text;
@@ -406,6 +407,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
             out
         }
         Format::Docx => docx::read_docx(bytes, limits)?,
+        Format::Odt => odt::read_odt(bytes, limits)?,
         Format::Other("password-protected Office document") => {
             return Err(SkipReason::Encrypted(
                 "an Office document protected with a password".into(),
