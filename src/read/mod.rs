@@ -23,6 +23,7 @@ pub mod odt;
 mod office;
 pub mod pages;
 pub mod text;
+pub mod word97;
 
 use std::time::{Duration, Instant};
 
@@ -408,6 +409,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
         }
         Format::Docx => docx::read_docx(bytes, limits)?,
         Format::Odt => odt::read_odt(bytes, limits)?,
+        Format::Word97 => word97::read_word97(bytes, limits)?,
         Format::Other("password-protected Office document") => {
             return Err(SkipReason::Encrypted(
                 "an Office document protected with a password".into(),
