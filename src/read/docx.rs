@@ -479,7 +479,7 @@ impl Counters {
                 }
             }
         }
-        let value = counters[ilvl as usize].map_or_else(|| start_of(ilvl), |c| c + 1);
+        let value = counters[ilvl as usize].map_or_else(|| start_of(ilvl), |c| c.saturating_add(1));
         counters[ilvl as usize] = Some(value);
         for deeper in ilvl + 1..9 {
             let restart = numbering
@@ -642,17 +642,13 @@ impl<'a> Body<'a> {
                     self.end(name.as_ref());
                     self.depth = self.depth.saturating_sub(1);
                 }
-                Event::Text(t) => {
-                    if self.in_text || self.in_instruction {
-                        let text = t.xml10_content().replace(SOFT_BREAK, " ");
-                        self.text(&text);
-                    }
+                Event::Text(t) if self.in_text || self.in_instruction => {
+                    let text = t.xml10_content().replace(SOFT_BREAK, " ");
+                    self.text(&text);
                 }
-                Event::CData(t) => {
-                    if self.in_text {
-                        let text = t.to_string();
-                        self.text(&text);
-                    }
+                Event::CData(t) if self.in_text => {
+                    let text = t.to_string();
+                    self.text(&text);
                 }
                 Event::GeneralRef(r) => {
                     if (self.in_text || self.in_instruction)
@@ -692,11 +688,9 @@ impl<'a> Body<'a> {
         if !self.is_w(qname) {
             return;
         }
-        if let Some(ppr_depth) = self.ppr {
-            if self.depth > ppr_depth {
-                self.paragraph_property(e, local, empty);
-                return;
-            }
+        if self.ppr.is_some_and(|ppr_depth| self.depth > ppr_depth) {
+            self.paragraph_property(e, local, empty);
+            return;
         }
         if self.trpr.is_some() {
             if local == "del"
@@ -997,5 +991,136 @@ fn core_meta(xml: &str, out: &mut Extracted) {
             creator.trim().to_string(),
             "docx core.xml dc:creator".into(),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Write};
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut out);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            for (name, bytes) in entries {
+                w.start_file(*name, options).unwrap();
+                w.write_all(bytes).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        out.into_inner()
+    }
+
+    const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+    fn document(body: &str) -> Vec<u8> {
+        format!(r#"<?xml version="1.0"?><w:document {NS}><w:body>{body}</w:body></w:document>"#)
+            .into_bytes()
+    }
+
+    fn paragraph(text: &str) -> String {
+        format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+    }
+
+    #[test]
+    fn path_traversal_names_are_only_names() {
+        let evil = "../../plansearch-docx-traversal-test.txt";
+        let doc = document(&paragraph("全面推进乡村振兴，加快建设农业强县。"));
+        let bytes = zip_of(&[
+            (evil, b"overwritten"),
+            ("/etc/plansearch-docx-test", b"x"),
+            ("word/document.xml", &doc),
+        ]);
+        let out = read_docx(&bytes, &Limits::new()).unwrap();
+        assert_eq!(out.lines[0].text, "全面推进乡村振兴，加快建设农业强县。");
+        assert!(!std::path::Path::new(evil).exists());
+        assert!(!std::path::Path::new("/etc/plansearch-docx-test").exists());
+    }
+
+    #[test]
+    fn a_document_part_that_inflates_past_the_cap_is_refused() {
+        let body = paragraph("县域经济高质量发展。").repeat(200_000);
+        let bytes = zip_of(&[("word/document.xml", &document(&body))]);
+        assert!(bytes.len() < 200 * 1024, "{}", bytes.len());
+        let mut limits = Limits::new();
+        limits.max_inflated = 1024 * 1024;
+        let err = read_docx(&bytes, &limits).unwrap_err();
+        assert!(
+            matches!(err, SkipReason::Corrupt(ref why) if why.contains("inflates")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn damaged_xml_keeps_what_came_before_or_is_corrupt() {
+        let good = paragraph("第一条 为规范政府投资项目管理，制定本办法。");
+        let cut = format!("<w:document {NS}><w:body>{good}<w:p><w:r><w:t>第二条</w:r></w:t <<");
+        let bytes = zip_of(&[("word/document.xml", cut.as_bytes())]);
+        let out = read_docx(&bytes, &Limits::new()).unwrap();
+        assert_eq!(
+            out.lines[0].text,
+            "第一条 为规范政府投资项目管理，制定本办法。"
+        );
+        let garbage = zip_of(&[("word/document.xml", b"<w:document <<<")]);
+        assert!(matches!(
+            read_docx(&garbage, &Limits::new()),
+            Err(SkipReason::Corrupt(_))
+        ));
+    }
+
+    fn numbering(xml: &str) -> Numbering {
+        Numbering::parse(&format!("<w:numbering {NS}>{xml}</w:numbering>"))
+    }
+
+    #[test]
+    fn list_numbers_count_on_across_instances_and_restart_on_an_override() {
+        let n = numbering(
+            r#"<w:abstractNum w:abstractNumId="1">
+                 <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+                 <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:isLgl/><w:lvlText w:val="%1.%2"/></w:lvl>
+               </w:abstractNum>
+               <w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>
+               <w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
+               <w:num w:numId="3"><w:abstractNumId w:val="1"/>
+                 <w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>"#,
+        );
+        let mut counters = Counters::default();
+        let mut next = |num, ilvl| counters.next(&n, num, ilvl).unwrap();
+        assert_eq!(next(1, 0), "一、");
+        assert_eq!(next(1, 1), "1.1 ");
+        assert_eq!(next(1, 1), "1.2 ");
+        assert_eq!(next(2, 0), "二、");
+        assert_eq!(next(2, 1), "2.1 ");
+        assert_eq!(next(3, 0), "一、");
+    }
+
+    #[test]
+    fn heading_levels_come_from_outline_names_and_based_on_chains() {
+        let styles = Styles::parse(&format!(
+            r#"<w:styles {NS}>
+                 <w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/></w:style>
+                 <w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/><w:basedOn w:val="a"/></w:style>
+                 <w:style w:type="paragraph" w:styleId="2"><w:name w:val="标题 2"/></w:style>
+                 <w:style w:type="paragraph" w:styleId="gw"><w:name w:val="公文小标题"/>
+                   <w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>
+                 <w:style w:type="paragraph" w:styleId="gw2"><w:name w:val="公文小标题二"/><w:basedOn w:val="gw"/></w:style>
+                 <w:style w:type="paragraph" w:styleId="body"><w:name w:val="heading 1 body"/>
+                   <w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style>
+               </w:styles>"#
+        ));
+        let cases = [
+            (Some("1"), Some(1)),
+            (Some("2"), Some(2)),
+            (Some("gw"), Some(3)),
+            (Some("gw2"), Some(3)),
+            (Some("body"), None),
+            (None, None),
+        ];
+        for (id, want) in cases {
+            assert_eq!(styles.outline(id), want, "{id:?}");
+        }
     }
 }

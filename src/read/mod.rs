@@ -415,6 +415,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
                 "an Office document protected with a password".into(),
             ));
         }
+        Format::Other(kind @ ("damaged zip archive" | "damaged Office 97 file")) => {
+            return Err(SkipReason::Corrupt(kind.into()));
+        }
         Format::Other(kind) => return Err(SkipReason::Binary(kind)),
         other => return Err(SkipReason::Unsupported(other.name())),
     };

@@ -254,7 +254,7 @@ fn count(
         .map_or(1, |l| l.start);
     counters[level] = Some(match (start_value, counters[level]) {
         (Some(v), _) => v,
-        (None, Some(c)) => c + 1,
+        (None, Some(c)) => c.saturating_add(1),
         (None, None) => start,
     });
     counters.truncate(level + 1);
@@ -269,6 +269,9 @@ struct Paragraph {
     has_number: bool,
     pending: Vec<Line>,
 }
+
+/// The most cells a table row keeps.
+const MAX_CELLS: usize = 1024;
 
 #[derive(Default)]
 struct Table {
@@ -352,12 +355,10 @@ impl<'a> Body<'a> {
                         self.start(&e, false);
                     }
                 }
-                Event::Empty(e) => {
-                    if in_body {
-                        self.depth += 1;
-                        self.start(&e, true);
-                        self.depth -= 1;
-                    }
+                Event::Empty(e) if in_body => {
+                    self.depth += 1;
+                    self.start(&e, true);
+                    self.depth -= 1;
                 }
                 Event::End(e) => {
                     if e.name().as_ref() == "office:text" {
@@ -463,11 +464,12 @@ impl<'a> Body<'a> {
                     .unwrap_or(1);
                 let depth = self.depth;
                 if let Some(t) = self.tables.last_mut() {
+                    // A hostile file could repeat empty cells without end.
+                    let repeat = repeat.min(MAX_CELLS.saturating_sub(t.cells.len()));
                     if empty {
-                        t.cells
-                            .extend(std::iter::repeat_n(String::new(), repeat.min(64)));
+                        t.cells.extend(std::iter::repeat_n(String::new(), repeat));
                     } else {
-                        t.cell = Some((depth, String::new(), repeat.min(64)));
+                        t.cell = Some((depth, String::new(), repeat));
                     }
                 }
             }

@@ -203,8 +203,8 @@ fn roman(mut n: u32) -> String {
 
 /// A, B … Z, AA, BB … as Word letters lists.
 fn letters(n: u32, first: char) -> String {
-    if n == 0 {
-        return "0".into();
+    if n == 0 || n > 26 * 20 {
+        return n.to_string();
     }
     let letter = char::from_u32(first as u32 + (n - 1) % 26).unwrap_or(first);
     std::iter::repeat_n(letter, ((n - 1) / 26 + 1) as usize).collect()
@@ -393,7 +393,7 @@ pub(crate) fn attribute(element: &BytesStart<'_>, local: &str) -> Option<String>
 }
 
 /// The prefix an element name uses, "" when it has none.
-pub(crate) fn prefix_of<'a>(name: &'a str) -> &'a str {
+pub(crate) fn prefix_of(name: &str) -> &str {
     name.split_once(':').map_or("", |(prefix, _)| prefix)
 }
 
@@ -493,5 +493,191 @@ mod tests {
             Some("指标\t\t2023年")
         );
         assert_eq!(row_line(&cells(&["", " "])), None);
+    }
+}
+
+/// The word-processing fixtures in tests/fixtures/formats, read through
+/// [`super::read`] as the indexer reads them.
+#[cfg(test)]
+mod fixture_tests {
+    use super::super::{Limits, SkipReason, read};
+    use std::path::PathBuf;
+
+    fn path(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/formats")
+            .join(name)
+    }
+
+    fn bytes(name: &str) -> Vec<u8> {
+        std::fs::read(path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn read_fixture(name: &str) -> super::super::Extracted {
+        read(&bytes(name), &Limits::new()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    const GOOD: &[&str] = &[
+        "docx_numbering.docx",
+        "docx_table.docx",
+        "docx_libreoffice.docx",
+        "odt_numbering.odt",
+        "odt_table.odt",
+        "doc_numbering.doc",
+        "doc_table.doc",
+        "wps_report.wps",
+    ];
+
+    /// Every paragraph comes out whole and in order, list numbers rendered in
+    /// front, table rows as tab-joined cells, and nothing else (no header,
+    /// footer, comment, deleted text or field instruction).
+    #[test]
+    fn fixtures_read_as_their_source_text() {
+        for name in GOOD {
+            let stem = name.rsplit_once('.').unwrap().0;
+            let expected = std::fs::read_to_string(path(&format!("{stem}.expected.txt"))).unwrap();
+            let expected: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+            let got = read_fixture(name);
+            let got: Vec<&str> = got.lines.iter().map(|l| l.text.as_str()).collect();
+            assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn headings_carry_the_outline_level_of_their_style() {
+        let cases = [
+            ("docx_numbering.docx", "一、总体要求", Some(1)),
+            (
+                "docx_numbering.docx",
+                "（一）申报范围。本次申报主体为我省普通本科高校。项目建设期限2年。",
+                None,
+            ),
+            ("docx_table.docx", "第一章 总则", Some(1)),
+            (
+                "docx_table.docx",
+                "智能网联汽车自动驾驶功能通用检测项目",
+                Some(2),
+            ),
+            (
+                "docx_table.docx",
+                "济南市智能网联汽车道路测试与示范应用管理办法（试行）",
+                None,
+            ),
+            ("docx_libreoffice.docx", "三、申报要求", Some(1)),
+            ("odt_numbering.odt", "四、其他事宜", Some(1)),
+            ("odt_table.odt", "第二章 管理机构及职责", Some(1)),
+            (
+                "odt_table.odt",
+                "智能网联汽车自动驾驶功能通用检测项目",
+                Some(2),
+            ),
+            ("doc_numbering.doc", "二、建设任务", Some(1)),
+            (
+                "doc_table.doc",
+                "智能网联汽车自动驾驶功能通用检测项目",
+                Some(2),
+            ),
+            (
+                "doc_table.doc",
+                "第四条 市工业和信息化局、市公安局、市城乡交通运输局共同组建济南市智能网联汽车道路测试与示范应用联席会议。",
+                None,
+            ),
+            ("wps_report.wps", "一、2023年工作回顾", Some(1)),
+        ];
+        for (name, text, outline) in cases {
+            let read = read_fixture(name);
+            let line = read
+                .lines
+                .iter()
+                .find(|l| l.text == text)
+                .unwrap_or_else(|| panic!("{name}: no line {text:?}"));
+            assert_eq!(line.outline, outline, "{name}: {text}");
+        }
+    }
+
+    #[test]
+    fn only_a_plausible_title_is_taken_from_the_properties() {
+        let title = "关于组织开展2024年人工智能赋能重点领域教学改革项目建设工作的通知";
+        let cases = [
+            (
+                "docx_numbering.docx",
+                Some((title, "docx core.xml dc:title")),
+            ),
+            ("odt_numbering.odt", Some((title, "odt meta.xml dc:title"))),
+            (
+                "doc_numbering.doc",
+                Some((title, "doc SummaryInformation title")),
+            ),
+            // "Microsoft Word - 附件1.doc"
+            ("docx_table.docx", None),
+        ];
+        for (name, want) in cases {
+            let meta = read_fixture(name).meta;
+            let got = meta.title.as_ref().map(|(t, e)| (t.as_str(), e.as_str()));
+            assert_eq!(got, want, "{name}");
+            assert_eq!(meta.author, None, "{name}: the creator is a person");
+        }
+    }
+
+    #[test]
+    fn protected_and_damaged_files_are_refused_with_their_reason() {
+        for name in ["encrypted_password.docx", "encrypted_password.doc"] {
+            let err = read(&bytes(name), &Limits::new()).unwrap_err();
+            assert!(matches!(err, SkipReason::Encrypted(_)), "{name}: {err}");
+            assert!(
+                err.to_string().contains("unprotected copy"),
+                "{name}: {err}"
+            );
+        }
+        for name in ["truncated.docx", "truncated.doc"] {
+            let err = read(&bytes(name), &Limits::new()).unwrap_err();
+            assert!(matches!(err, SkipReason::Corrupt(_)), "{name}: {err}");
+        }
+    }
+
+    /// Files cut anywhere or with bytes overwritten never panic: they read
+    /// (a cut that only lost padding) or are refused as damaged.
+    #[test]
+    fn cut_or_garbled_files_never_panic() {
+        for name in GOOD {
+            let whole = bytes(name);
+            let full = read(&whole, &Limits::new()).unwrap();
+            for step in 1..40 {
+                let cut = &whole[..whole.len() * step / 40];
+                match read(cut, &Limits::new()) {
+                    Ok(part) => assert!(
+                        part.lines.iter().all(|l| full.lines.contains(l)),
+                        "{name} cut at {}: lines that the whole file lacks",
+                        cut.len()
+                    ),
+                    Err(e) => assert!(
+                        matches!(e, SkipReason::Corrupt(_) | SkipReason::Empty),
+                        "{name} cut at {}: {e}",
+                        cut.len()
+                    ),
+                }
+                let mut garbled = whole.clone();
+                let at = whole.len() * step / 40;
+                for b in &mut garbled[at..(at + 64).min(whole.len())] {
+                    *b = b.wrapping_mul(31).wrapping_add(7);
+                }
+                if let Err(e) = read(&garbled, &Limits::new()) {
+                    assert!(
+                        !matches!(e, SkipReason::Internal | SkipReason::TimedOut),
+                        "{name} garbled at {at}: {e}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_reader_stops_at_its_deadline() {
+        let mut limits = Limits::new();
+        limits.deadline = std::time::Instant::now() - std::time::Duration::from_secs(1);
+        for name in GOOD {
+            let err = read(&bytes(name), &limits).unwrap_err();
+            assert_eq!(err, SkipReason::TimedOut, "{name}");
+        }
     }
 }

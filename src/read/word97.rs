@@ -61,7 +61,9 @@ pub fn read_word97(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReaso
         cell: String::new(),
         fields: Vec::new(),
     };
-    let text_boxes_start = fib.ccp_text + fib.ccp_ftn + fib.ccp_hdd + fib.ccp_atn + fib.ccp_edn;
+    let text_boxes_start = [fib.ccp_ftn, fib.ccp_hdd, fib.ccp_atn, fib.ccp_edn]
+        .iter()
+        .fold(fib.ccp_text, |sum, n| sum.saturating_add(*n));
     let stories = [
         (0, fib.ccp_text),
         (
@@ -873,7 +875,7 @@ impl Story<'_> {
                 .unwrap_or(1)
         };
         let counters = self.counters.entry(*lsid).or_default();
-        let value = counters[ilvl].map_or_else(|| start_of(ilvl), |c| c + 1);
+        let value = counters[ilvl].map_or_else(|| start_of(ilvl), |c| c.saturating_add(1));
         counters[ilvl] = Some(value);
         for (deeper, counter) in counters.iter_mut().enumerate().skip(ilvl + 1) {
             if !levels.get(deeper).is_some_and(|l| l.no_restart) {
@@ -992,4 +994,36 @@ fn summary_string(bytes: &[u8], id: u32) -> Option<String> {
     };
     let text = text.trim_end_matches('\0').trim().to_string();
     (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compressed_bytes_read_as_cp1252() {
+        let cases = [
+            (b'A', 'A'),
+            (0x93, '“'),
+            (0x94, '”'),
+            (0x96, '–'),
+            (0x80, '€'),
+            (0xB7, '·'),
+        ];
+        for (byte, want) in cases {
+            assert_eq!(cp1252(byte), want, "{byte:#x}");
+        }
+    }
+
+    #[test]
+    fn a_stream_that_is_not_word_is_corrupt_not_a_panic() {
+        let cases: &[&[u8]] = &[b"", b"\xEC\xA5", b"\xEC\xA5\xC1\x00", &[0u8; 600]];
+        for bytes in cases {
+            assert!(
+                matches!(Fib::parse(bytes), Err(SkipReason::Corrupt(_))),
+                "{bytes:?}"
+            );
+        }
+        assert!(pieces(&[0x02, 0xFF, 0xFF, 0xFF, 0x7F]).is_err());
+    }
 }
