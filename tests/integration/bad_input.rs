@@ -102,7 +102,10 @@ fn every_kind_of_bad_file_is_reported_and_the_rest_is_indexed() {
         // Told by its bytes: a PDF, read (or refused) as a PDF whatever its name.
         ("report.pdf.txt", "PDF"),
         // A zip cut after its first entry header: a damaged DOCX, not text.
-        ("minutes.docx.txt", "damaged or truncated file (damaged zip archive)"),
+        (
+            "minutes.docx.txt",
+            "damaged or truncated file (damaged zip archive)",
+        ),
         ("huge.txt", "file is 200 MB, over the 32 MB limit"),
         ("loop", "symbolic link loop"),
         ("dangling.txt", "cannot read file"),
