@@ -18,11 +18,15 @@
 //! library read the glyphs.
 
 pub mod archive;
+pub mod docx;
 pub mod html;
 pub mod mhtml;
+pub mod odt;
 pub mod ofd;
+mod office;
 pub mod pages;
 pub mod text;
+pub mod word97;
 
 use std::time::{Duration, Instant};
 
@@ -463,6 +467,14 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
         Format::Ofd => ofd::read_ofd(bytes, limits)?,
         Format::Html => html::read_html(bytes, limits)?,
         Format::Mhtml => mhtml::read_mhtml(bytes, limits)?,
+        Format::Docx => docx::read_docx(bytes, limits)?,
+        Format::Odt => odt::read_odt(bytes, limits)?,
+        Format::Word97 => word97::read_word97(bytes, limits)?,
+        Format::Other("password-protected Office document") => {
+            return Err(SkipReason::Encrypted(
+                "an Office document protected with a password".into(),
+            ));
+        }
         Format::Other(kind) => return Err(SkipReason::Binary(kind)),
         Format::Damaged(kind) => {
             return Err(SkipReason::Corrupt(format!("{kind} that cannot be opened")));
