@@ -18,7 +18,9 @@
 //! library read the glyphs.
 
 pub mod archive;
+pub mod ocr;
 pub mod pages;
+pub mod pdf;
 pub mod text;
 
 use std::time::{Duration, Instant};
@@ -403,6 +405,8 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
             out.note = decoded.note;
             out
         }
+        Format::Pdf => pdf::read_pdf(bytes, limits)?,
+        Format::Image(_) => ocr::read_image(bytes, format, limits, ocr::engine())?,
         Format::Other(kind) => return Err(SkipReason::Binary(kind)),
         other => return Err(SkipReason::Unsupported(other.name())),
     };
