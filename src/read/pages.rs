@@ -111,6 +111,7 @@ pub fn assemble(pages: &[Page]) -> (Vec<Line>, Vec<Dropped>) {
         for line in lines {
             let text = line.text.trim();
             if open
+                && !is_table_row(text)
                 && let (Some(prev), Some(last)) = (previous, out.last_mut())
                 && !margins.starts_paragraph(prev, line)
             {
@@ -129,7 +130,7 @@ pub fn assemble(pages: &[Page]) -> (Vec<Line>, Vec<Dropped>) {
                     outline: None,
                 });
             }
-            open = margins.is_full(line);
+            open = margins.is_full(line) && !is_table_row(text);
             previous = Some(line);
         }
     }
@@ -270,6 +271,20 @@ impl Margins {
         }
     }
 
+    /// True when `next` is the second line of a centred title that wrapped:
+    /// centred under `prev` in the same size, short of both margins, and
+    /// `prev` ends no sentence.
+    fn continues_centred(&self, prev: &Geometry, next: &Geometry, prev_text: &str) -> bool {
+        let Some(right) = self.right else {
+            return false;
+        };
+        let centre = |g: &Geometry| (g.x0 + g.x1) / 2.0;
+        next.x1 < right - 1.2 * next.size
+            && (centre(prev) - centre(next)).abs() < next.size
+            && (prev.size - next.size).abs() < 0.1 * next.size
+            && !ends_sentence(prev_text)
+    }
+
     /// True when `next` opens a paragraph of its own after `prev`: indented,
     /// far below, or numbered after a finished sentence.
     fn starts_paragraph(&self, prev: &PageLine, next: &PageLine) -> bool {
@@ -285,11 +300,20 @@ impl Margins {
                 // page is a paragraph break; a new page's top is not.
                 let gap = n.top - p.top;
                 let far = gap > 2.2 * p.size.max(n.size);
+                if indented && !far && self.continues_centred(&p, &n, prev_text) {
+                    return false;
+                }
                 indented || far
             }
             _ => next.text.starts_with([' ', '\u{3000}']),
         }
     }
+}
+
+/// A table row: its cells apart by tabs. Rows are lines of their own, never
+/// joined to a paragraph or to each other.
+fn is_table_row(text: &str) -> bool {
+    text.contains('\t')
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -440,6 +464,49 @@ mod tests {
         );
         let (lines, _) = assemble(&[p]);
         assert_eq!(lines.len(), 2);
+    }
+
+    #[test]
+    fn a_centred_title_that_wraps_is_one_line_and_table_rows_stay_rows() {
+        let centred = |text: &str, row: f32| {
+            let chars = text.chars().count() as f32;
+            let x0 = 72.0 + (30.0 - chars) * 5.0;
+            PageLine {
+                text: text.to_string(),
+                geometry: Some(Geometry {
+                    x0,
+                    x1: x0 + chars * 10.0,
+                    top: 72.0 + row * 14.0,
+                    size: 10.0,
+                }),
+            }
+        };
+        let p = page(
+            1,
+            vec![
+                centred("上海市人民代表大会常务委员会讨论、决定重大事项的", 0.0),
+                centred("规定", 1.0),
+                at(
+                    "第一条 为了规范市人民代表大会常务委员会依法行使讨论、决定",
+                    0.0,
+                    3.0,
+                ),
+                at("重大事项职权，制定本规定。", 0.0, 4.0),
+                at("指标\t增加值（亿元）\t增长（%）", 0.0, 5.0),
+                at("第一产业\t22.9\t3.7", 0.0, 6.0),
+            ],
+        );
+        let (lines, _) = assemble(&[p]);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "上海市人民代表大会常务委员会讨论、决定重大事项的规定",
+                "第一条 为了规范市人民代表大会常务委员会依法行使讨论、决定重大事项职权，制定本规定。",
+                "指标\t增加值（亿元）\t增长（%）",
+                "第一产业\t22.9\t3.7",
+            ]
+        );
     }
 
     #[test]

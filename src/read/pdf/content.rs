@@ -468,7 +468,52 @@ pub fn lines(mut glyphs: Vec<Glyph>) -> Vec<PageLine> {
             _ => rows.push(vec![glyph]),
         }
     }
+    merge_superscripts(&mut rows);
     rows.into_iter().filter_map(row_line).collect()
+}
+
+/// Joins a row of small glyphs (a footnote mark "[2]", a superscript ²)
+/// standing within the height of a line next to it into that line, so that
+/// it does not split the sentence it belongs to.
+fn merge_superscripts(rows: &mut Vec<Vec<Glyph>>) {
+    let median_size = |row: &[Glyph]| {
+        let mut sizes: Vec<f32> = row.iter().map(|g| g.size).collect();
+        sizes.sort_by(f32::total_cmp);
+        sizes[sizes.len() / 2]
+    };
+    let mut i = 0;
+    while i < rows.len() {
+        let size = median_size(&rows[i]);
+        let y = row_baseline(&rows[i]);
+        let (x0, x1) = rows[i]
+            .iter()
+            .fold((f32::MAX, f32::MIN), |(a, b), g| (a.min(g.x0), b.max(g.x1)));
+        let host = [i.wrapping_sub(1), i + 1].into_iter().find(|&j| {
+            rows.get(j).is_some_and(|row| {
+                let host_size = median_size(row);
+                let host_y = row_baseline(row);
+                let overlaps = row
+                    .iter()
+                    .any(|g| g.x1 >= x0 - host_size && g.x0 <= x1 + host_size);
+                size < 0.8 * host_size
+                    && y > host_y - host_size
+                    && y < host_y + 0.3 * host_size
+                    && overlaps
+                    && rows[i].len() <= 6
+            })
+        });
+        match host {
+            Some(j) => {
+                let small = rows.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                rows[j].extend(small);
+                if j < i {
+                    continue;
+                }
+            }
+            None => i += 1,
+        }
+    }
 }
 
 fn row_baseline(row: &[Glyph]) -> f32 {
@@ -483,6 +528,11 @@ fn row_line(mut row: Vec<Glyph>) -> Option<PageLine> {
     let mut sizes: Vec<f32> = row.iter().map(|g| g.size).collect();
     sizes.sort_by(f32::total_cmp);
     let size = sizes[sizes.len() / 2];
+    // A short heading set letter-spaced ("目  录", "一、综  合") is one word.
+    let spaced_heading = row.len() <= 10
+        && row
+            .iter()
+            .all(|g| g.text.chars().all(|c| !c.is_ascii_alphanumeric()));
     let mut text = String::new();
     let mut previous: Option<&Glyph> = None;
     let (mut x0, mut x1) = (f32::MAX, f32::MIN);
@@ -506,7 +556,9 @@ fn row_line(mut row: Vec<Glyph>) -> Option<PageLine> {
             } else {
                 1.0
             };
-            if gap > 3.0 * size {
+            if spaced_heading {
+                // no separator
+            } else if gap > 3.0 * size {
                 text.truncate(text.trim_end().len());
                 text.push('\t');
             } else if gap > space_gap * size
@@ -517,7 +569,7 @@ fn row_line(mut row: Vec<Glyph>) -> Option<PageLine> {
             }
         }
         if glyph.text.trim().is_empty() {
-            if !text.is_empty() && !text.ends_with([' ', '\t']) {
+            if !spaced_heading && !text.is_empty() && !text.ends_with([' ', '\t']) {
                 text.push(' ');
             }
         } else {
@@ -581,6 +633,22 @@ mod tests {
         row.extend(glyphs("22.9", 250.0, 300.0, 10.0));
         row.extend(glyphs("3.7", 400.0, 300.0, 10.0));
         assert_eq!(lines(row)[0].text, "第一产业\t22.9\t3.7");
+    }
+
+    #[test]
+    fn a_footnote_mark_stays_in_its_line() {
+        let mut all = glyphs("全年全州生产总", 72.0, 300.0, 16.0);
+        all.extend(glyphs("[2]", 184.0, 294.0, 9.0));
+        all.extend(glyphs("值1329.65亿元", 72.0, 322.0, 16.0));
+        let texts: Vec<String> = lines(all).into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["全年全州生产总[2]", "值1329.65亿元"]);
+    }
+
+    #[test]
+    fn a_letter_spaced_heading_is_one_word() {
+        let mut row = glyphs("一、综", 72.0, 300.0, 16.0);
+        row.extend(glyphs("合", 72.0 + 16.0 * 5.0, 300.0, 16.0));
+        assert_eq!(lines(row)[0].text, "一、综合");
     }
 
     #[test]
