@@ -433,6 +433,32 @@ mod tests {
     }
 
     #[test]
+    fn a_scanned_image_is_read_by_ocr_or_says_what_to_install() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/formats/image_scanned.png"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let format = super::super::detect(&bytes);
+        assert_eq!(format, Format::Image("PNG image"));
+        let without = read_image(&bytes, format, &Limits::new(), None).unwrap_err();
+        assert!(without.to_string().contains(INSTALL_HINT), "{without}");
+        match engine() {
+            None => {
+                let via_read = super::super::read(&bytes, &Limits::new()).unwrap_err();
+                assert_eq!(via_read, without);
+            }
+            Some(engine) => {
+                let e = super::super::read(&bytes, &Limits::new()).unwrap();
+                let text: String = e.lines.iter().map(|l| l.text.as_str()).collect();
+                assert!(text.contains("全市一般公共预算收入277.48亿元"), "{text}");
+                assert!(e.lines.iter().all(|l| l.page == Some(1)));
+                assert_eq!(e.ocr.unwrap().engine, engine.name);
+            }
+        }
+    }
+
+    #[test]
     fn a_program_that_is_not_there_is_no_engine() {
         assert!(Engine::find(Path::new("/nonexistent/tesseract")).is_none());
     }

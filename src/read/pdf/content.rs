@@ -225,11 +225,8 @@ impl<'a> Interpreter<'a> {
             let operands = &op.operands;
             let num = |i: usize| operands.get(i).and_then(number);
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < 256 {
-                        stack.push(gs.clone());
-                    }
-                }
+                // A hostile stream of saves without restores is capped.
+                "q" if stack.len() < 256 => stack.push(gs.clone()),
                 "Q" => {
                     if let Some(saved) = stack.pop() {
                         gs = saved;
