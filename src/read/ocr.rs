@@ -317,13 +317,10 @@ pub fn read_image(
     Ok(out)
 }
 
-/// Renders one page of a PDF to a grey PGM image with poppler's `pdftoppm`,
-/// when the machine has it: for pages whose text is drawn as outlines or
-/// whose fonts do not decode, and scans in image codecs plansearch does not
-/// unpack (JBIG2). Optional, found at run time.
-pub fn render_page(pdf: &[u8], page: u32, dpi: u32, limits: &Limits) -> Option<Vec<u8>> {
+/// True when poppler's `pdftoppm` is on this machine, looked for once.
+pub fn can_render() -> bool {
     static PDFTOPPM: OnceLock<bool> = OnceLock::new();
-    let present = *PDFTOPPM.get_or_init(|| {
+    *PDFTOPPM.get_or_init(|| {
         Command::new("pdftoppm")
             .arg("-v")
             .stdin(Stdio::null())
@@ -331,8 +328,15 @@ pub fn render_page(pdf: &[u8], page: u32, dpi: u32, limits: &Limits) -> Option<V
             .stderr(Stdio::null())
             .status()
             .is_ok()
-    });
-    if !present || limits.check().is_err() {
+    })
+}
+
+/// Renders one page of a PDF to a grey PGM image with poppler's `pdftoppm`,
+/// when the machine has it: for pages whose text is drawn as outlines or
+/// whose fonts do not decode, and scans in image codecs plansearch does not
+/// unpack (JBIG2). Optional, found at run time.
+pub fn render_page(pdf: &[u8], page: u32, dpi: u32, limits: &Limits) -> Option<Vec<u8>> {
+    if !can_render() || limits.check().is_err() {
         return None;
     }
     let input = TempFile::write("pdf", pdf).ok()?;

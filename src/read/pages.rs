@@ -67,11 +67,13 @@ pub struct Page {
 /// a running header or footer.
 const EDGE_LINES: usize = 2;
 
-/// Page numbers as typeset in Chinese official documents and elsewhere.
+/// Page numbers as typeset in Chinese official documents and elsewhere (and
+/// as OCR reads "— 3 —": "一 3 一").
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
             [-—–－―·•~〜\s]*\d{1,4}[-—–－―·•~〜\s]*
+          | 一\s*\d{1,4}\s*一
           | 第\s*\d{1,4}\s*页\s*[,，/]?\s*(?:共\s*\d{1,4}\s*页)?
           | 共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页
           | \d{1,4}\s*/\s*\d{1,4}
@@ -362,6 +364,10 @@ mod tests {
             ("12", true),
             ("Page 4 of 9", true),
             ("- ii -", true),
+            // OCR reads the dashes of "— 3 —" as 一.
+            ("一 3 一", true),
+            ("一1一", true),
+            ("一、总则", false),
             ("2025年", false),
             ("三、保障措施", false),
             ("全县生产总值增长6%", false),

@@ -842,6 +842,31 @@ mod tests {
         assert!(score >= 0.9, "OCR accuracy {score:.3}\n{text}");
     }
 
+    #[test]
+    fn fonts_stripped_of_their_to_unicode_are_gated_out_and_read_by_ocr_when_it_can() {
+        match read_fixture("pdf_no_tounicode.pdf") {
+            Err(SkipReason::NoText(why)) => {
+                assert!(why.contains("does not decode"), "{why}");
+                assert!(why.contains(INSTALL_HINT), "{why}");
+            }
+            other => panic!("stripped fonts without OCR: {other:?}"),
+        }
+        let (Some(engine), true) = (ocr::engine(), ocr::can_render()) else {
+            return;
+        };
+        let e = read_pdf_with(
+            &fixture("pdf_no_tounicode.pdf"),
+            &Limits::new(),
+            Some(engine),
+        )
+        .unwrap();
+        assert_eq!(e.ocr.as_ref().map(|o| o.pages), Some(3));
+        let expected = String::from_utf8(fixture("pdf_no_tounicode.expected.txt")).unwrap();
+        let score = accuracy(&expected, &whole_text(&e));
+        assert!(score >= 0.9, "OCR accuracy {score:.3}\n{}", whole_text(&e));
+        assert!(!e.lines.iter().any(|l| pages::is_page_number(&l.text)));
+    }
+
     /// A document built in memory: one Type0 font in UniGB-UCS2-H (as
     /// reportlab writes STSong-Light), `pages` pages of `lines` lines.
     fn synthetic(
