@@ -281,7 +281,8 @@ impl Margins {
 
     /// True when `prev` nearly reaches the margin (within the width of a long
     /// number), ends inside a sentence, and `next` starts with a number or
-    /// Latin word that would not fit: "…贡献率达" then "72.9%，装备制造业…".
+    /// Latin word that would not fit, or with an opening mark that may not end
+    /// a line: "…贡献率达" then "72.9%，装备制造业…", "…围绕" then "“3815”战略".
     fn wrapped_before_a_number(&self, prev: &PageLine, next: &str) -> bool {
         let (Some(g), Some(right)) = (prev.geometry, self.right) else {
             return false;
@@ -294,7 +295,7 @@ impl Margins {
         ends_inside
             && !is_table_row(prev_text)
             && g.x1 >= right - 7.0 * self.size.max(g.size)
-            && next.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && next.starts_with(|c: char| c.is_ascii_alphanumeric() || "“《（(".contains(c))
     }
 
     /// True when `next` is the second line of a centred title that wrapped:
