@@ -284,7 +284,7 @@ impl Margins {
     /// Latin word that would not fit, or with an opening mark that may not end
     /// a line: "…贡献率达" then "72.9%，装备制造业…", "…围绕" then "“3815”战略".
     fn wrapped_before_a_number(&self, prev: &PageLine, next: &str) -> bool {
-        let (Some(g), Some(right)) = (prev.geometry, self.right) else {
+        let (Some(g), Some(right), Some(left)) = (prev.geometry, self.right, self.left) else {
             return false;
         };
         let prev_text = prev.text.trim_end();
@@ -295,7 +295,9 @@ impl Margins {
         ends_inside
             && !is_table_row(prev_text)
             && g.x1 >= right - 7.0 * self.size.max(g.size)
+            && g.x1 - left >= 0.6 * (right - left)
             && next.starts_with(|c: char| c.is_ascii_alphanumeric() || "“《（(".contains(c))
+            && !NUMBERED.is_match(next)
     }
 
     /// True when `next` is the second line of a centred title that wrapped:
