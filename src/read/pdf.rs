@@ -186,7 +186,8 @@ fn read(bytes: &[u8], limits: &Limits, engine: Option<&Engine>) -> Result<Extrac
     if out.is_empty() {
         let why = if !scanned_unread.is_empty() && garbled_unread.is_empty() {
             format!(
-                "scanned PDF ({total} pages of images), no text layer{}",
+                "scanned PDF, no text layer on {}{}",
+                page_list(&scanned_unread, total),
                 ocr_hint(engine)
             )
         } else if !garbled_unread.is_empty() {
