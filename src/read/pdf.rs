@@ -820,27 +820,30 @@ mod tests {
         }
     }
 
+    /// Scans stored as Flate 1-bit samples and as CCITT group 4.
     #[test]
     fn a_scan_is_read_by_ocr_or_says_what_to_install() {
-        match read_fixture("pdf_scanned.pdf") {
-            Err(SkipReason::NoText(why)) => {
-                assert!(why.contains("scanned"), "{why}");
-                assert!(why.contains("tesseract-ocr-chi-sim"), "{why}");
+        for name in ["pdf_scanned.pdf", "pdf_scanned_ccitt.pdf"] {
+            match read_fixture(name) {
+                Err(SkipReason::NoText(why)) => {
+                    assert!(why.contains("scanned"), "{name}: {why}");
+                    assert!(why.contains("tesseract-ocr-chi-sim"), "{name}: {why}");
+                }
+                other => panic!("{name} without OCR: {other:?}"),
             }
-            other => panic!("scan without OCR: {other:?}"),
+            let Some(engine) = ocr::engine() else {
+                continue;
+            };
+            let e = read_pdf_with(&fixture(name), &Limits::new(), Some(engine)).unwrap();
+            let text = whole_text(&e);
+            assert!(text.contains("一般公共预算收入"), "{name}: {text}");
+            let info = e.ocr.expect("OCR info");
+            assert_eq!(info.pages, 1);
+            assert!(info.confidence > 50.0, "{name}: {info:?}");
+            let expected = String::from_utf8(fixture("pdf_scanned.expected.txt")).unwrap();
+            let score = accuracy(&expected, &text);
+            assert!(score >= 0.9, "{name}: OCR accuracy {score:.3}\n{text}");
         }
-        let Some(engine) = ocr::engine() else {
-            return;
-        };
-        let e = read_pdf_with(&fixture("pdf_scanned.pdf"), &Limits::new(), Some(engine)).unwrap();
-        let text = whole_text(&e);
-        assert!(text.contains("一般公共预算收入"), "{text}");
-        let info = e.ocr.expect("OCR info");
-        assert_eq!(info.pages, 1);
-        assert!(info.confidence > 50.0, "{info:?}");
-        let expected = String::from_utf8(fixture("pdf_scanned.expected.txt")).unwrap();
-        let score = accuracy(&expected, &text);
-        assert!(score >= 0.9, "OCR accuracy {score:.3}\n{text}");
     }
 
     #[test]
