@@ -101,9 +101,10 @@ pub fn is_page_number(line: &str) -> bool {
 /// on and, if it runs over, the page it ends on.
 pub fn assemble(pages: &[Page]) -> (Vec<Line>, Vec<Dropped>) {
     let mut dropped = Vec::new();
+    let recurring = recurring_edges(pages);
     let kept: Vec<(u32, Vec<&PageLine>)> = pages
         .iter()
-        .map(|p| (p.number, body_lines(p, pages, &mut dropped)))
+        .map(|p| (p.number, body_lines(p, &recurring, &mut dropped)))
         .collect();
     let margins = Margins::of(kept.iter().flat_map(|(_, lines)| lines.iter().copied()));
     let mut out: Vec<Line> = Vec::new();
@@ -144,14 +145,17 @@ pub fn assemble(pages: &[Page]) -> (Vec<Line>, Vec<Dropped>) {
 }
 
 /// A page's lines without its page number and running header and footer.
-fn body_lines<'a>(page: &'a Page, pages: &[Page], dropped: &mut Vec<Dropped>) -> Vec<&'a PageLine> {
+fn body_lines<'a>(
+    page: &'a Page,
+    recurring: &HashMap<String, usize>,
+    dropped: &mut Vec<Dropped>,
+) -> Vec<&'a PageLine> {
     let lines: Vec<&PageLine> = page
         .lines
         .iter()
         .filter(|l| !l.text.trim().is_empty())
         .collect();
     let n = lines.len();
-    let recurring = recurring_edges(pages);
     lines
         .into_iter()
         .enumerate()
