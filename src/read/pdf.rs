@@ -871,6 +871,38 @@ mod tests {
         assert!(!e.lines.iter().any(|l| pages::is_page_number(&l.text)));
     }
 
+    /// Cut short anywhere or with bytes overwritten, a file is read or
+    /// refused with a reason, never a panic (the inner reader is called, so
+    /// that `catch_unwind` hides nothing) or a hang.
+    #[test]
+    fn damaged_files_are_read_or_refused_with_a_reason() {
+        for name in [
+            "pdf_libreoffice.pdf",
+            "pdf_reportlab_stsong.pdf",
+            "pdf_type3.pdf",
+        ] {
+            let good = fixture(name);
+            let mut variants: Vec<Vec<u8>> = (1..24)
+                .map(|i| good[..good.len() * i / 24].to_vec())
+                .collect();
+            for i in 1..24 {
+                let mut bad = good.clone();
+                let at = bad.len() * i / 24;
+                for b in bad.iter_mut().skip(at).take(64) {
+                    *b = b.wrapping_mul(31).wrapping_add(7);
+                }
+                variants.push(bad);
+            }
+            for bytes in &variants {
+                match read(bytes, &Limits::new(), None) {
+                    Ok(e) => assert!(e.pages.is_some()),
+                    Err(SkipReason::Corrupt(_) | SkipReason::NoText(_)) => {}
+                    Err(other) => panic!("{name}, {} bytes: {other:?}", bytes.len()),
+                }
+            }
+        }
+    }
+
     /// A document built in memory: one Type0 font in UniGB-UCS2-H (as
     /// reportlab writes STSong-Light), `pages` pages of `lines` lines.
     fn synthetic(
