@@ -21,10 +21,12 @@ pub mod archive;
 pub mod docx;
 pub mod html;
 pub mod mhtml;
+pub mod ocr;
 pub mod odt;
 pub mod ofd;
 mod office;
 pub mod pages;
+pub mod pdf;
 pub mod text;
 pub mod word97;
 
@@ -475,6 +477,8 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
                 "an Office document protected with a password".into(),
             ));
         }
+        Format::Pdf => pdf::read_pdf(bytes, limits)?,
+        Format::Image(_) => ocr::read_image(bytes, format, limits, ocr::engine())?,
         Format::Other(kind) => return Err(SkipReason::Binary(kind)),
         Format::Damaged(kind) => {
             return Err(SkipReason::Corrupt(format!("{kind} that cannot be opened")));

@@ -67,11 +67,13 @@ pub struct Page {
 /// a running header or footer.
 const EDGE_LINES: usize = 2;
 
-/// Page numbers as typeset in Chinese official documents and elsewhere.
+/// Page numbers as typeset in Chinese official documents and elsewhere (and
+/// as OCR reads "— 3 —": "一 3 一").
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
             [-—–－―·•~〜\s]*\d{1,4}[-—–－―·•~〜\s]*
+          | 一\s*\d{1,4}\s*一
           | 第\s*\d{1,4}\s*页\s*[,，/]?\s*(?:共\s*\d{1,4}\s*页)?
           | 共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页
           | \d{1,4}\s*/\s*\d{1,4}
@@ -99,9 +101,10 @@ pub fn is_page_number(line: &str) -> bool {
 /// on and, if it runs over, the page it ends on.
 pub fn assemble(pages: &[Page]) -> (Vec<Line>, Vec<Dropped>) {
     let mut dropped = Vec::new();
+    let recurring = recurring_edges(pages);
     let kept: Vec<(u32, Vec<&PageLine>)> = pages
         .iter()
-        .map(|p| (p.number, body_lines(p, pages, &mut dropped)))
+        .map(|p| (p.number, body_lines(p, &recurring, &mut dropped)))
         .collect();
     let margins = Margins::of(kept.iter().flat_map(|(_, lines)| lines.iter().copied()));
     let mut out: Vec<Line> = Vec::new();
@@ -110,7 +113,12 @@ pub fn assemble(pages: &[Page]) -> (Vec<Line>, Vec<Dropped>) {
     for (number, lines) in &kept {
         for line in lines {
             let text = line.text.trim();
-            if open
+            // A line a long number did not fit on ends short of the margin;
+            // it goes on when the next line starts with that number.
+            let goes_on =
+                open || previous.is_some_and(|prev| margins.wrapped_before_a_number(prev, text));
+            if goes_on
+                && !is_table_row(text)
                 && let (Some(prev), Some(last)) = (previous, out.last_mut())
                 && !margins.starts_paragraph(prev, line)
             {
@@ -129,7 +137,7 @@ pub fn assemble(pages: &[Page]) -> (Vec<Line>, Vec<Dropped>) {
                     outline: None,
                 });
             }
-            open = margins.is_full(line);
+            open = margins.is_full(line) && !is_table_row(text);
             previous = Some(line);
         }
     }
@@ -137,14 +145,17 @@ pub fn assemble(pages: &[Page]) -> (Vec<Line>, Vec<Dropped>) {
 }
 
 /// A page's lines without its page number and running header and footer.
-fn body_lines<'a>(page: &'a Page, pages: &[Page], dropped: &mut Vec<Dropped>) -> Vec<&'a PageLine> {
+fn body_lines<'a>(
+    page: &'a Page,
+    recurring: &HashMap<String, usize>,
+    dropped: &mut Vec<Dropped>,
+) -> Vec<&'a PageLine> {
     let lines: Vec<&PageLine> = page
         .lines
         .iter()
         .filter(|l| !l.text.trim().is_empty())
         .collect();
     let n = lines.len();
-    let recurring = recurring_edges(pages);
     lines
         .into_iter()
         .enumerate()
@@ -196,7 +207,9 @@ fn recurring_edges(pages: &[Page]) -> HashMap<String, usize> {
             *seen.entry(key).or_default() += 1;
         }
     }
-    let needed = if pages.len() == 2 { 2 } else { 3 };
+    // In a long file a short line ("发展。") ends a paragraph at the foot of
+    // a few pages by chance; a running header stands on most of them.
+    let needed = if pages.len() == 2 { 2 } else { 3 }.max(pages.len() / 4);
     seen.retain(|key, count| *count >= needed && (pages.len() > 2 || key.chars().count() <= 30));
     seen
 }
@@ -279,6 +292,41 @@ impl Margins {
         }
     }
 
+    /// True when `prev` nearly reaches the margin (within the width of a long
+    /// number), ends inside a sentence, and `next` starts with a number or
+    /// Latin word that would not fit, or with an opening mark that may not end
+    /// a line: "…贡献率达" then "72.9%，装备制造业…", "…围绕" then "“3815”战略".
+    fn wrapped_before_a_number(&self, prev: &PageLine, next: &str) -> bool {
+        let (Some(g), Some(right), Some(left)) = (prev.geometry, self.right, self.left) else {
+            return false;
+        };
+        let prev_text = prev.text.trim_end();
+        let ends_inside = prev_text
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() && !c.is_ascii());
+        ends_inside
+            && !is_table_row(prev_text)
+            && g.x1 >= right - 7.0 * self.size.max(g.size)
+            && g.x1 - left >= 0.6 * (right - left)
+            && next.starts_with(|c: char| c.is_ascii_alphanumeric() || "“《（(".contains(c))
+            && !NUMBERED.is_match(next)
+    }
+
+    /// True when `next` is the second line of a centred title that wrapped:
+    /// centred under `prev` in the same size, short of both margins, and
+    /// `prev` ends no sentence.
+    fn continues_centred(&self, prev: &Geometry, next: &Geometry, prev_text: &str) -> bool {
+        let Some(right) = self.right else {
+            return false;
+        };
+        let centre = |g: &Geometry| (g.x0 + g.x1) / 2.0;
+        next.x1 < right - 1.2 * next.size
+            && (centre(prev) - centre(next)).abs() < next.size
+            && (prev.size - next.size).abs() < 0.1 * next.size
+            && !ends_sentence(prev_text)
+    }
+
     /// True when `next` opens a paragraph of its own after `prev`: indented,
     /// far below, or numbered after a finished sentence.
     fn starts_paragraph(&self, prev: &PageLine, next: &PageLine) -> bool {
@@ -297,6 +345,9 @@ impl Margins {
                 // A heading set larger than the text beside it is its own
                 // paragraph, however far it runs.
                 let resized = (p.size - n.size).abs() > 0.2 * p.size.max(n.size);
+                if indented && !far && !resized && self.continues_centred(&p, &n, prev_text) {
+                    return false;
+                }
                 indented || far || resized
             }
             _ => next.text.starts_with([' ', '\u{3000}']),
@@ -328,7 +379,17 @@ fn right_margin(rights: &mut [f32], size: f32) -> Option<f32> {
             best = (near, edge);
         }
     }
+    // No two lines end together (a short page): the usual full line's edge.
+    if best.0 < 2 {
+        return Some(rights[((rights.len() - 1) as f32 * 0.9) as usize]);
+    }
     Some(best.1)
+}
+
+/// A table row: its cells apart by tabs. Rows are lines of their own, never
+/// joined to a paragraph or to each other.
+fn is_table_row(text: &str) -> bool {
+    text.contains('\t')
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -465,6 +526,10 @@ mod tests {
             ("12", true),
             ("Page 4 of 9", true),
             ("- ii -", true),
+            // OCR reads the dashes of "— 3 —" as 一.
+            ("一 3 一", true),
+            ("一1一", true),
+            ("一、总则", false),
             ("2025年", false),
             ("三、保障措施", false),
             ("全县生产总值增长6%", false),
@@ -718,5 +783,116 @@ mod tests {
                 "到2025年,各县区综合实力显著提高,示范县带动作用显著发挥。"
             ]
         );
+    }
+
+    #[test]
+    fn a_centred_title_that_wraps_is_one_line_and_table_rows_stay_rows() {
+        let centred = |text: &str, row: f32| {
+            let chars = text.chars().count() as f32;
+            let x0 = 72.0 + (30.0 - chars) * 5.0;
+            PageLine {
+                text: text.to_string(),
+                geometry: Some(Geometry {
+                    x0,
+                    x1: x0 + chars * 10.0,
+                    top: 72.0 + row * 14.0,
+                    size: 10.0,
+                }),
+            }
+        };
+        let p = page(
+            1,
+            vec![
+                centred("上海市人民代表大会常务委员会讨论、决定重大事项的", 0.0),
+                centred("规定", 1.0),
+                at(
+                    "第一条 为了规范市人民代表大会常务委员会依法行使讨论、决定",
+                    0.0,
+                    3.0,
+                ),
+                at("重大事项职权，制定本规定。", 0.0, 4.0),
+                at("指标\t增加值（亿元）\t增长（%）", 0.0, 5.0),
+                at("第一产业\t22.9\t3.7", 0.0, 6.0),
+            ],
+        );
+        let (lines, _) = assemble(&[p]);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "上海市人民代表大会常务委员会讨论、决定重大事项的规定",
+                "第一条 为了规范市人民代表大会常务委员会依法行使讨论、决定重大事项职权，制定本规定。",
+                "指标\t增加值（亿元）\t增长（%）",
+                "第一产业\t22.9\t3.7",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_wrapped_before_a_long_number_goes_on() {
+        let p = page(
+            1,
+            vec![
+                at(
+                    "非烟非能工业增加值增长8.1%、对规模以上工业增长贡献率达",
+                    2.0,
+                    0.0,
+                ),
+                at(
+                    "72.9%，装备制造业、高技术制造业增加值分别增长17.7%、17.6%。",
+                    0.0,
+                    1.0,
+                ),
+                at("一、目标任务", 0.0, 2.0),
+                at("2025年，各县区综合实力显著提高。", 0.0, 3.0),
+            ],
+        );
+        let (lines, _) = assemble(&[p]);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "非烟非能工业增加值增长8.1%、对规模以上工业增长贡献率达72.9%，装备制造业、高技术制造业增加值分别增长17.7%、17.6%。",
+                "一、目标任务",
+                "2025年，各县区综合实力显著提高。"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_ending_paragraphs_at_a_few_page_feet_is_no_footer() {
+        let own: Vec<char> =
+            "春夏秋冬东南西北金木水火土山川河海天地人日月星辰风云雷电江湖林田草花鸟鱼虫石玉竹"
+                .chars()
+                .collect();
+        let pages: Vec<Page> = (1..=40)
+            .map(|n| {
+                let mut lines = vec![
+                    at("开封市人民政府公报", 10.0, 0.0),
+                    at(
+                        &format!(
+                            "{}坚持农业农村优先发展，全面推进乡村振兴，促进农业高质高效。",
+                            own[n as usize - 1]
+                        ),
+                        2.0,
+                        2.0,
+                    ),
+                    at(
+                        &format!("{}县农民富裕富足。", own[n as usize - 1]),
+                        0.0,
+                        3.0,
+                    ),
+                ];
+                if n % 10 == 0 {
+                    lines.push(at("发展。", 2.0, 4.0));
+                }
+                lines.push(at(&format!("- {n} -"), 13.0, 40.0));
+                page(n, lines)
+            })
+            .collect();
+        let (lines, dropped) = assemble(&pages);
+        assert_eq!(lines.iter().filter(|l| l.text == "发展。").count(), 4);
+        let header = dropped.iter().find(|d| d.what == "running header");
+        assert_eq!(header.unwrap().count, 40);
     }
 }
