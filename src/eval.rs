@@ -307,6 +307,7 @@ fn whole_query(root: &Node) -> Option<String> {
             text,
             phrase: false,
             field: None,
+            ..
         } if tokenizer::cut(text).len() > 1 => vec![text],
         Node::And(children) if children.len() > 1 => children
             .iter()

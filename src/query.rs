@@ -27,7 +27,7 @@ pub enum TextField {
 /// A parsed query expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
-    /// A word (all its parts must occur) or a quoted phrase.
+    /// A word (as typed, or its parts close together) or a quoted phrase.
     Term {
         /// The text as typed.
         text: String,
@@ -35,6 +35,10 @@ pub enum Node {
         phrase: bool,
         /// Restricts the term to one field; `None` means all text fields.
         field: Option<TextField>,
+        /// `"…"~N`: the phrase's words within N characters of each other.
+        slop: Option<u32>,
+        /// `word^N`: the term's weight.
+        boost: Option<f32>,
     },
     /// All must match.
     And(Vec<Node>),
@@ -108,6 +112,10 @@ fn err<T>(msg: impl Into<String>) -> Result<T, QueryError> {
 enum Lexeme {
     Word(String),
     Phrase(String),
+    /// `~N` right after a phrase.
+    Slop(u32),
+    /// `^N` right after a word or phrase.
+    Boost(f32),
     Open,
     Close,
     Or,
@@ -206,6 +214,11 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                 return err("empty phrase \"\": put words between the quotes");
             }
             out.push(Lexeme::Phrase(phrase.trim().to_string()));
+            i = lex_suffixes(&chars, i, &mut out)?;
+        } else if c == '!' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
+            // !word: the same as -word.
+            out.push(Lexeme::Minus);
+            i += 1;
         } else if c == '(' {
             out.push(Lexeme::Open);
             i += 1;
@@ -222,10 +235,26 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                 && !matches!(chars[i], '(' | ')' | ',' | '、')
                 && !is_quote(chars[i])
             {
-                if chars[i] == ':' {
+                if chars[i] == ':' || chars[i] == '^' && start < i {
                     break;
                 }
+                if chars[i] == '~' && start < i {
+                    return err(format!(
+                        "~{} after a word: proximity is for phrases, write \"{}\"~N with the words in quotes",
+                        chars[i + 1..]
+                            .iter()
+                            .take_while(|c| c.is_ascii_digit())
+                            .collect::<String>(),
+                        chars[start..i].iter().collect::<String>()
+                    ));
+                }
                 i += 1;
+            }
+            if i < chars.len() && chars[i] == '^' {
+                let word: String = chars[start..i].iter().collect();
+                out.push(word_or_operator(word));
+                i = lex_suffixes(&chars, i, &mut out)?;
+                continue;
             }
             let word: String = chars[start..i].iter().collect();
             if i < chars.len() && chars[i] == ':' {
@@ -256,11 +285,11 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                     word.push(chars[i]);
                     i += 1;
                 }
-                out.push(word_or_or(word));
+                out.push(word_or_operator(word));
                 continue;
             }
             if !word.is_empty() {
-                out.push(word_or_or(word));
+                out.push(word_or_operator(word));
             }
         }
     }
@@ -270,7 +299,42 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
         Lexeme::Word(w) => w.chars().any(crate::text::is_word_char),
         _ => true,
     });
+    // AND between words is what a space means already.
+    out.retain(|l| l != &Lexeme::Word(AND.into()));
     Ok(out)
+}
+
+/// Marks an explicit AND (`AND`, `&&`, `and` between Chinese words) in the
+/// lexemes; it is dropped after lexing.
+const AND: &str = "\u{0}AND";
+
+/// `~N` and `^N` right after a word or phrase, from `chars[i]`.
+fn lex_suffixes(chars: &[char], mut i: usize, out: &mut Vec<Lexeme>) -> Result<usize, QueryError> {
+    while i < chars.len() && matches!(chars[i], '~' | '^') {
+        let mark = chars[i];
+        let number: String = chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == '.')
+            .collect();
+        i += 1 + number.chars().count();
+        match (mark, number.parse::<f32>()) {
+            ('~', Ok(n)) if n.fract() == 0.0 && (0.0..=200.0).contains(&n) => {
+                out.push(Lexeme::Slop(n as u32))
+            }
+            ('^', Ok(n)) if n > 0.0 && n <= 100.0 => out.push(Lexeme::Boost(n)),
+            ('~', _) => {
+                return err(format!(
+                    "~{number}: write a phrase's proximity as \"…\"~N with N a whole number of characters up to 200, e.g. \"乡村 振兴\"~5"
+                ));
+            }
+            _ => {
+                return err(format!(
+                    "^{number}: write a boost as word^N with N a number above 0 up to 100, e.g. 肉牛^2"
+                ));
+            }
+        }
+    }
+    Ok(i)
 }
 
 /// A '-' is a negation at the start of a word, not inside one (2018-2020).
@@ -280,11 +344,15 @@ fn out_allows_minus(chars: &[char], i: usize) -> bool {
     at_word_start && followed
 }
 
-fn word_or_or(word: String) -> Lexeme {
-    if word == "OR" || word == "|" || word == "或" {
-        Lexeme::Or
-    } else {
-        Lexeme::Word(word)
+/// Operators typed as words: `OR`, `||`, `|`, `或`; `AND`, `&&`; `NOT`;
+/// and lowercase `or`, `and`, `not` too (a researcher typing Chinese words
+/// means no English word by them).
+fn word_or_operator(word: String) -> Lexeme {
+    match word.as_str() {
+        "OR" | "or" | "||" | "|" | "或" => Lexeme::Or,
+        "AND" | "and" | "&&" | "&" => Lexeme::Word(AND.into()),
+        "NOT" | "not" => Lexeme::Minus,
+        _ => Lexeme::Word(word),
     }
 }
 
@@ -369,16 +437,10 @@ impl Parser {
         };
         self.pos += 1;
         match l {
-            Lexeme::Word(w) => Ok(Some(Node::Term {
-                text: w,
-                phrase: false,
-                field: None,
-            })),
-            Lexeme::Phrase(p) => Ok(Some(Node::Term {
-                text: p,
-                phrase: true,
-                field: None,
-            })),
+            Lexeme::Word(w) => Ok(Some(self.term(w, false, None)?)),
+            Lexeme::Phrase(p) => Ok(Some(self.term(p, true, None)?)),
+            Lexeme::Slop(n) => err(format!("~{n} needs a phrase before it: \"乡村 振兴\"~{n}")),
+            Lexeme::Boost(n) => err(format!("^{n} needs a word before it: 肉牛^{n}")),
             Lexeme::Open => {
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
@@ -400,6 +462,37 @@ impl Parser {
             Lexeme::Minus => err("'-' must be followed by a word to exclude"),
             Lexeme::Prefix(name) => self.parse_prefixed(&name),
         }
+    }
+
+    /// A word or phrase with the `~N` / `^N` that follow it.
+    fn term(
+        &mut self,
+        text: String,
+        phrase: bool,
+        field: Option<TextField>,
+    ) -> Result<Node, QueryError> {
+        let mut slop = None;
+        let mut boost = None;
+        loop {
+            match self.peek() {
+                Some(Lexeme::Slop(n)) if phrase => slop = Some(*n),
+                Some(Lexeme::Slop(n)) => {
+                    return err(format!(
+                        "~{n} after a word: proximity is for phrases, write \"{text}\"~{n}"
+                    ));
+                }
+                Some(Lexeme::Boost(n)) => boost = Some(*n),
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        Ok(Node::Term {
+            text,
+            phrase,
+            field,
+            slop,
+            boost,
+        })
     }
 
     fn parse_prefixed(&mut self, name: &str) -> Result<Option<Node>, QueryError> {
@@ -431,11 +524,7 @@ impl Parser {
         };
         self.pos += 1;
         if let Some(field) = field {
-            return Ok(Some(Node::Term {
-                text: value.0,
-                phrase: value.1,
-                field: Some(field),
-            }));
+            return Ok(Some(self.term(value.0, value.1, Some(field))?));
         }
         let list = match name {
             "region" => &mut self.filters.regions,
@@ -456,10 +545,14 @@ fn in_field(node: Node, field: TextField) -> Node {
             text,
             phrase,
             field: None,
+            slop,
+            boost,
         } => Node::Term {
             text,
             phrase,
             field: Some(field),
+            slop,
+            boost,
         },
         Node::And(children) => {
             Node::And(children.into_iter().map(|c| in_field(c, field)).collect())
@@ -542,6 +635,18 @@ mod tests {
             text: t.into(),
             phrase: false,
             field: None,
+            slop: None,
+            boost: None,
+        }
+    }
+
+    fn fielded(t: &str, phrase: bool, field: Option<TextField>) -> Node {
+        Node::Term {
+            text: t.into(),
+            phrase,
+            field,
+            slop: None,
+            boost: None,
         }
     }
 
@@ -550,22 +655,8 @@ mod tests {
         let cases: &[(&str, Node)] = &[
             ("肉牛养殖", term("肉牛养殖")),
             ("放管服 改革", Node::And(vec![term("放管服"), term("改革")])),
-            (
-                "\"乡村振兴\"",
-                Node::Term {
-                    text: "乡村振兴".into(),
-                    phrase: true,
-                    field: None,
-                },
-            ),
-            (
-                "“营商环境”",
-                Node::Term {
-                    text: "营商环境".into(),
-                    phrase: true,
-                    field: None,
-                },
-            ),
+            ("\"乡村振兴\"", fielded("乡村振兴", true, None)),
+            ("“营商环境”", fielded("营商环境", true, None)),
             ("冷链 OR 物流", Node::Or(vec![term("冷链"), term("物流")])),
             (
                 "招商引资 -北京",
@@ -578,14 +669,7 @@ mod tests {
                     term("养殖"),
                 ]),
             ),
-            (
-                "title:规划",
-                Node::Term {
-                    text: "规划".into(),
-                    phrase: false,
-                    field: Some(TextField::Title),
-                },
-            ),
+            ("title:规划", fielded("规划", false, Some(TextField::Title))),
             ("2018-2020年", term("2018-2020年")),
             ("5G基站", term("5G基站")),
             // Punctuation between words separates them, as a space does.
@@ -594,31 +678,71 @@ mod tests {
                 "title:(规划 OR 方案) 营商环境",
                 Node::And(vec![
                     Node::Or(vec![
-                        Node::Term {
-                            text: "规划".into(),
-                            phrase: false,
-                            field: Some(TextField::Title),
-                        },
-                        Node::Term {
-                            text: "方案".into(),
-                            phrase: false,
-                            field: Some(TextField::Title),
-                        },
+                        fielded("规划", false, Some(TextField::Title)),
+                        fielded("方案", false, Some(TextField::Title)),
                     ]),
                     term("营商环境"),
                 ]),
             ),
             (
                 "heading:保障措施",
-                Node::Term {
-                    text: "保障措施".into(),
-                    phrase: false,
-                    field: Some(TextField::Heading),
-                },
+                fielded("保障措施", false, Some(TextField::Heading)),
             ),
         ];
         for (input, want) in cases {
             assert_eq!(parse(input).unwrap().root.as_ref(), Some(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn operators_are_operators_and_suffixes_are_read() {
+        let and = Node::And(vec![term("营商环境"), term("优化")]);
+        let not = Node::And(vec![term("招商引资"), Node::Not(Box::new(term("北京")))]);
+        let or = Node::Or(vec![term("冷链"), term("物流")]);
+        let cases: &[(&str, Node)] = &[
+            ("营商环境 AND 优化", and.clone()),
+            ("营商环境 && 优化", and.clone()),
+            ("营商环境 and 优化", and.clone()),
+            ("招商引资 NOT 北京", not.clone()),
+            ("招商引资 !北京", not.clone()),
+            ("招商引资 not 北京", not),
+            ("冷链 || 物流", or.clone()),
+            ("冷链 or 物流", or),
+            (
+                "\"乡村 振兴\"~5",
+                Node::Term {
+                    text: "乡村 振兴".into(),
+                    phrase: true,
+                    field: None,
+                    slop: Some(5),
+                    boost: None,
+                },
+            ),
+            (
+                "肉牛^2 养殖",
+                Node::And(vec![
+                    Node::Term {
+                        text: "肉牛".into(),
+                        phrase: false,
+                        field: None,
+                        slop: None,
+                        boost: Some(2.0),
+                    },
+                    term("养殖"),
+                ]),
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse(input).unwrap().root.as_ref(), Some(want), "{input}");
+        }
+        for (input, want) in [
+            ("肉牛~3", "proximity is for phrases"),
+            ("\"乡村振兴\"~x", "whole number"),
+            ("肉牛^", "write a boost"),
+            ("肉牛^0", "above 0"),
+        ] {
+            let e = parse(input).unwrap_err().0;
+            assert!(e.contains(want), "{input:?} gave {e:?}");
         }
     }
 

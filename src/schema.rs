@@ -1,12 +1,20 @@
-//! The index schema: one tantivy document per passage.
+//! The index schema: one tantivy document per passage, plus one record per
+//! document title and one per section heading.
 //!
 //! Passages carry their document's key, not its path: paths live in the file
 //! table committed with the index (`indexer::IndexState`), so that a moved
 //! file changes no passage.
 //!
-//! Text is indexed twice: with jieba words (ranking, phrases) and with character
-//! bigrams (literal recall). Facets are hierarchical fields; the values that
-//! facet counts read are also FAST columns.
+//! Text is indexed once, as character bigrams (with run-start and run-end
+//! unigrams): a phrase of bigrams is literal containment, so every passage
+//! that says a word is found, however jieba would cut it, and the BM25 of the
+//! phrase ranks it. jieba runs at query time only, to split a query word into
+//! the parts that may stand close together. A document's title and a
+//! section's heading path are indexed once each, in records of their own
+//! (`kind` = title / heading), not again on every passage: `title:` and
+//! `heading:` find the records and then the passages they hold
+//! (`search::records`). Facets are hierarchical fields; the values that facet
+//! counts read are also FAST columns.
 
 use tantivy::IndexSettings;
 use tantivy::schema::{
@@ -14,16 +22,30 @@ use tantivy::schema::{
 };
 use tantivy::store::{Compressor, ZstdCompressor};
 
-use crate::tokenizer::{BIGRAMS, WORDS};
+use crate::tokenizer::BIGRAMS;
 
 /// Bumped whenever the schema or what goes into a field changes; an index with
 /// another version is rebuilt. 3: quantified targets per passage (`targets`,
 /// `target_count`), and their years in `target_year`. 4: zstd document store
-/// in 64 KB blocks, no field norms on keyword and year fields.
-pub const SCHEMA_VERSION: u32 = 4;
+/// in 64 KB blocks, no field norms on keyword and year fields. 5: one literal
+/// (bigram) analysis of the text, no jieba words; titles and headings as
+/// records of their own; pages and the content score of each passage.
+pub const SCHEMA_VERSION: u32 = 5;
+
+/// What a tantivy document of the index is.
+pub mod kinds {
+    /// A passage: what searches return.
+    pub const PASSAGE: &str = "passage";
+    /// A document's title, once per document.
+    pub const TITLE: &str = "title";
+    /// A section's heading path, once per section.
+    pub const HEADING: &str = "heading";
+}
 
 /// Field names.
 pub mod names {
+    /// What the record is: [`super::kinds`].
+    pub const KIND: &str = "kind";
     /// The document's key: its fingerprint (content hash), its identity across renames.
     pub const DOC_KEY: &str = "doc_key";
     /// 64-bit number derived from the document key, for grouping.
@@ -32,18 +54,26 @@ pub mod names {
     pub const PASSAGE_ID: &str = "passage_id";
     /// 1-based passage number in its document.
     pub const PASSAGE_NO: &str = "passage_no";
-    /// Document title (words).
+    /// The section a passage stands in (and a heading record names):
+    /// `<doc_key>/<n>`.
+    pub const SECTION: &str = "section";
+    /// Document title as shown (stored on passages).
     pub const TITLE: &str = "title";
-    /// Document title (bigrams).
-    pub const TITLE_LIT: &str = "title_lit";
-    /// Heading path (words).
+    /// Document title, literal (indexed on title records).
+    pub const TITLE_TEXT: &str = "title_text";
+    /// Heading path as shown (stored on passages).
     pub const HEADING: &str = "heading";
-    /// Heading path (bigrams).
-    pub const HEADING_LIT: &str = "heading_lit";
-    /// Passage text (words).
+    /// Heading path, literal (indexed on heading records).
+    pub const HEADING_TEXT: &str = "heading_text";
+    /// Passage text, literal (bigrams with positions), stored.
     pub const BODY: &str = "body";
-    /// Passage text (bigrams).
-    pub const BODY_LIT: &str = "body_lit";
+    /// First and last page of a passage, for paged formats.
+    pub const PAGE_FIRST: &str = "page_first";
+    /// See [`PAGE_FIRST`].
+    pub const PAGE_LAST: &str = "page_last";
+    /// How much concrete content a passage holds (`extract::content`): a
+    /// factor on its score.
+    pub const CONTENT: &str = "content";
     /// Region facet `/省/市/县`.
     pub const REGION: &str = "region";
     /// Province name.
@@ -71,6 +101,8 @@ pub mod names {
 /// Handles to every field.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
+    /// See [`names::KIND`].
+    pub kind: Field,
     /// See [`names::DOC_KEY`].
     pub doc_key: Field,
     /// See [`names::DOC_NUM`].
@@ -79,18 +111,24 @@ pub struct Fields {
     pub passage_id: Field,
     /// See [`names::PASSAGE_NO`].
     pub passage_no: Field,
+    /// See [`names::SECTION`].
+    pub section: Field,
     /// See [`names::TITLE`].
     pub title: Field,
-    /// See [`names::TITLE_LIT`].
-    pub title_lit: Field,
+    /// See [`names::TITLE_TEXT`].
+    pub title_text: Field,
     /// See [`names::HEADING`].
     pub heading: Field,
-    /// See [`names::HEADING_LIT`].
-    pub heading_lit: Field,
+    /// See [`names::HEADING_TEXT`].
+    pub heading_text: Field,
     /// See [`names::BODY`].
     pub body: Field,
-    /// See [`names::BODY_LIT`].
-    pub body_lit: Field,
+    /// See [`names::PAGE_FIRST`].
+    pub page_first: Field,
+    /// See [`names::PAGE_LAST`].
+    pub page_last: Field,
+    /// See [`names::CONTENT`].
+    pub content: Field,
     /// See [`names::REGION`].
     pub region: Field,
     /// See [`names::PROVINCE`].
@@ -115,12 +153,16 @@ pub struct Fields {
     pub target_count: Field,
 }
 
-fn words(stored: bool) -> TextOptions {
-    let options = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(WORDS)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+/// Literal text: bigrams with positions (phrases are containment), scored
+/// by BM25 with norms when `scored`.
+fn literal(stored: bool, scored: bool) -> TextOptions {
+    // Positions for phrases everywhere; norms only where BM25 reads them
+    // (records are matched, not ranked).
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(BIGRAMS)
+        .set_fieldnorms(scored)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let options = TextOptions::default().set_indexing_options(indexing);
     if stored {
         options.set_stored()
     } else {
@@ -128,12 +170,9 @@ fn words(stored: bool) -> TextOptions {
     }
 }
 
-fn bigrams() -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(BIGRAMS)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    )
+/// Shown, not searched: stored only.
+fn shown() -> TextOptions {
+    TextOptions::default().set_stored()
 }
 
 /// A whole-value keyword field: indexed as one term, stored, and a fast column
@@ -189,6 +228,7 @@ const ZSTD_LEVEL: i32 = 3;
 pub fn build() -> Schema {
     use names::*;
     let mut b = Schema::builder();
+    b.add_text_field(KIND, keyword(false));
     b.add_text_field(DOC_KEY, keyword(true));
     b.add_u64_field(DOC_NUM, NumericOptions::default().set_fast());
     b.add_text_field(PASSAGE_ID, keyword(false));
@@ -196,12 +236,15 @@ pub fn build() -> Schema {
         PASSAGE_NO,
         NumericOptions::default().set_stored().set_fast(),
     );
-    b.add_text_field(TITLE, words(true));
-    b.add_text_field(TITLE_LIT, bigrams());
-    b.add_text_field(HEADING, words(true));
-    b.add_text_field(HEADING_LIT, bigrams());
-    b.add_text_field(BODY, words(true));
-    b.add_text_field(BODY_LIT, bigrams());
+    b.add_text_field(SECTION, keyword(true));
+    b.add_text_field(TITLE, shown());
+    b.add_text_field(TITLE_TEXT, literal(true, false));
+    b.add_text_field(HEADING, shown());
+    b.add_text_field(HEADING_TEXT, literal(true, false));
+    b.add_text_field(BODY, literal(true, true));
+    b.add_u64_field(PAGE_FIRST, NumericOptions::default().set_stored());
+    b.add_u64_field(PAGE_LAST, NumericOptions::default().set_stored());
+    b.add_f64_field(CONTENT, NumericOptions::default().set_stored().set_fast());
     b.add_facet_field(REGION, FacetOptions::default().set_stored());
     b.add_text_field(PROVINCE, keyword(true));
     b.add_text_field(CITY, keyword(true));
@@ -222,16 +265,20 @@ impl Fields {
         use names::*;
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
+            kind: f(KIND)?,
             doc_key: f(DOC_KEY)?,
             doc_num: f(DOC_NUM)?,
             passage_id: f(PASSAGE_ID)?,
             passage_no: f(PASSAGE_NO)?,
+            section: f(SECTION)?,
             title: f(TITLE)?,
-            title_lit: f(TITLE_LIT)?,
+            title_text: f(TITLE_TEXT)?,
             heading: f(HEADING)?,
-            heading_lit: f(HEADING_LIT)?,
+            heading_text: f(HEADING_TEXT)?,
             body: f(BODY)?,
-            body_lit: f(BODY_LIT)?,
+            page_first: f(PAGE_FIRST)?,
+            page_last: f(PAGE_LAST)?,
+            content: f(CONTENT)?,
             region: f(REGION)?,
             province: f(PROVINCE)?,
             city: f(CITY)?,
@@ -253,4 +300,12 @@ pub fn doc_num(doc_key: &str) -> u64 {
         let h = blake3::hash(doc_key.as_bytes());
         u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes"))
     })
+}
+
+/// The query that keeps passages only (not title or heading records).
+pub fn passages(fields: &Fields) -> Box<dyn tantivy::query::Query> {
+    Box::new(tantivy::query::TermQuery::new(
+        tantivy::Term::from_field_text(fields.kind, kinds::PASSAGE),
+        IndexRecordOption::Basic,
+    ))
 }

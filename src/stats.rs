@@ -2,7 +2,6 @@
 //! sector, in documents and passages.
 
 use serde::Serialize;
-use tantivy::query::AllQuery;
 
 use crate::error::Result;
 use crate::indexer::OpenIndex;
@@ -54,7 +53,10 @@ pub fn stats(index: &OpenIndex) -> Result<IndexStats> {
     let snapshot = index.snapshot()?;
     let tree: FacetTree = snapshot
         .searcher
-        .search(&AllQuery, &BreakdownCollector)?
+        .search(
+            &*crate::schema::passages(&index.fields),
+            &BreakdownCollector,
+        )?
         .tree();
     let mut by_province: Vec<ValueCount> = tree
         .region

@@ -554,6 +554,34 @@ pub fn words(text: &str) -> Vec<String> {
     tokens.into_iter().map(|t| t.text).collect()
 }
 
+/// The words of a text (jieba's default mode, folded), each with whether
+/// jieba tags it a verb: for `similar`, where verbs weigh less.
+pub fn tagged_words(text: &str) -> Vec<(String, bool)> {
+    let folded = fold(text);
+    dictionary()
+        .jieba()
+        .tag(&folded.text, true)
+        .into_iter()
+        .filter(|t| t.word.chars().any(is_word_char))
+        .map(|t| (t.word.to_string(), t.tag.starts_with('v')))
+        .collect()
+}
+
+/// A word's own parts: what jieba's search mode finds inside it
+/// (肉牛养殖 → 肉牛, 养殖), the word itself left out.
+pub fn cut_small(word: &str) -> Vec<String> {
+    let folded = fold(word);
+    let mut out: Vec<String> = dictionary()
+        .jieba()
+        .cut_for_search(&folded.text, false)
+        .into_iter()
+        .map(|t| t.word.to_string())
+        .filter(|w| *w != *folded.text && w.chars().count() >= 2)
+        .collect();
+    out.dedup();
+    out
+}
+
 /// Coarse segmentation (jieba's default mode) of folded text: what a query's
 /// words are, before search-mode expansion.
 pub fn cut(text: &str) -> Vec<String> {

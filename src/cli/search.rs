@@ -10,7 +10,7 @@ use clap::Args;
 use super::{FilterArgs, Location};
 use crate::output::{self, export};
 use crate::search::group::GroupBy;
-use crate::search::{HitUnit, SearchRequest};
+use crate::search::{HitUnit, Scope, SearchRequest};
 use crate::service::{self, SearchOutput, SearchQuery};
 
 /// `plansearch search`.
@@ -58,6 +58,17 @@ pub struct SearchArgs {
     /// the parts of each hit's score.
     #[arg(long)]
     explain: bool,
+    /// Passages of one document on the first page before others show theirs
+    /// (the rest fold under "n more from this document"); 0 for no cap.
+    #[arg(long, value_name = "N", default_value_t = crate::search::DEFAULT_PER_DOC)]
+    per_doc: usize,
+    /// Passages of one region before other regions show theirs; 0 for no cap.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    per_region: usize,
+    /// Where the words must stand together: in one passage, or (with --by
+    /// doc) anywhere in one document.
+    #[arg(long, value_enum, default_value_t = Scope::Passage)]
+    scope: Scope,
 }
 
 pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
@@ -94,7 +105,14 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         facets: !args.no_facets && !args.facets && args.group_by.is_none(),
         facet_tree: args.facets,
         explain: args.explain,
+        max_per_doc: Some(args.per_doc),
+        max_per_region: Some(args.per_region),
+        count_context: true,
+        scope: args.scope,
     };
+    if args.scope == Scope::Doc && args.by != HitUnit::Doc {
+        anyhow::bail!("--scope doc finds documents that hold all the words anywhere: add --by doc");
+    }
     if let Some(format) = export_format {
         let written = match &args.output {
             Some(path) => {

@@ -2,6 +2,7 @@
 //! each passage is about (sectors, target years), each with the evidence that
 //! decided it, so `plansearch inspect` can show why.
 
+pub mod content;
 pub mod doctype;
 pub mod matcher;
 pub mod overrides;
@@ -218,6 +219,8 @@ pub struct PassageMeta {
     pub target_years: Vec<u16>,
     /// Quantified targets (see [`targets`]).
     pub targets: Vec<Target>,
+    /// How much concrete content it holds (see [`content`]).
+    pub content: content::Content,
 }
 
 /// Extracts passage metadata; the document's type decides whether it can hold
@@ -238,6 +241,7 @@ pub fn extract_passage(passage: &Passage, doc: &DocMeta) -> PassageMeta {
     PassageMeta {
         sectors: sector::taxonomy().classify(&passage.headings, &passage.text),
         target_years,
+        content: content::assess(&passage.text, targets.len()),
         targets,
     }
 }

@@ -328,7 +328,8 @@ pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Res
     update::run(config, &layout, on_event)
 }
 
-/// The tantivy documents (one per passage) of an analysed document.
+/// The tantivy documents of an analysed document: one per passage, one
+/// title record, one record per section (distinct heading path).
 pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> {
     let region_code = doc.meta.region.value;
     let names = RegionNames::of(region_code);
@@ -337,64 +338,98 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> 
     // path's, resolved when a hit is shown, so a rename changes no passage.
     let title = doc.meta.title.value.as_deref();
     let doc_num = schema::doc_num(&doc.content_hash);
-    doc.passages
-        .iter()
-        .map(|(p, pm)| {
-            let mut t = TantivyDocument::default();
-            t.add_text(fields.doc_key, &doc.content_hash);
-            t.add_u64(fields.doc_num, doc_num);
-            t.add_text(
-                fields.passage_id,
-                format!("{}:{}", doc.content_hash, p.number),
-            );
-            t.add_u64(fields.passage_no, p.number as u64);
-            if let Some(title) = title {
-                t.add_text(fields.title, title);
-                t.add_text(fields.title_lit, title);
+    let mut out = Vec::with_capacity(doc.passages.len() + 8);
+    if let Some(title) = title {
+        let mut t = TantivyDocument::default();
+        t.add_text(fields.kind, schema::kinds::TITLE);
+        t.add_text(fields.doc_key, &doc.content_hash);
+        t.add_u64(fields.doc_num, doc_num);
+        t.add_text(fields.title_text, title);
+        out.push(t);
+    }
+    let mut sections: Vec<String> = Vec::new();
+    for (p, pm) in &doc.passages {
+        let heading = p.heading_path();
+        let section_no = match sections.iter().position(|h| *h == heading) {
+            Some(i) => i,
+            None => {
+                sections.push(heading.clone());
+                sections.len() - 1
             }
-            let heading = p.heading_path();
+        };
+        let section = format!("{}/{section_no}", doc.content_hash);
+        let mut t = TantivyDocument::default();
+        t.add_text(fields.kind, schema::kinds::PASSAGE);
+        t.add_text(fields.doc_key, &doc.content_hash);
+        t.add_u64(fields.doc_num, doc_num);
+        t.add_text(
+            fields.passage_id,
+            format!("{}:{}", doc.content_hash, p.number),
+        );
+        t.add_u64(fields.passage_no, p.number as u64);
+        t.add_text(fields.section, &section);
+        if let Some(title) = title {
+            t.add_text(fields.title, title);
+        }
+        if !heading.is_empty() {
             t.add_text(fields.heading, &heading);
-            t.add_text(fields.heading_lit, &heading);
-            t.add_text(fields.body, &p.text);
-            t.add_text(fields.body_lit, &p.text);
-            if let Some(f) = &region_facet {
-                t.add_facet(
-                    fields.region,
-                    Facet::from_text(f).unwrap_or_else(|_| Facet::root()),
-                );
+        }
+        t.add_text(fields.body, &p.text);
+        if let Some((first, last)) = p.pages {
+            t.add_u64(fields.page_first, u64::from(first));
+            t.add_u64(fields.page_last, u64::from(last));
+        }
+        t.add_f64(fields.content, f64::from(pm.content.factor));
+        if let Some(f) = &region_facet {
+            t.add_facet(
+                fields.region,
+                Facet::from_text(f).unwrap_or_else(|_| Facet::root()),
+            );
+        }
+        for (field, value) in [
+            (fields.province, &names.province),
+            (fields.city, &names.city),
+            (fields.county, &names.county),
+            (fields.region_code, &names.code),
+        ] {
+            if let Some(v) = value {
+                t.add_text(field, v);
             }
-            for (field, value) in [
-                (fields.province, &names.province),
-                (fields.city, &names.city),
-                (fields.county, &names.county),
-                (fields.region_code, &names.code),
-            ] {
-                if let Some(v) = value {
-                    t.add_text(field, v);
-                }
+        }
+        if let Some(y) = doc.meta.year.value {
+            t.add_u64(fields.year, u64::from(y));
+        }
+        for y in &pm.target_years {
+            t.add_u64(fields.target_year, u64::from(*y));
+        }
+        if let Some(dt) = doc.meta.doc_type.value {
+            t.add_text(fields.doc_type, dt.label());
+        }
+        for s in &pm.sectors {
+            if let Ok(f) = Facet::from_text(&s.facet_path()) {
+                t.add_facet(fields.sector, f);
             }
-            if let Some(y) = doc.meta.year.value {
-                t.add_u64(fields.year, u64::from(y));
-            }
-            for y in &pm.target_years {
-                t.add_u64(fields.target_year, u64::from(*y));
-            }
-            if let Some(dt) = doc.meta.doc_type.value {
-                t.add_text(fields.doc_type, dt.label());
-            }
-            for s in &pm.sectors {
-                if let Ok(f) = Facet::from_text(&s.facet_path()) {
-                    t.add_facet(fields.sector, f);
-                }
-            }
-            t.add_u64(fields.target_count, pm.targets.len() as u64);
-            if !pm.targets.is_empty() {
-                t.add_text(
-                    fields.targets,
-                    serde_json::to_string(&pm.targets).expect("targets serialise"),
-                );
-            }
-            t
-        })
-        .collect()
+        }
+        t.add_u64(fields.target_count, pm.targets.len() as u64);
+        if !pm.targets.is_empty() {
+            t.add_text(
+                fields.targets,
+                serde_json::to_string(&pm.targets).expect("targets serialise"),
+            );
+        }
+        out.push(t);
+    }
+    for (i, heading) in sections.iter().enumerate() {
+        if heading.is_empty() {
+            continue;
+        }
+        let mut t = TantivyDocument::default();
+        t.add_text(fields.kind, schema::kinds::HEADING);
+        t.add_text(fields.doc_key, &doc.content_hash);
+        t.add_u64(fields.doc_num, doc_num);
+        t.add_text(fields.section, format!("{}/{i}", doc.content_hash));
+        t.add_text(fields.heading_text, heading);
+        out.push(t);
+    }
+    out
 }

@@ -32,10 +32,11 @@ pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style)
         highlights: hit.highlights.clone(),
     };
     writeln!(w, "   {}", style.highlight(&snippet))?;
-    let mut meta = vec![
-        format!("{}#{}", hit.path, hit.passage_no),
-        format!("id {}", hit.id),
-    ];
+    let mut meta = vec![format!("{}#{}", hit.path, hit.passage_no)];
+    if let Some(pages) = hit.page_label() {
+        meta.push(pages);
+    }
+    meta.push(format!("id {}", hit.id));
     if !hit.sectors.is_empty() {
         meta.push(hit.sectors.join(", "));
     }
@@ -52,6 +53,15 @@ pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style)
             writeln!(w, "     {:>7.2}  {}", p.score, p.part)?;
         }
     }
+    if let Some(n) = hit.more_from_document {
+        writeln!(
+            w,
+            "   {}",
+            style.dim(&format!(
+                "+ {n} more from this document (further down; --per-doc 0 shows them in score order)"
+            ))
+        )?;
+    }
     Ok(())
 }
 
@@ -66,12 +76,22 @@ pub fn write_search_text(
     } else {
         "passages"
     };
+    let verb = if unit == "passages" { "say" } else { "match" };
     writeln!(
         w,
-        "{} {unit} match {}",
+        "{} {unit} {verb} {}",
         results.total,
         style.bold(&results.query)
     )?;
+    if let Some(n) = results.context_only.filter(|n| *n > 0) {
+        writeln!(
+            w,
+            "{}",
+            style.dim(&format!(
+                "{n} more passages stand in documents or sections titled with it without saying it (title:… or heading:… lists them)"
+            ))
+        )?;
+    }
     if let Some(readings) = &results.explain {
         for r in readings {
             writeln!(w, "  {}", style.dim(&format!("read as {r}")))?;

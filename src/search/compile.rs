@@ -1,52 +1,58 @@
 //! From a parsed query to a search plan and its tantivy query.
 //!
-//! Each word is matched two ways, and either suffices: as jieba words in the
-//! word fields (which drive ranking), or literally as a phrase of character
-//! bigrams (which guarantees that every passage containing the word is found,
-//! however jieba cut it). On top come bonuses for a query of several words:
-//! all words close together, and the whole query literally. Filters never
+//! A word matches a passage that says it: literally (a phrase of character
+//! bigrams, which finds every passage containing it, however jieba would cut
+//! it), or through its jieba parts standing close together in order, which
+//! counts for less. Synonyms count less again. A passage that holds a word
+//! only through its document's title or its section's heading is not a hit;
+//! such passages are counted apart (`Compiled::context_only`). On top come
+//! small lifts (the heading or title says the word too) and, for a query of
+//! several words, bonuses: all of them close together, the whole query
+//! literally. The sum is multiplied by the passage's content factor
+//! (`extract::content`): a concrete measure outranks a slogan. Filters never
 //! change scores. Every scored part is named, so `--explain` can show it.
 
 use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, PhraseQuery, Query,
-    RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, PhraseQuery, Query, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
 use super::plan::Plan;
+use super::records::ViaRecords;
 use crate::error::{Error, Result};
 use crate::gazetteer::gazetteer;
 use crate::query::{FilterSpec, Node, TextField, YearRange};
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
+use crate::search::Scope;
 use crate::synonyms::synonyms;
 use crate::text::fold_str;
 use crate::tokenizer::{self, literal_phrase, literal_runs};
 
-/// Weights of a word match per field: a word in the title or the heading says
-/// more about a passage than the same word in its body.
-const BODY_BOOST: f32 = 1.0;
-const HEADING_BOOST: f32 = 1.5;
-const TITLE_BOOST: f32 = 2.0;
-/// A passage that only its document's title matches: found, ranked below
-/// passages that say it themselves.
-const TITLE_ONLY_SCORE: f32 = 0.5;
-/// A passage found only literally (jieba cut the text differently) still ranks,
-/// below passages where the words stand as words.
-const LITERAL_SCORE: f32 = 0.3;
-/// A long word's dictionary sub-words standing apart (乡村全面振兴 for
-/// 乡村振兴) count for less than the word itself.
-const SUBWORD_BOOST: f32 = 0.5;
-/// All words of a multi-word query within a few words of each other.
-const PROXIMITY_BOOST: f32 = 1.0;
-const PROXIMITY_SLOP: u32 = 6;
-/// A word jieba splits, or a query of several words, as typed without spaces:
-/// the BM25 of the literal phrase.
+/// A word's parts (as jieba cuts the query word) standing close together,
+/// in order, count for less than the word as typed: 新质 … 生产力 within a few
+/// characters for 新质生产力, 乡村全面振兴 for 乡村振兴. Never scattered over the
+/// passage (the 167 of 505 新质生产力 hits that only said 生产力).
+const PARTS_WEIGHT: f32 = 0.5;
+/// Characters that may stand between two parts of a word.
+const PARTS_SLOP: u32 = 3;
+/// All words of a multi-word query within this many characters of each other.
+const PROXIMITY_SLOP: u32 = 20;
+const PROXIMITY_BOOST: f32 = 0.5;
+/// The whole query as typed, without spaces, literally.
 const EXACT_BOOST: f32 = 1.0;
-/// Matches through a synonym count a little less than the word typed.
-const SYNONYM_WEIGHT: f32 = 0.8;
+/// Matches through a synonym count less than the word typed.
+const SYNONYM_WEIGHT: f32 = 0.6;
+/// A passage that says the word and stands under a heading, or in a document
+/// titled, with it: a small lift, never enough to outrank a passage that
+/// says it more.
+const HEADING_CONTEXT: f32 = 0.6;
+const TITLE_CONTEXT: f32 = 0.3;
+/// A passage found through `title:` or `heading:` (the records), not its text.
+const RECORD_SCORE: f32 = 1.0;
 
 /// The filters of a search, resolved.
 #[derive(Debug, Clone, Default)]
@@ -207,143 +213,195 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     /// What the query asks for.
     pub wanted: Wanted,
+    /// Passages that hold the words only through their document's title or
+    /// their section's heading, not in their own text: counted apart, never
+    /// ranked with the hits (`None` when the query names no words).
+    pub context_only: Option<Box<dyn Query>>,
 }
 
 /// Compiles a parsed expression plus filters into one query.
-pub fn compile(fields: &Fields, root: Option<&Node>, filters: &Filters) -> Compiled {
+pub fn compile(fields: &Fields, root: Option<&Node>, filters: &Filters, scope: Scope) -> Compiled {
     let mut builder = Builder {
         fields,
         wanted: Wanted::default(),
+        context: false,
     };
-    let mut top = Vec::new();
+    if scope == Scope::Doc
+        && let Some(Node::And(children)) = root
+    {
+        return compile_doc_scope(&mut builder, children, filters);
+    }
+    let mut top = vec![Plan::Filter(schema::passages(fields))];
+    let filter_plans = || filters.queries(fields).into_iter().map(Plan::Filter);
+    let mut context_only = None;
     match root {
         Some(node) => {
-            top.push(builder.node(node, true));
-            top.extend(
+            let mut scored = vec![builder.node(node, true, 1.0)];
+            scored.extend(
                 builder
                     .bonuses(node)
                     .into_iter()
                     .map(Box::new)
                     .map(Plan::Bonus),
             );
+            top.push(Plan::Scaled(Box::new(Plan::All(scored))));
+            // The same words, each also found through a title or heading.
+            let mut with_context = Builder {
+                fields,
+                wanted: Wanted::default(),
+                context: true,
+            };
+            let broad = with_context.node(node, false, 1.0);
+            let mut extra = vec![Plan::Filter(schema::passages(fields)), broad];
+            extra.extend(filter_plans());
+            extra.push(Plan::Not(Box::new(Plan::All(vec![
+                builder.node(node, false, 1.0),
+            ]))));
+            context_only = Some(Plan::All(extra).query());
         }
-        None => top.push(Plan::Filter(Box::new(AllQuery))),
+        None => {}
     }
-    top.extend(filters.queries(fields).into_iter().map(Plan::Filter));
+    top.extend(filter_plans());
     let plan = Plan::All(top);
     Compiled {
         query: plan.query(),
         plan,
         wanted: builder.wanted,
+        context_only,
     }
 }
 
-/// One text field as a term searches it: its name, word field, literal field
-/// and weight.
-struct FieldSet {
-    name: &'static str,
-    words: Field,
-    literal: Field,
-    boost: f32,
-}
-
-/// The fields a term searches (all three, or the one it names).
-fn field_set(fields: &Fields, only: Option<TextField>) -> Vec<FieldSet> {
-    let all = [
-        (
-            TextField::Body,
-            "body",
-            fields.body,
-            fields.body_lit,
-            BODY_BOOST,
-        ),
-        (
-            TextField::Heading,
-            "heading",
-            fields.heading,
-            fields.heading_lit,
-            HEADING_BOOST,
-        ),
-        (
-            TextField::Title,
-            "title",
-            fields.title,
-            fields.title_lit,
-            TITLE_BOOST,
-        ),
-    ];
-    all.into_iter()
-        .filter(|(tf, ..)| only.is_none_or(|o| o == *tf))
-        .map(|(_, name, words, literal, boost)| FieldSet {
-            name,
-            words,
-            literal,
-            boost,
-        })
-        .collect()
+/// All words anywhere in a document: each word's passages lifted to their
+/// documents (all must hold every word), and the passages that say any of
+/// them scored, so that `--by doc` shows each document's best.
+fn compile_doc_scope(builder: &mut Builder, children: &[Node], filters: &Filters) -> Compiled {
+    let fields = builder.fields;
+    let mut top = vec![Plan::Filter(schema::passages(fields))];
+    let mut scored = Vec::new();
+    for child in children {
+        match child {
+            Node::Not(inner) => top.push(Plan::Not(Box::new(builder.excluded(inner)))),
+            other => {
+                let plan = builder.node(other, true, 1.0);
+                let in_passages =
+                    Plan::All(vec![Plan::Filter(schema::passages(fields)), plan.clone()]);
+                top.push(Plan::Filter(Box::new(ViaRecords {
+                    records: in_passages.query(),
+                    key: fields.doc_key,
+                    key_name: schema::names::DOC_KEY,
+                })));
+                scored.push(plan);
+            }
+        }
+    }
+    builder
+        .wanted
+        .readings
+        .push("scope: all words anywhere in the document (--scope doc)".into());
+    top.push(Plan::Scaled(Box::new(Plan::Any(scored))));
+    top.extend(filters.queries(fields).into_iter().map(Plan::Filter));
+    let plan = Plan::All(top);
+    Compiled {
+        query: plan.query(),
+        plan,
+        wanted: std::mem::take(&mut builder.wanted),
+        context_only: None,
+    }
 }
 
 struct Builder<'a> {
     fields: &'a Fields,
     wanted: Wanted,
+    /// Words match through titles and headings too (for the count of
+    /// passages that hold them only there).
+    context: bool,
 }
 
 impl Builder<'_> {
-    /// The plan of a node; `positive` is false under an exclusion, where
-    /// nothing is highlighted or explained.
-    fn node(&mut self, node: &Node, positive: bool) -> Plan {
+    /// The plan of a node; `positive` is false under an exclusion and when
+    /// building the context count, where nothing is highlighted or explained.
+    fn node(&mut self, node: &Node, positive: bool, weight: f32) -> Plan {
         match node {
             Node::Term {
                 text,
                 phrase,
                 field,
+                slop,
+                boost,
             } => {
                 if positive {
-                    self.note_wanted(text, *phrase);
+                    self.note_wanted(text, *phrase, *slop);
                 }
-                if *phrase {
-                    self.phrase(text, *field)
-                } else {
-                    self.word_with_synonyms(text, *field, positive)
+                let weight = weight * boost.unwrap_or(1.0);
+                match field {
+                    Some(TextField::Title) => {
+                        self.via_records(text, *phrase, *slop, RecordKind::Title)
+                    }
+                    Some(TextField::Heading) => {
+                        self.via_records(text, *phrase, *slop, RecordKind::Heading)
+                    }
+                    Some(TextField::Body) => {
+                        self.in_body(text, *phrase, *slop, weight, false, positive)
+                    }
+                    None if self.context => Plan::Any(vec![
+                        self.in_body(text, *phrase, *slop, weight, false, false),
+                        self.via_records(text, *phrase, *slop, RecordKind::Title),
+                        self.via_records(text, *phrase, *slop, RecordKind::Heading),
+                    ]),
+                    None => self.in_body(text, *phrase, *slop, weight, true, positive),
                 }
             }
             Node::And(children) => Plan::All(
                 children
                     .iter()
                     .map(|c| match c {
-                        Node::Not(inner) => Plan::Not(Box::new(self.node(inner, false))),
-                        other => self.node(other, positive),
+                        Node::Not(inner) => Plan::Not(Box::new(self.excluded(inner))),
+                        other => self.node(other, positive, weight),
                     })
                     .collect(),
             ),
-            Node::Or(children) => {
-                Plan::Any(children.iter().map(|c| self.node(c, positive)).collect())
-            }
-            Node::Not(inner) => Plan::All(vec![Plan::Not(Box::new(self.node(inner, false)))]),
+            Node::Or(children) => Plan::Any(
+                children
+                    .iter()
+                    .map(|c| self.node(c, positive, weight))
+                    .collect(),
+            ),
+            Node::Not(inner) => Plan::All(vec![Plan::Not(Box::new(self.excluded(inner)))]),
         }
     }
 
-    fn note_wanted(&mut self, text: &str, phrase: bool) {
+    /// What an exclusion removes: a passage that says it, or stands in a
+    /// document or section titled with it.
+    fn excluded(&mut self, node: &Node) -> Plan {
+        let was = self.context;
+        self.context = true;
+        let plan = self.node(node, false, 1.0);
+        self.context = was;
+        plan
+    }
+
+    fn note_wanted(&mut self, text: &str, phrase: bool, slop: Option<u32>) {
         let folded = fold_str(text);
         let runs = literal_runs(&folded);
-        let mut reading = format!(
-            "{}: literally {}",
-            if phrase {
-                format!("\"{text}\"")
-            } else {
-                text.to_string()
-            },
-            literal_form(text)
-        );
-        if phrase {
-            let words: Vec<String> = tokenizer::phrase_terms(text)
-                .into_iter()
-                .map(|(_, w)| w)
-                .collect();
-            reading.push_str(&format!(" · or the words {} in order", words.join(" ")));
+        let shown = if phrase {
+            format!("\"{text}\"")
         } else {
-            let parts = tokenizer::cut(text);
-            reading.push_str(&format!(" · or the words {}", parts.join(" + ")));
+            text.to_string()
+        };
+        let mut reading = format!("{shown}: literally {}", literal_form(text));
+        let parts = word_parts(text);
+        if let Some(slop) = slop {
+            reading.push_str(&format!(
+                " · or its words {} within {slop} characters",
+                parts.join(" + ")
+            ));
+        } else if !phrase && parts.len() > 1 {
+            reading.push_str(&format!(
+                " · or its parts {} in order, at most {PARTS_SLOP} characters apart",
+                parts.join(" + ")
+            ));
+        }
+        if !phrase || slop.is_some() {
             for w in parts {
                 if w.chars().count() >= 2 && !self.wanted.words.contains(&w) {
                     self.wanted.words.push(w);
@@ -354,152 +412,143 @@ impl Builder<'_> {
         self.wanted.readings.push(reading);
     }
 
-    /// An unquoted word, and the synonyms of policy shorthand (放管服).
-    fn word_with_synonyms(&mut self, text: &str, only: Option<TextField>, positive: bool) -> Plan {
-        let own = self.word(text, only, 1.0, text);
-        let expansions = synonyms().expansions(text);
-        if expansions.is_empty() {
-            return own;
-        }
+    /// A word or phrase in the passage's own text: literally, or (a word) its
+    /// parts close together; synonyms of policy shorthand (放管服) below it;
+    /// with a small lift when the passage's heading or title holds it too.
+    fn in_body(
+        &mut self,
+        text: &str,
+        phrase: bool,
+        slop: Option<u32>,
+        weight: f32,
+        lift: bool,
+        positive: bool,
+    ) -> Plan {
+        let own = self.literally(text, phrase, slop, weight, text);
         let mut alternatives = vec![own];
-        for member in expansions {
-            if positive {
-                self.wanted
-                    .readings
-                    .push(format!("{text}: synonym {}", member.join(" + ")));
-                self.wanted.literals.extend(member.iter().cloned());
-            }
-            // A member of several words counts as much as one word.
-            let weight = SYNONYM_WEIGHT / member.len() as f32;
-            alternatives.push(Plan::All(
-                member
-                    .iter()
-                    .map(|w| self.word(w, only, weight, &format!("{text} ≈ {w}")))
-                    .collect(),
-            ));
-        }
-        Plan::Any(alternatives)
-    }
-
-    /// An unquoted word: all its jieba parts in a field, or the word literally.
-    fn word(&self, text: &str, only: Option<TextField>, weight: f32, name: &str) -> Plan {
-        let parts = tokenizer::cut(text);
-        let runs = literal_runs(text);
-        self.over_fields(only, weight, name, |f, boost| {
-            let mut alternatives = Vec::new();
-            if !parts.is_empty() {
-                let all_parts = BooleanQuery::intersection(
-                    parts.iter().map(|p| part_query(f.words, p)).collect(),
-                );
-                alternatives.push(Plan::part(
-                    format!("{name} · {} words (BM25 ×{})", f.name, num(boost)),
-                    Box::new(BoostQuery::new(Box::new(all_parts), boost)),
-                ));
-            }
-            if let Some(literal) = literal_query(f.literal, &runs) {
-                alternatives.push(if parts.len() > 1 {
-                    // jieba split the word: the word as typed (农业发展) ranks
-                    // above its parts apart (农业…发展), by the BM25 of the
-                    // literal phrase.
-                    Plan::part(
-                        format!("{name} · {} literally (BM25 ×{})", f.name, num(boost)),
-                        Box::new(BoostQuery::new(literal, EXACT_BOOST * boost)),
-                    )
-                } else {
-                    Plan::part(
-                        format!("{name} · {} literally", f.name),
-                        Box::new(ConstScoreQuery::new(literal, LITERAL_SCORE * boost)),
-                    )
-                });
-            }
-            alternatives
-        })
-    }
-
-    /// A quoted phrase: its jieba words in order, or the phrase literally.
-    fn phrase(&self, text: &str, only: Option<TextField>) -> Plan {
-        let terms = tokenizer::phrase_terms(text);
-        let runs = literal_runs(text);
-        let name = format!("\"{text}\"");
-        self.over_fields(only, 1.0, &name, |f, boost| {
-            let mut alternatives = Vec::new();
-            let q: Option<Box<dyn Query>> = match terms.as_slice() {
-                [] => None,
-                [(_, one)] => Some(Box::new(TermQuery::new(
-                    Term::from_field_text(f.words, one),
-                    IndexRecordOption::WithFreqs,
-                ))),
-                _ => Some(Box::new(PhraseQuery::new_with_offset(
-                    terms
+        if !phrase {
+            for member in synonyms().expansions(text) {
+                if positive {
+                    self.wanted
+                        .readings
+                        .push(format!("{text}: synonym {}", member.join(" + ")));
+                    self.wanted.literals.extend(member.iter().cloned());
+                }
+                // A member of several words counts as much as one word.
+                let w = weight * SYNONYM_WEIGHT / member.len() as f32;
+                alternatives.push(Plan::All(
+                    member
                         .iter()
-                        .map(|(pos, w)| (*pos, Term::from_field_text(f.words, w)))
+                        .map(|m| self.literally(m, false, None, w, &format!("{text} ≈ {m}")))
                         .collect(),
-                ))),
-            };
-            if let Some(q) = q {
-                alternatives.push(Plan::part(
-                    format!("{name} · {} phrase (BM25 ×{})", f.name, num(boost)),
-                    Box::new(BoostQuery::new(q, boost)),
                 ));
             }
-            // Literal containment of the whole phrase (runs split at punctuation).
-            if let Some(q) = literal_query(f.literal, &runs) {
-                alternatives.push(Plan::part(
-                    format!("{name} · {} literally", f.name),
-                    Box::new(ConstScoreQuery::new(q, LITERAL_SCORE * boost)),
-                ));
+        }
+        let found = Plan::Any(alternatives);
+        if !lift {
+            return found;
+        }
+        let runs = literal_runs(text);
+        let mut out = vec![found];
+        for (kind, score) in [
+            (RecordKind::Heading, HEADING_CONTEXT),
+            (RecordKind::Title, TITLE_CONTEXT),
+        ] {
+            if let Some(records) = self.records_query(kind, &runs) {
+                out.push(Plan::Bonus(Box::new(Plan::part(
+                    format!("{text} · also in the {}", kind.name()),
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(self.via(kind, records)),
+                        score * weight,
+                    )),
+                ))));
             }
-            alternatives
-        })
+        }
+        Plan::All(out)
     }
 
-    /// A term over the text fields, from its ways of matching in one field
-    /// (`alternatives(field, boost)`).
-    ///
-    /// A named field takes its own alternatives. Otherwise the passage's body
-    /// and heading count fully, and the title, shared by every passage of a
-    /// document, weighs most when the passage says it too; a passage that only
-    /// its title matches ranks below those that say it themselves.
-    fn over_fields(
+    /// The text itself: its literal BM25; for an unquoted word also its parts
+    /// in order, close together; for `"…"~N` its words within N characters.
+    fn literally(
         &self,
-        only: Option<TextField>,
+        text: &str,
+        phrase: bool,
+        slop: Option<u32>,
         weight: f32,
         name: &str,
-        alternatives: impl Fn(&FieldSet, f32) -> Vec<Plan>,
     ) -> Plan {
-        let of = |fields: Vec<FieldSet>| -> Vec<Plan> {
-            fields
-                .iter()
-                .flat_map(|f| alternatives(f, f.boost * weight))
-                .collect()
+        let runs = literal_runs(text);
+        let body = self.fields.body;
+        let mut alternatives = Vec::new();
+        if let Some(q) = literal_query(body, &runs) {
+            alternatives.push(Plan::part(
+                format!("{name} · literally (BM25 ×{})", num(weight)),
+                Box::new(BoostQuery::new(q, weight)),
+            ));
+        }
+        let parts = word_parts(text);
+        let parts_slop = match (phrase, slop) {
+            (_, Some(s)) => Some(s),
+            (false, None) if parts.len() > 1 => Some(PARTS_SLOP),
+            _ => None,
         };
-        if only.is_some() {
-            return any_or_nothing(of(field_set(self.fields, only)), name);
+        if let Some(s) = parts_slop
+            && let Some(q) = parts_query(body, &parts, s)
+        {
+            let w = if slop.is_some() {
+                weight
+            } else {
+                weight * PARTS_WEIGHT
+            };
+            alternatives.push(Plan::part(
+                format!(
+                    "{name} · its parts {} within {s} characters (BM25 ×{})",
+                    parts.join(" + "),
+                    num(w)
+                ),
+                Box::new(BoostQuery::new(q, w)),
+            ));
         }
-        let passage = any_or_nothing(
-            of(field_set(self.fields, Some(TextField::Body))
-                .into_iter()
-                .chain(field_set(self.fields, Some(TextField::Heading)))
-                .collect()),
-            name,
-        );
-        let title = of(field_set(self.fields, Some(TextField::Title)));
-        if title.is_empty() {
-            return passage;
+        any_or_nothing(alternatives, name)
+    }
+
+    /// Passages of documents titled with the text, or of sections headed
+    /// with it: found through the records.
+    fn via_records(&self, text: &str, _phrase: bool, _slop: Option<u32>, kind: RecordKind) -> Plan {
+        let runs = literal_runs(text);
+        match self.records_query(kind, &runs) {
+            Some(records) => Plan::part(
+                format!("{text} · in the {}", kind.name()),
+                Box::new(ConstScoreQuery::new(
+                    Box::new(self.via(kind, records)),
+                    RECORD_SCORE,
+                )),
+            ),
+            None => Plan::part(format!("{text} · nothing to search"), Box::new(EmptyQuery)),
         }
-        let title = Plan::Any(title);
-        let title_only = Plan::part(
-            format!("{name} · in the title"),
-            Box::new(ConstScoreQuery::new(
-                title.query(),
-                TITLE_ONLY_SCORE * weight,
-            )),
-        );
-        let title_bonus = Plan::All(vec![Plan::Require(Box::new(passage.clone())), title]);
-        Plan::All(vec![
-            Plan::Any(vec![passage, title_only]),
-            Plan::Bonus(Box::new(title_bonus)),
-        ])
+    }
+
+    fn records_query(&self, kind: RecordKind, runs: &[String]) -> Option<Box<dyn Query>> {
+        let field = match kind {
+            RecordKind::Title => self.fields.title_text,
+            RecordKind::Heading => self.fields.heading_text,
+        };
+        literal_query(field, runs)
+    }
+
+    fn via(&self, kind: RecordKind, records: Box<dyn Query>) -> ViaRecords {
+        match kind {
+            RecordKind::Title => ViaRecords {
+                records,
+                key: self.fields.doc_key,
+                key_name: schema::names::DOC_KEY,
+            },
+            RecordKind::Heading => ViaRecords {
+                records,
+                key: self.fields.section,
+                key_name: schema::names::SECTION,
+            },
+        }
     }
 
     /// Extras for a query of several words: all of them close together in the
@@ -522,40 +571,93 @@ impl Builder<'_> {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let words: Vec<String> = terms.iter().flat_map(|t| tokenizer::cut(t)).collect();
-        if words.len() >= 2 {
-            let positioned: Vec<(usize, Term)> = words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| (i, Term::from_field_text(self.fields.body, w)))
-                .collect();
+        let words: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+        if let Some(q) = parts_query(self.fields.body, &words, PROXIMITY_SLOP) {
             out.push(Plan::part(
-                format!("all words within {PROXIMITY_SLOP} words of each other in the body"),
-                Box::new(BoostQuery::new(
-                    Box::new(PhraseQuery::new_with_offset_and_slop(
-                        positioned,
-                        PROXIMITY_SLOP,
-                    )),
-                    PROXIMITY_BOOST,
-                )),
+                format!("all words within {PROXIMITY_SLOP} characters of each other"),
+                Box::new(BoostQuery::new(q, PROXIMITY_BOOST)),
             ));
         }
         let whole: String = terms.concat();
         let runs = literal_runs(&whole);
-        for f in field_set(self.fields, None) {
-            if let Some(q) = literal_query(f.literal, &runs) {
-                out.push(Plan::part(
-                    format!(
-                        "whole query {} literally in the {}",
-                        literal_form(&whole),
-                        f.name
-                    ),
-                    Box::new(BoostQuery::new(q, EXACT_BOOST * f.boost)),
-                ));
-            }
+        if let Some(q) = literal_query(self.fields.body, &runs) {
+            out.push(Plan::part(
+                format!("whole query {} literally", literal_form(&whole)),
+                Box::new(BoostQuery::new(q, EXACT_BOOST)),
+            ));
         }
         out
     }
+}
+
+/// The two kinds of record.
+#[derive(Debug, Clone, Copy)]
+enum RecordKind {
+    Title,
+    Heading,
+}
+
+impl RecordKind {
+    fn name(self) -> &'static str {
+        match self {
+            RecordKind::Title => "title",
+            RecordKind::Heading => "heading",
+        }
+    }
+}
+
+/// The parts jieba cuts a query word into, with single characters kept with
+/// their neighbour (新 + 质 + 生产力 is 新质 + 生产力: a lone character stands
+/// anywhere).
+fn word_parts(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for part in tokenizer::cut(text) {
+        let part = fold_str(&part);
+        if part.chars().count() == 1 {
+            pending.push_str(&part);
+            continue;
+        }
+        if !pending.is_empty() {
+            match out.last_mut() {
+                Some(last) if pending.chars().count() == 1 => {
+                    last.push_str(&pending);
+                }
+                _ => out.push(std::mem::take(&mut pending)),
+            }
+            pending.clear();
+        }
+        out.push(part);
+    }
+    if !pending.is_empty() {
+        match out.last_mut() {
+            Some(last) => last.push_str(&pending),
+            None => out.push(pending),
+        }
+    }
+    out
+}
+
+/// Parts in order, each literally, at most `slop` characters apart.
+fn parts_query(field: Field, parts: &[String], slop: u32) -> Option<Box<dyn Query>> {
+    let mut terms: Vec<(usize, Term)> = Vec::new();
+    let mut base = 0;
+    for part in parts {
+        let runs = literal_runs(part);
+        let phrase = literal_phrase(&runs);
+        if phrase.is_empty() {
+            continue;
+        }
+        let len = runs.iter().map(|r| r.chars().count() + 1).sum::<usize>();
+        for (pos, t) in phrase {
+            terms.push((base + pos, Term::from_field_text(field, &t)));
+        }
+        base += len.saturating_sub(1);
+    }
+    if terms.len() < 2 {
+        return None;
+    }
+    Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
 }
 
 /// Text as the literal fields compare it (folded, whitespace removed), for
@@ -582,41 +684,9 @@ fn any_or_nothing(alternatives: Vec<Plan>, name: &str) -> Plan {
     }
 }
 
-/// One jieba part of a query word. A long part (乡村振兴) also matches its own
-/// dictionary sub-words standing apart (乡村全面振兴), which score lower as
-/// they are rarer together.
-fn part_query(field: Field, part: &str) -> Box<dyn Query> {
-    let exact: Box<dyn Query> = Box::new(TermQuery::new(
-        Term::from_field_text(field, part),
-        IndexRecordOption::WithFreqs,
-    ));
-    let subwords: Vec<String> = tokenizer::words(part)
-        .into_iter()
-        .filter(|w| w != part)
-        .collect();
-    if part.chars().count() < 4 || subwords.len() < 2 {
-        return exact;
-    }
-    let split = BooleanQuery::intersection(
-        subwords
-            .iter()
-            .map(|w| {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, w),
-                    IndexRecordOption::WithFreqs,
-                )) as Box<dyn Query>
-            })
-            .collect(),
-    );
-    Box::new(BooleanQuery::union(vec![
-        exact,
-        Box::new(BoostQuery::new(Box::new(split), SUBWORD_BOOST)),
-    ]))
-}
-
 /// Literal containment of a word or phrase (its runs, split at punctuation),
 /// as one phrase over the bigram field.
-fn literal_query(field: Field, runs: &[String]) -> Option<Box<dyn Query>> {
+pub fn literal_query(field: Field, runs: &[String]) -> Option<Box<dyn Query>> {
     if let [run] = runs
         && run.chars().count() == 1
     {

@@ -2,16 +2,18 @@
 
 pub mod breakdown;
 pub mod compile;
+pub mod diverse;
 pub mod facets;
 pub mod group;
 pub mod highlight;
 pub mod keys;
 pub mod plan;
+pub mod records;
 
 use std::collections::HashMap;
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::schema::{OwnedValue, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -57,7 +59,34 @@ pub struct SearchRequest {
     pub facet_tree: bool,
     /// Say how the query was read and what each hit's score is made of.
     pub explain: bool,
+    /// Passages of one document shown before every document has shown its
+    /// best (passage mode); `None` for [`DEFAULT_PER_DOC`], `Some(0)` for no cap.
+    pub max_per_doc: Option<usize>,
+    /// Passages of one region shown before every region has shown its best;
+    /// `None` or `Some(0)` for no cap.
+    pub max_per_region: Option<usize>,
+    /// Also count the passages that hold the words only through their
+    /// document's title or their section's heading
+    /// ([`SearchResults::context_only`]).
+    pub count_context: bool,
+    /// Whether all the words must stand in one passage or may stand
+    /// anywhere in one document.
+    pub scope: Scope,
 }
+
+/// Where a query's words must stand together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// In one passage.
+    #[default]
+    Passage,
+    /// Anywhere in one document (each word in some passage of it).
+    Doc,
+}
+
+/// Passages of one document on a page of hits unless asked otherwise.
+pub const DEFAULT_PER_DOC: usize = 2;
 
 /// Region names of a hit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -109,6 +138,25 @@ pub struct Hit {
     /// With `--explain`: the parts of the score, largest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<ScorePart>>,
+    /// The pages the passage stands on, `[first, last]`, for paged formats.
+    pub pages: Option<[u64; 2]>,
+    /// On the last hit of a document on this page: how many more of its
+    /// passages match, folded further down the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more_from_document: Option<u64>,
+}
+
+impl Hit {
+    /// The pages as cited: "p. 12", "pp. 12-13".
+    pub fn page_label(&self) -> Option<String> {
+        self.pages.map(|[a, b]| {
+            if a == b {
+                format!("p. {a}")
+            } else {
+                format!("pp. {a}-{b}")
+            }
+        })
+    }
 }
 
 /// The answer to a search.
@@ -129,6 +177,11 @@ pub struct SearchResults {
     /// With `--facets`: the full breakdown of all matches.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facet_tree: Option<breakdown::FacetTree>,
+    /// Passages that hold the words only through their document's title or
+    /// their section's heading, not in their own text: not hits, counted
+    /// apart (when asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_only: Option<u64>,
 }
 
 /// A request checked and compiled, ready to run.
@@ -144,7 +197,7 @@ impl PreparedSearch {
     pub fn new(fields: &Fields, request: &SearchRequest) -> Result<PreparedSearch> {
         let parsed = query::parse(&request.query).map_err(|e| Error::Query(e.0))?;
         let filters = Filters::resolve(&request.filters.and(&parsed.filters))?;
-        let compiled = compile::compile(fields, parsed.root.as_ref(), &filters);
+        let compiled = compile::compile(fields, parsed.root.as_ref(), &filters, request.scope);
         Ok(PreparedSearch {
             compiled,
             filters,
@@ -219,26 +272,61 @@ pub fn run(
     let request = &prepared.request;
     let tally = facet_tally(&prepared.filters, request.unit == HitUnit::Doc);
     let offset = request.offset.min(searcher.num_docs() as usize);
+    let mut more: HashMap<DocAddress, u64> = HashMap::new();
+    let mut sense_notes: HashMap<DocAddress, (f32, String)> = HashMap::new();
     let (total, scored, facets, per_doc) = match request.unit {
         HitUnit::Passage => {
-            let limit = request
-                .limit
-                .unwrap_or(usize::MAX)
-                .min(searcher.num_docs() as usize)
-                .max(1);
-            let top_docs = || {
-                TopDocs::with_limit(limit)
-                    .and_offset(offset)
-                    .order_by_score()
-            };
-            if request.facets {
-                let (top, count, counts) =
-                    searcher.search(prepared.query(), &(top_docs(), Count, tally))?;
-                (count as u64, top, counts, HashMap::new())
+            let limit = request.limit.unwrap_or(usize::MAX).max(1);
+            // Room for the passages that diversity folds further down.
+            let k = offset
+                .saturating_add(limit)
+                .saturating_mul(4)
+                .saturating_add(40);
+            let collector = diverse::RankedCollector { k };
+            let (ranked, counts) = if request.facets {
+                searcher.search(prepared.query(), &(collector, tally))?
             } else {
-                let (top, count) = searcher.search(prepared.query(), &(top_docs(), Count))?;
-                (count as u64, top, FacetCounts::default(), HashMap::new())
+                (
+                    searcher.search(prepared.query(), &collector)?,
+                    FacetCounts::default(),
+                )
+            };
+            let caps = diverse::Caps {
+                per_doc: request.max_per_doc.unwrap_or(DEFAULT_PER_DOC),
+                per_region: request.max_per_region.unwrap_or(0),
+            };
+            let mut candidates = ranked.candidates;
+            let senses = weigh_senses(
+                searcher,
+                fields,
+                &mut candidates,
+                offset
+                    .saturating_add(limit)
+                    .saturating_mul(2)
+                    .min(SENSE_CHECKED),
+                &prepared.compiled.wanted.literals,
+            )?;
+            let ordered = diverse::diversify(candidates, caps);
+            let end = offset.saturating_add(limit).min(ordered.len());
+            let mut shown: HashMap<u64, u64> = HashMap::new();
+            for c in &ordered[..end] {
+                *shown.entry(c.doc_num).or_default() += 1;
             }
+            let page = &ordered[offset.min(end)..end];
+            let mut last_of_doc: HashMap<u64, DocAddress> = HashMap::new();
+            for c in page {
+                last_of_doc.insert(c.doc_num, c.address);
+            }
+            for (doc, address) in last_of_doc {
+                let matched = ranked.per_doc.get(&doc).copied().unwrap_or(0);
+                let rest = matched.saturating_sub(shown.get(&doc).copied().unwrap_or(0));
+                if rest > 0 {
+                    more.insert(address, rest);
+                }
+            }
+            let top: Vec<(f32, DocAddress)> = page.iter().map(|c| (c.score, c.address)).collect();
+            sense_notes = senses;
+            (ranked.total, top, counts, HashMap::new())
         }
         HitUnit::Doc => {
             let (best, counts) =
@@ -263,11 +351,23 @@ pub fn run(
         let doc: TantivyDocument = searcher.doc(address)?;
         let mut hit = hit_from_doc(fields, paths, &doc, score, &needles);
         hit.matching_passages = per_doc.get(&address).copied();
+        hit.more_from_document = more.get(&address).copied();
         if request.explain {
-            hit.explain = Some(prepared.explain(searcher, address));
+            let mut parts = explain_hit(prepared, searcher, address, &hit);
+            if let Some((delta, why)) = sense_notes.get(&address) {
+                parts.push(ScorePart {
+                    part: why.clone(),
+                    score: *delta,
+                });
+            }
+            hit.explain = Some(parts);
         }
         hits.push(hit);
     }
+    let context_only = match (&prepared.compiled.context_only, request.count_context) {
+        (Some(q), true) => Some(searcher.search(q.as_ref(), &Count)? as u64),
+        _ => None,
+    };
     let facets = if request.facets {
         facets
     } else {
@@ -289,7 +389,86 @@ pub fn run(
         facets,
         explain: request.explain.then(|| wanted.readings.clone()),
         facet_tree,
+        context_only,
     })
+}
+
+/// Candidates whose words are checked for their sense, at most.
+const SENSE_CHECKED: usize = 40;
+/// The factor of a passage that holds a query word only inside longer words.
+const OTHER_SENSE: f32 = 0.5;
+
+/// A word said only inside a longer word means something else (集体经济 in
+/// 农村集体经济组织, the legal owner of collective land, not the collective
+/// economy): the best `n` candidates are read, and those where some query
+/// word never stands as a word of its own (as jieba cuts the sentence) lose
+/// half their score. Returns what each changed candidate lost and why, for
+/// `--explain`; the candidates are sorted again.
+fn weigh_senses(
+    searcher: &Searcher,
+    fields: &Fields,
+    candidates: &mut [diverse::Candidate],
+    n: usize,
+    literals: &[String],
+) -> Result<HashMap<DocAddress, (f32, String)>> {
+    let words: Vec<&String> = literals.iter().filter(|l| l.chars().count() >= 2).collect();
+    let mut notes = HashMap::new();
+    if words.is_empty() {
+        return Ok(notes);
+    }
+    let n = n.min(candidates.len());
+    for c in candidates[..n].iter_mut() {
+        let doc: TantivyDocument = searcher.doc(c.address)?;
+        let body = crate::text::fold_str(&text_of(&doc, fields.body).unwrap_or_default());
+        if let Some(inside) = words
+            .iter()
+            .find(|w| said_only_inside_longer_words(&body, w))
+        {
+            let lost = c.score * (1.0 - OTHER_SENSE);
+            c.score -= lost;
+            notes.insert(
+                c.address,
+                (
+                    -lost,
+                    format!("{inside} only inside longer words, another sense (×{OTHER_SENSE})"),
+                ),
+            );
+        }
+    }
+    // A lowered candidate may now stand below ones that were not read.
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.address.cmp(&b.address)));
+    Ok(notes)
+}
+
+/// True when `word` occurs in `text` but never as a word of its own.
+fn said_only_inside_longer_words(text: &str, word: &str) -> bool {
+    let mut any = false;
+    for (start, _) in text.match_indices(word) {
+        any = true;
+        if crate::extract::matcher::is_token_span(text, start, start + word.len()) {
+            return false;
+        }
+    }
+    any
+}
+
+/// A hit's score parts, the content factor's with the signals that made it.
+fn explain_hit(
+    prepared: &PreparedSearch,
+    searcher: &Searcher,
+    address: DocAddress,
+    hit: &Hit,
+) -> Vec<ScorePart> {
+    let mut parts = prepared.explain(searcher, address);
+    for p in &mut parts {
+        if p.part.starts_with(plan::CONTENT_PART) {
+            let content = crate::extract::content::assess(&hit.passage, hit.targets.len());
+            if !content.signals.is_empty() {
+                p.part = format!("{}: {}", p.part, content.signals.join(", "));
+            }
+        }
+    }
+    parts
 }
 
 fn facet_tally(filters: &Filters, by_doc: bool) -> facets::FacetTally {
@@ -559,5 +738,46 @@ pub fn hit_from_doc(
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default(),
         explain: None,
+        pages: match (
+            doc.get_first(fields.page_first).and_then(|v| v.as_u64()),
+            doc.get_first(fields.page_last).and_then(|v| v.as_u64()),
+        ) {
+            (Some(a), Some(b)) => Some([a, b]),
+            (Some(a), None) => Some([a, a]),
+            _ => None,
+        },
+        more_from_document: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_inside_a_longer_word_is_another_sense() {
+        let cases: &[(&str, &str, bool)] = &[
+            // corpus/01318: the legal owner of collective land.
+            (
+                "第十九条 农村集体经济组织接到申请后,应当在10个工作日内对申请材料进行核查。",
+                "集体经济",
+                true,
+            ),
+            // reports: the collective economy itself.
+            (
+                "发展壮大村级集体经济,121个薄弱村全部清零。",
+                "集体经济",
+                false,
+            ),
+            ("加快建设国家骨干冷链物流基地。", "冷链物流", false),
+            ("推进农业机械化。", "集体经济", false),
+        ];
+        for (text, word, want) in cases {
+            assert_eq!(
+                said_only_inside_longer_words(text, word),
+                *want,
+                "{word} in {text}"
+            );
+        }
     }
 }

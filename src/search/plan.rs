@@ -4,13 +4,21 @@
 //! researcher asking `--explain` wants "乡村振兴 · heading words 4.10". Every
 //! score in plansearch is a sum (boolean clauses add up, boosts sit on the
 //! named leaves), so a hit's score is the sum of the named parts that match it,
-//! and the plan that builds the query is also the one that explains it.
+//! and the plan that builds the query is also the one that explains it. The
+//! content factor that multiplies the sum is shown as a part of its own: what
+//! it added (or took away).
 
 use serde::Serialize;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, Query,
 };
 use tantivy::{DocAddress, Searcher};
+
+use super::records::{ContentScaled, content_factor};
+
+/// The label of the content factor's part in `--explain`; the search adds
+/// the signals that made the factor.
+pub const CONTENT_PART: &str = "content";
 
 /// A node of a search plan.
 #[derive(Debug)]
@@ -35,6 +43,8 @@ pub enum Plan {
     Require(Box<Plan>),
     /// Must match, scores nothing (facet and year filters).
     Filter(Box<dyn Query>),
+    /// Its child's score multiplied by the passage's content factor.
+    Scaled(Box<Plan>),
 }
 
 impl Clone for Plan {
@@ -50,6 +60,7 @@ impl Clone for Plan {
             Plan::Bonus(p) => Plan::Bonus(p.clone()),
             Plan::Require(p) => Plan::Require(p.clone()),
             Plan::Filter(q) => Plan::Filter(q.box_clone()),
+            Plan::Scaled(p) => Plan::Scaled(p.clone()),
         }
     }
 }
@@ -78,6 +89,10 @@ impl Plan {
         match self {
             Plan::Part { query, .. } => query.box_clone(),
             Plan::Filter(q) => Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)),
+            Plan::Scaled(inner) => Box::new(ContentScaled {
+                inner: inner.query(),
+                field_name: crate::schema::names::CONTENT,
+            }),
             Plan::Require(inner) => Box::new(ConstScoreQuery::new(inner.query(), 0.0)),
             Plan::All(children) => {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -127,6 +142,21 @@ impl Plan {
                 }]
             }),
             Plan::Filter(_) | Plan::Not(_) => Some(Vec::new()),
+            // The parts as they are, and what the content factor made of
+            // their sum, so that the parts still add up to the score.
+            Plan::Scaled(inner) => {
+                let mut parts = inner.explain(searcher, doc)?;
+                let sum: f32 = parts.iter().map(|p| p.score).sum();
+                let reader = searcher.segment_reader(doc.segment_ord);
+                let factor = content_factor(reader, doc.doc_id, crate::schema::names::CONTENT);
+                if (factor - 1.0).abs() > f32::EPSILON {
+                    parts.push(ScorePart {
+                        part: format!("{CONTENT_PART} ×{factor:.2}"),
+                        score: sum * (factor - 1.0),
+                    });
+                }
+                Some(parts)
+            }
             Plan::Bonus(inner) => Some(inner.explain(searcher, doc).unwrap_or_default()),
             Plan::Require(inner) => inner.explain(searcher, doc).map(|_| Vec::new()),
             Plan::All(children) => {

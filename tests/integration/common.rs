@@ -12,7 +12,6 @@ use plansearch::indexer::{IndexConfig, OpenIndex, build_index, open_index};
 use plansearch::search::{HitUnit, SearchRequest, search};
 use tantivy::TantivyDocument;
 use tantivy::collector::DocSetCollector;
-use tantivy::query::AllQuery;
 use tantivy::schema::Value;
 use tempfile::TempDir;
 
@@ -119,7 +118,10 @@ pub fn inventory(index: &Path) -> Inventory {
     let snapshot = open.snapshot().expect("snapshot");
     let searcher = &snapshot.searcher;
     let addresses = searcher
-        .search(&AllQuery, &DocSetCollector)
+        .search(
+            &*plansearch::schema::passages(&open.fields),
+            &DocSetCollector,
+        )
         .expect("all passages");
     let mut per_key: BTreeMap<String, u32> = BTreeMap::new();
     let mut passages = BTreeSet::new();
