@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
@@ -184,10 +184,13 @@ pub fn document(index: &OpenIndex, id: &str, corpus: Option<&Path>) -> Result<Do
     let snapshot = index.snapshot()?;
     let fields = &index.fields;
     let searcher = &snapshot.searcher;
-    let query = TermQuery::new(
-        Term::from_field_text(fields.doc_key, &key),
-        IndexRecordOption::Basic,
-    );
+    let query = BooleanQuery::intersection(vec![
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.doc_key, &key),
+            IndexRecordOption::Basic,
+        )),
+        crate::schema::passages(fields),
+    ]);
     let addresses = searcher.search(&query, &DocSetCollector)?;
     if addresses.is_empty() {
         return Err(Error::NotFound(format!(

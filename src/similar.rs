@@ -25,7 +25,7 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
@@ -185,11 +185,17 @@ pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarRes
     let min_shared = min_shared(key_terms.len());
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, schema::passages(fields))];
+    // Each key term by its BM25 in the passage (how often the passage says
+    // it, for its length), times what it weighs in the source beyond its
+    // rarity: a long passage that names many things in passing does not
+    // outrank one about the same measure.
+    let n = passages_in(searcher, fields)? as f64;
     let terms: Vec<Box<dyn Query>> = key_terms
         .iter()
         .filter_map(|k| {
             let q = literal_query(fields.body, &literal_runs(&k.term))?;
-            Some(Box::new(ConstScoreQuery::new(q, k.weight)) as Box<dyn Query>)
+            let boost = k.weight / idf(n, k.df) as f32;
+            Some(Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>)
         })
         .collect();
     clauses.push((
@@ -347,7 +353,7 @@ pub fn key_terms(
             existing.tf += tf;
             continue;
         }
-        let idf = (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
+        let idf = idf(n, df);
         let class = if verb { VERB_WEIGHT } else { 1.0 };
         let weight = ((1.0 + f64::from(tf).ln()) * idf * class) as f32;
         out.push(KeyTerm {
@@ -357,10 +363,30 @@ pub fn key_terms(
             df,
         });
     }
+    // A term inside a longer key term (制种 in 玉米制种) is matched again by
+    // every passage that says the longer one: it counts half, so that a shared
+    // compound does not count twice.
+    let longer: Vec<String> = out.iter().map(|k| k.term.clone()).collect();
+    for k in &mut out {
+        if longer
+            .iter()
+            .any(|l| l.len() > k.term.len() && l.contains(k.term.as_str()))
+        {
+            k.weight *= INSIDE_LONGER_WEIGHT;
+        }
+    }
     out.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.term.cmp(&b.term)));
     out.truncate(MAX_KEY_TERMS);
     Ok(out)
 }
+
+/// BM25's inverse document frequency.
+fn idf(n: f64, df: u64) -> f64 {
+    (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln()
+}
+
+/// What a key term inside a longer key term weighs.
+const INSIDE_LONGER_WEIGHT: f32 = 0.5;
 
 /// What a verb weighs next to a noun of the same distinctiveness.
 const VERB_WEIGHT: f64 = 0.2;

@@ -134,11 +134,12 @@ pub fn is_cjk(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// True for characters that carry meaning in a search term (letters, digits, ideographs).
+/// True for characters that carry meaning in a search term (letters, digits,
+/// ideographs, and the percent signs that belong to a figure: 30% is not 300).
 pub fn is_word_char(c: char) -> bool {
     // Ideographs first: they are most of the text, and the general Unicode
     // lookup is slow for them.
-    matches!(c as u32, 0x4E00..=0x9FFF) || c.is_alphanumeric()
+    matches!(c as u32, 0x4E00..=0x9FFF) || c.is_alphanumeric() || c == '%' || c == '‰'
 }
 
 /// The largest character boundary of `text` at or before byte `index`.

@@ -482,18 +482,34 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Drops the site footer: from the first footer line (扫一扫在手机打开当前页,
-/// 网站地图, 主办…, ICP备…) in the last part of the page to the end.
+/// 网站地图, 主办…, ICP备…) in the last part of the page to the end, as long
+/// as no sentence follows it. A document's own appendix may list 主办单位:
+/// under each project (reports/r0317: 主办单位:市人社局… then 年度目标:…
+/// 达到78%); a site footer holds no sentences.
 fn cut_footer(lines: &mut Vec<Work>, dropped: &mut Vec<Dropped>) {
     let total: usize = lines.iter().map(|l| l.text.len()).sum();
     let mut after = 0usize;
     let mut cut_at = None;
+    let mut sentence_after = false;
     for (i, line) in lines.iter().enumerate().rev() {
         after += line.text.len();
         if after * 10 > total * 3 && after > 3000 {
             break;
         }
-        if line.text.chars().count() <= 120 && FOOTER_LINE.is_match(&line.text) {
+        if line.text.chars().count() <= 120 && FOOTER_LINE.is_match(&line.text) && !sentence_after {
             cut_at = Some(i);
+        }
+        sentence_after |= is_sentence(&line.text);
+    }
+    // One line that only names a 主办单位 is no footer by itself: an
+    // appendix's last project says it too.
+    if let Some(i) = cut_at {
+        let footer_lines = lines[i..]
+            .iter()
+            .filter(|l| FOOTER_LINE.is_match(&l.text))
+            .count();
+        if footer_lines < 2 && !SITE_MARK.is_match(&lines[i].text) {
+            cut_at = None;
         }
     }
     if let Some(i) = cut_at {
@@ -503,6 +519,20 @@ fn cut_footer(lines: &mut Vec<Work>, dropped: &mut Vec<Dropped>) {
             }
         }
     }
+}
+
+/// Footer marks no document text has: a site's registration and page tools.
+static SITE_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"ICP备|网站标识码|公网安备|扫一扫在手机|返回顶部|关闭本页|打印本页|版权所有|网站地图",
+    )
+    .expect("valid pattern")
+});
+
+/// A line of prose: long enough and ending a sentence, or holding one.
+fn is_sentence(text: &str) -> bool {
+    let t = text.trim_end();
+    t.chars().count() >= 30 && (t.ends_with(['。', '；', '！']) || t.contains('。'))
 }
 
 /// Drops a trailing block of link lists ("猜你喜欢" and what follows) when it is
@@ -702,6 +732,30 @@ fn needs_space_between(left: &str, right: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_appendix_that_names_its_organisers_is_no_footer() {
+        // reports/r0317 (2023 昭通 work report): each project of the appendix
+        // ends with its 主办单位, the last one on the last line; a real footer
+        // (00063-like) has its registration marks.
+        let appendix = "一、稳定扩大就业\n\n年度目标：实现城镇新增就业4.05万人以上，2023届高校毕业生就业去向落实率不低于2022年水平。\n\n主办单位：市人社局、市教体局、市退役军人事务局、市残联，各县市区人民政府。\n\n二、提升基础教育办学能力\n\n年度目标：新建改扩建幼儿园80所、新增学位2万个以上，进一步提升基础教育办学能力。\n\n主办单位：市教体局，各县市区人民政府。";
+        let cleaned = clean(appendix);
+        assert!(
+            cleaned.text.contains("新增学位2万个以上"),
+            "{}",
+            cleaned.text
+        );
+        assert!(
+            cleaned
+                .text
+                .ends_with("主办单位:市教体局,各县市区人民政府。"),
+            "{}",
+            cleaned.text
+        );
+        let page = "正文第一段，全市新建改扩建幼儿园80所、新增学位2万个以上，进一步提升办学能力。\n主办单位：某某市人民政府办公室\n网站标识码：3600000001 赣ICP备05004144号";
+        let cleaned = clean(page);
+        assert!(!cleaned.text.contains("主办单位"), "{}", cleaned.text);
+    }
 
     #[test]
     fn joins_lines_broken_inside_a_word() {

@@ -52,9 +52,10 @@ struct Cue {
     max: usize,
     #[serde(default)]
     factor: f32,
-    /// Only when the passage has no figures (a duty with a figure is a measure).
+    /// Names of positive cues that cancel this negative one (a duty with a
+    /// figure or a budget line is a measure).
     #[serde(default)]
-    unless_figures: bool,
+    unless: Vec<String>,
 }
 
 fn one() -> usize {
@@ -95,23 +96,17 @@ static CUES: LazyLock<Compiled> = LazyLock::new(|| {
     }
 });
 
-/// The name of the cue that counts figures; negative cues marked
-/// `unless_figures` look at it.
-const FIGURES: &str = "figures";
-
 /// Assesses a passage's text; `targets` is how many quantified targets
 /// extraction found in it.
 pub fn assess(text: &str, targets: usize) -> Content {
     let cues = &*CUES;
     let mut gain = 0.0f32;
     let mut signals: Vec<(f32, String)> = Vec::new();
-    let mut figures = 0;
+    let mut met: Vec<&str> = Vec::new();
     for (cue, re) in &cues.positive {
         let n = re.find_iter(text).count().min(cue.max);
-        if cue.name == FIGURES {
-            figures = n;
-        }
         if n > 0 {
+            met.push(&cue.name);
             let g = cue.weight * n as f32;
             gain += g;
             signals.push((g, format!("{} ×{n}", cue.name)));
@@ -124,7 +119,7 @@ pub fn assess(text: &str, targets: usize) -> Content {
     }
     let mut factor = 1.0 + gain;
     for (cue, re) in &cues.negative {
-        if cue.unless_figures && figures > 0 {
+        if cue.unless.iter().any(|u| met.contains(&u.as_str())) {
             continue;
         }
         if re.is_match(text) {
@@ -161,6 +156,8 @@ mod tests {
             "培育壮大冷链物流，启动建设融链物流港、双汇冷链物流产业园，新建冷库库容20万吨，到2025年冷链物流产值突破100亿元。",
             // seed 000: a county's cattle programme with its figures.
             "大力实施“万千百十”工程,新建千头肉牛养殖场(小区)5个,累计建成百头以上规模养牛场(小区)36个,培育十头以上养牛大户1200户。",
+            // corpus/01310 (汕头市河长制条例): a duty that commits money.
+            "第四条 市、区(县)人民政府应当加强对河长制工作的组织领导和统筹协调,将河长制工作经费纳入本级财政预算,并建立与河湖治理管护需求相适应的资金投入和保障机制。",
         ];
         let below = [
             // A regulation's purpose article (01194 and the like).
@@ -171,6 +168,8 @@ mod tests {
             "第七条 县级以上人民政府应当加强对秸秆综合利用工作的领导,将其纳入国民经济和社会发展规划。",
             // A glossary note of a work report (r0499).
             "【46】“放管服”：简政放权、放管结合、优化服务。",
+            // corpus/01310: the principles a regulation keeps to.
+            "第三条 河长制工作坚持生态优先、绿色发展,河长领导、部门联动,强化监督、严格考核的原则。",
             // A list lead-in.
             "居家社区养老服务主要包括下列内容：",
             // A penalty.

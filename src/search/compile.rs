@@ -234,32 +234,29 @@ pub fn compile(fields: &Fields, root: Option<&Node>, filters: &Filters, scope: S
     let mut top = vec![Plan::Filter(schema::passages(fields))];
     let filter_plans = || filters.queries(fields).into_iter().map(Plan::Filter);
     let mut context_only = None;
-    match root {
-        Some(node) => {
-            let mut scored = vec![builder.node(node, true, 1.0)];
-            scored.extend(
-                builder
-                    .bonuses(node)
-                    .into_iter()
-                    .map(Box::new)
-                    .map(Plan::Bonus),
-            );
-            top.push(Plan::Scaled(Box::new(Plan::All(scored))));
-            // The same words, each also found through a title or heading.
-            let mut with_context = Builder {
-                fields,
-                wanted: Wanted::default(),
-                context: true,
-            };
-            let broad = with_context.node(node, false, 1.0);
-            let mut extra = vec![Plan::Filter(schema::passages(fields)), broad];
-            extra.extend(filter_plans());
-            extra.push(Plan::Not(Box::new(Plan::All(vec![
-                builder.node(node, false, 1.0),
-            ]))));
-            context_only = Some(Plan::All(extra).query());
-        }
-        None => {}
+    if let Some(node) = root {
+        let mut scored = vec![builder.node(node, true, 1.0)];
+        scored.extend(
+            builder
+                .bonuses(node)
+                .into_iter()
+                .map(Box::new)
+                .map(Plan::Bonus),
+        );
+        top.push(Plan::Scaled(Box::new(Plan::All(scored))));
+        // The same words, each also found through a title or heading.
+        let mut with_context = Builder {
+            fields,
+            wanted: Wanted::default(),
+            context: true,
+        };
+        let broad = with_context.node(node, false, 1.0);
+        let mut extra = vec![Plan::Filter(schema::passages(fields)), broad];
+        extra.extend(filter_plans());
+        extra.push(Plan::Not(Box::new(Plan::All(vec![
+            builder.node(node, false, 1.0),
+        ]))));
+        context_only = Some(Plan::All(extra).query());
     }
     top.extend(filter_plans());
     let plan = Plan::All(top);
@@ -434,12 +431,13 @@ impl Builder<'_> {
                         .push(format!("{text}: synonym {}", member.join(" + ")));
                     self.wanted.literals.extend(member.iter().cloned());
                 }
-                // A member of several words counts as much as one word.
+                // A member of several words counts as much as one word; members
+                // are matched as written, never by their parts.
                 let w = weight * SYNONYM_WEIGHT / member.len() as f32;
                 alternatives.push(Plan::All(
                     member
                         .iter()
-                        .map(|m| self.literally(m, false, None, w, &format!("{text} ≈ {m}")))
+                        .map(|m| self.literally(m, true, None, w, &format!("{text} ≈ {m}")))
                         .collect(),
                 ));
             }
@@ -606,13 +604,50 @@ impl RecordKind {
     }
 }
 
+/// True for a word of the researcher's own dictionary: one term to them,
+/// never searched by its parts.
+fn is_user_word(word: &str) -> bool {
+    tokenizer::dictionary().user_words().iter().any(|line| {
+        line.split_whitespace()
+            .next()
+            .is_some_and(|w| fold_str(w) == word)
+    })
+}
+
+/// `word` cut left to right into the longest of `pieces` that start where
+/// the last one ended, single characters where none does.
+fn covering_pieces(word: &str, pieces: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = word;
+    while let Some(first) = rest.chars().next() {
+        let piece = pieces
+            .iter()
+            .filter(|p| rest.starts_with(p.as_str()))
+            .max_by_key(|p| p.len())
+            .cloned()
+            .unwrap_or_else(|| first.to_string());
+        rest = &rest[piece.len()..];
+        out.push(piece);
+    }
+    out
+}
+
 /// The parts jieba cuts a query word into, with single characters kept with
 /// their neighbour (新 + 质 + 生产力 is 新质 + 生产力: a lone character stands
 /// anywhere).
 fn word_parts(text: &str) -> Vec<String> {
+    let mut cut = tokenizer::cut(text);
+    if let [whole] = cut.as_slice()
+        && whole.chars().count() >= 4
+        && !is_user_word(whole)
+    {
+        // A compound jieba keeps whole (乡村振兴) still has parts a passage
+        // may say apart (乡村全面振兴): its search-mode pieces, left to right.
+        cut = covering_pieces(whole, &tokenizer::cut_small(whole));
+    }
     let mut out: Vec<String> = Vec::new();
     let mut pending = String::new();
-    for part in tokenizer::cut(text) {
+    for part in cut {
         let part = fold_str(&part);
         if part.chars().count() == 1 {
             pending.push_str(&part);
@@ -719,4 +754,36 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_is_cut_into_the_parts_a_passage_may_say_apart() {
+        // (query word, its parts): 乡村振兴 is one jieba word, said apart as
+        // 乡村全面振兴 (2025 Heilongjiang work report); a lone character stays
+        // with its neighbour (新质生产力: 新质 + 生产力, never 生产力 alone).
+        let cases: &[(&str, &[&str])] = &[
+            ("乡村振兴", &["乡村", "振兴"]),
+            ("农业发展", &["农业", "发展"]),
+            ("冷链", &["冷链"]),
+        ];
+        for (word, want) in cases {
+            assert_eq!(word_parts(word), *want, "{word}");
+        }
+        let parts = word_parts("新质生产力");
+        assert!(
+            parts.len() >= 2 && parts.iter().all(|p| p.chars().count() >= 2),
+            "{parts:?}"
+        );
+    }
+
+    #[test]
+    fn pieces_cover_the_word_left_to_right() {
+        let pieces = ["乡村".to_string(), "振兴".to_string(), "村振".to_string()];
+        assert_eq!(covering_pieces("乡村振兴", &pieces), ["乡村", "振兴"]);
+        assert_eq!(covering_pieces("乡村x", &pieces), ["乡村", "x"]);
+    }
 }

@@ -164,6 +164,7 @@ impl Params {
         let mut request = SearchRequest {
             query: self.one("q").unwrap_or_default(),
             filters: self.filters()?,
+            count_context: true,
             ..SearchRequest::default()
         };
         request.unit = match self.one("by").as_deref() {
