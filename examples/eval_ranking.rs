@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo run --release --example eval_ranking -- ../shared
 //! cargo run --release --example eval_ranking -- ../shared --unjudged > new.toml
+//! cargo run --release --example eval_ranking -- ../shared --unjudged --depth 20 > new.toml
 //! cargo run --release --example eval_ranking -- ../shared \
 //!     --questions held/questions.toml --grades held/grades.toml
 //! ```
@@ -31,6 +32,9 @@
 //!   among the top 10;
 //! - **unjudged**: top-10 hits no judgment matches. They count as grade 0
 //!   and are listed; `--unjudged` prints them as `[[grade]]` stubs to fill in.
+//!   `--depth N` makes it print the unjudged hits of the top N instead, so
+//!   that a judge can grade ahead of the next ranking change; the figures
+//!   stay at 10.
 //!
 //! Exits 0 when the issue's goals hold (strict P@10 ≥ 0.60, nDCG@10 ≥ 0.90,
 //! ≥ 8 distinct documents on average) and no top-10 hit is unjudged, 1 when
@@ -79,6 +83,10 @@ struct Args {
     /// Print the unjudged top-10 hits as `[[grade]]` stubs, nothing else.
     #[arg(long)]
     unjudged: bool,
+    /// With `--unjudged`: stub the unjudged hits of the top N (the figures
+    /// stay at 10).
+    #[arg(long, default_value_t = DEPTH)]
+    depth: usize,
     /// Print the figures as JSON.
     #[arg(long)]
     json: bool,
@@ -178,6 +186,9 @@ struct QuestionReport {
     #[serde(flatten)]
     figures: Figures,
     hits: Vec<RankedHit>,
+    /// Hits of the top `--depth` that the top 10 does not show; only stubbed.
+    #[serde(skip)]
+    deeper: Vec<RankedHit>,
 }
 
 #[derive(Serialize)]
@@ -201,6 +212,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<ExitCode> {
+    if args.depth == 0 {
+        bail!("--depth must be at least 1");
+    }
     let questions: QuestionFile = read_toml(&args.questions)?;
     let grades: GradeFile = read_toml(&args.grades)?;
     let judgments = judgments_by_question(&questions.question, grades.grade)?;
@@ -224,17 +238,34 @@ fn run(args: Args) -> Result<ExitCode> {
         check_failed = !check_judgments(&args.root, args.threads, &judgments);
     }
 
+    let depth = args.depth;
     let mut per_question = Vec::new();
     for q in &questions.question {
         let judged = judgments.get(&q.id).map_or(&[][..], Vec::as_slice);
-        let request = SearchRequest {
-            query: q.query.clone(),
-            limit: Some(DEPTH),
-            unit: HitUnit::Passage,
-            ..SearchRequest::default()
+        let top = |limit| -> Result<Vec<RankedHit>> {
+            let request = SearchRequest {
+                query: q.query.clone(),
+                limit: Some(limit),
+                unit: HitUnit::Passage,
+                ..SearchRequest::default()
+            };
+            let results =
+                search(&index, &request).with_context(|| format!("{}: {}", q.id, q.query))?;
+            rank_hits(&index, &results.hits, judged)
         };
-        let results = search(&index, &request).with_context(|| format!("{}: {}", q.id, q.query))?;
-        let hits = rank_hits(&index, &results.hits, judged)?;
+        let hits = top(DEPTH)?;
+        // The top 10 of a longer list can differ from the top 10 itself
+        // (seen on q23), so the deeper hits come from a search of their own
+        // and leave out what the top 10 already shows.
+        let deeper = if args.unjudged && depth > DEPTH {
+            let shown: HashSet<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+            top(depth)?
+                .into_iter()
+                .filter(|h| !shown.contains(h.id.as_str()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let figures = figures(&hits, judged);
         per_question.push(QuestionReport {
             id: q.id.clone(),
@@ -242,6 +273,7 @@ fn run(args: Args) -> Result<ExitCode> {
             judged: judged.len(),
             figures,
             hits,
+            deeper,
         });
     }
     let report = summarise(per_question);
@@ -249,10 +281,15 @@ fn run(args: Args) -> Result<ExitCode> {
     if args.unjudged {
         print!(
             "{}",
-            stubs(&index, &args.root, &questions.question, &report)?
+            stubs(&index, &args.root, &questions.question, &report, depth)?
         );
+        let stubbed: usize = report
+            .per_question
+            .iter()
+            .map(|q| unjudged_within(q, depth).count())
+            .sum();
         eprintln!(
-            "{} unjudged top-10 hits over {} questions",
+            "{stubbed} unjudged hits in the top {depth} ({} in the top 10) over {} questions",
             report.overall.unjudged, report.questions
         );
     } else if args.json {
@@ -373,7 +410,7 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 fn rank_hits(index: &OpenIndex, hits: &[Hit], judged: &[Judgment]) -> Result<Vec<RankedHit>> {
     let mut paths_of: HashMap<String, Vec<String>> = HashMap::new();
     let mut out = Vec::new();
-    for (i, hit) in hits.iter().take(DEPTH).enumerate() {
+    for (i, hit) in hits.iter().enumerate() {
         let key = doc_key(&hit.id).to_string();
         if !paths_of.contains_key(&key) {
             // A document indexed once for several identical files answers
@@ -623,21 +660,31 @@ fn pad(text: &str, width: usize) -> String {
     out
 }
 
-/// The unjudged top-10 hits as `[[grade]]` stubs: each with a substring of
-/// its passage copied from the source file that no other passage of the
-/// document holds, the passage itself as a comment, and `grade = -1` for the
-/// judge to replace.
+/// The unjudged hits of a question among its top `depth`: those of the top
+/// 10, then those of the deeper search.
+fn unjudged_within(q: &QuestionReport, depth: usize) -> impl Iterator<Item = &RankedHit> {
+    q.hits
+        .iter()
+        .chain(&q.deeper)
+        .filter(move |h| h.rank <= depth && h.grade.is_none())
+}
+
+/// The unjudged hits of the top `depth` as `[[grade]]` stubs: each with a
+/// substring of its passage copied from the source file that no other
+/// passage of the document holds, the passage itself as a comment, and
+/// `grade = -1` for the judge to replace.
 fn stubs(
     index: &OpenIndex,
     root: &Path,
     questions: &[Question],
     report: &Report,
+    depth: usize,
 ) -> Result<String> {
     let needs: HashMap<&str, &Question> = questions.iter().map(|q| (q.id.as_str(), q)).collect();
     let mut out = String::new();
     let mut done = HashSet::new();
     for q in &report.per_question {
-        for h in q.hits.iter().filter(|h| h.grade.is_none()) {
+        for h in unjudged_within(q, depth) {
             if !done.insert((q.id.clone(), h.id.clone())) {
                 continue;
             }
@@ -867,6 +914,37 @@ mod tests {
         assert_eq!((f.p10, f.strict_p10), (0.2, 0.1));
         // Ranked 2, 1, 0, 0 against ideal 2, 1, 0: the same DCG.
         assert!((f.ndcg10 - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn depth_chooses_the_unjudged_hits_to_stub_below_the_top_ten() {
+        let ranked = |n: usize| {
+            let mut h = hit(&format!("d{n}:1"), (!n.is_multiple_of(3)).then_some(2), "");
+            h.rank = n;
+            h
+        };
+        // Ranks 1–20, every third unjudged: 3, 6, 9 in the top 10; 12, 15,
+        // 18 below it. The deeper search also found #2 and #4, which the
+        // top 10 does not show.
+        let mut q = QuestionReport {
+            id: "q01".into(),
+            query: "冷链物流".into(),
+            judged: 0,
+            figures: Figures::default(),
+            hits: (1..=10).map(ranked).collect(),
+            deeper: [2, 4].into_iter().chain(11..=20).map(ranked).collect(),
+        };
+        fn ranks(q: &QuestionReport, depth: usize) -> Vec<usize> {
+            unjudged_within(q, depth).map(|h| h.rank).collect()
+        }
+        assert_eq!(ranks(&q, 10), [3, 6, 9]);
+        assert_eq!(ranks(&q, 5), [3]);
+        assert_eq!(ranks(&q, 20), [3, 6, 9, 12, 15, 18]);
+        assert_eq!(ranks(&q, 50), [3, 6, 9, 12, 15, 18]);
+        // An unjudged hit of the deeper search within the depth is stubbed,
+        // whatever its rank.
+        q.deeper[0].grade = None;
+        assert_eq!(ranks(&q, 20), [3, 6, 9, 2, 12, 15, 18]);
     }
 
     #[test]
