@@ -172,6 +172,8 @@ mod tests {
             "第三条 河长制工作坚持生态优先、绿色发展,河长领导、部门联动,强化监督、严格考核的原则。",
             // A list lead-in.
             "居家社区养老服务主要包括下列内容：",
+            // The 2021 涞水 work report's note on a term.
+            "[25] “放管服”改革:持续推进简政放权、放管结合、优化服务,不断提高政府效能。",
             // A penalty.
             "第四十条 违反本条例规定,在禁烧区内露天焚烧秸秆的,由县级人民政府指定的部门责令改正,可以处五十元以上二百元以下罚款。",
         ];
@@ -201,6 +203,16 @@ mod tests {
             c.signals.iter().any(|s| s == "quantified targets ×2"),
             "{c:?}"
         );
+    }
+
+    #[test]
+    fn a_project_line_with_a_colon_is_no_glossary_note() {
+        // reports/r0317 (昭通 2023): the appendix's 年度目标 lines.
+        let c = assess(
+            "年度目标：实现城镇新增就业4.05万人以上，2023届高校毕业生就业去向落实率不低于2022年水平。",
+            1,
+        );
+        assert!(!c.signals.iter().any(|s| s == "glossary note"), "{c:?}");
     }
 
     #[test]

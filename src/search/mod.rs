@@ -273,7 +273,7 @@ pub fn run(
     let tally = facet_tally(&prepared.filters, request.unit == HitUnit::Doc);
     let offset = request.offset.min(searcher.num_docs() as usize);
     let mut more: HashMap<DocAddress, u64> = HashMap::new();
-    let mut sense_notes: HashMap<DocAddress, (f32, String)> = HashMap::new();
+    let mut sense_notes: HashMap<DocAddress, Vec<(f32, String)>> = HashMap::new();
     let (total, scored, facets, per_doc) = match request.unit {
         HitUnit::Passage => {
             let limit = request.limit.unwrap_or(usize::MAX).max(1);
@@ -353,7 +353,7 @@ pub fn run(
         hit.more_from_document = more.get(&address).copied();
         if request.explain {
             let mut parts = explain_hit(prepared, searcher, address, &hit);
-            if let Some((delta, why)) = sense_notes.get(&address) {
+            for (delta, why) in sense_notes.get(&address).into_iter().flatten() {
                 parts.push(ScorePart {
                     part: why.clone(),
                     score: *delta,
@@ -401,22 +401,25 @@ const CANDIDATES_AT_LEAST: usize = 200;
 /// The factor of a passage that holds a query word only inside longer words.
 const OTHER_SENSE: f32 = 0.5;
 
-/// A word that names an organisation means something else (集体经济 in
-/// 农村集体经济组织, the legal owner of collective land, not the collective
-/// economy; 农业发展 in 中国农业发展银行): the best `n` candidates are read,
-/// and those where some query word stands only before a head of
-/// `data/search/other_senses.txt` lose half their score. Returns what each
-/// changed candidate lost and why, for `--explain`; the candidates are sorted
-/// again.
+/// The best `n` candidates are read again, for what the index alone cannot
+/// tell:
+/// - a word that names an organisation means something else (集体经济 in
+///   农村集体经济组织, the legal owner of collective land, not the collective
+///   economy; 农业发展 in 中国农业发展银行): a candidate where some query word
+///   stands only before a head of `data/search/other_senses.txt` loses half
+///   its score;
+///
+/// Returns what each changed candidate gained or lost and why, for
+/// `--explain`; the candidates are sorted again.
 fn weigh_senses(
     searcher: &Searcher,
     fields: &Fields,
     candidates: &mut [diverse::Candidate],
     n: usize,
     literals: &[String],
-) -> Result<HashMap<DocAddress, (f32, String)>> {
+) -> Result<HashMap<DocAddress, Vec<(f32, String)>>> {
     let words: Vec<&String> = literals.iter().filter(|l| l.chars().count() >= 2).collect();
-    let mut notes = HashMap::new();
+    let mut notes: HashMap<DocAddress, Vec<(f32, String)>> = HashMap::new();
     if words.is_empty() {
         return Ok(notes);
     }
@@ -427,19 +430,16 @@ fn weigh_senses(
         if let Some(inside) = words.iter().find(|w| said_only_as_another_sense(&body, w)) {
             let lost = c.score * (1.0 - OTHER_SENSE);
             c.score -= lost;
-            notes.insert(
-                c.address,
-                (
-                    -lost,
-                    format!(
-                        "{inside} only as part of a name ({inside}{}…), another sense (×{OTHER_SENSE})",
-                        other_sense_heads().join("/")
-                    ),
+            notes.entry(c.address).or_default().push((
+                -lost,
+                format!(
+                    "{inside} only as part of a name ({inside}{}…), another sense (×{OTHER_SENSE})",
+                    other_sense_heads().join("/")
                 ),
-            );
+            ));
         }
     }
-    // A lowered candidate may now stand below ones that were not read.
+    // A changed candidate may now stand below ones that were not read.
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.address.cmp(&b.address)));
     Ok(notes)
 }
