@@ -98,6 +98,9 @@ pub struct DocPassage {
     pub passage_no: u64,
     /// Heading path.
     pub heading: String,
+    /// The pages it stands on, as cited ("p. 12", "pp. 12-13"), for paged formats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
     /// The passage text.
     pub text: String,
     /// Sectors (facet paths).
@@ -253,6 +256,7 @@ pub fn document(index: &OpenIndex, id: &str, corpus: Option<&Path>) -> Result<Do
     view.passages = hits
         .into_iter()
         .map(|h| DocPassage {
+            pages: h.page_label(),
             id: h.id,
             passage_no: h.passage_no,
             heading: h.heading,

@@ -33,12 +33,31 @@ pub struct Skipped {
     pub reason: SkipReason,
 }
 
+/// The extensions of the files a researcher downloads: text, web pages,
+/// PDF, Word and WPS, OpenDocument, OFD, spreadsheets and scans. The format
+/// itself is told from the bytes (`read::detect`); the extension only says
+/// which files of a folder are meant as documents, so that a batch's
+/// images of a saved page or its manifest are not read as reports.
+const DOCUMENT_EXTENSIONS: &[&str] = &[
+    "txt", "md", "markdown", "text", "html", "htm", "shtml", "xhtml", "mht", "mhtml", "pdf", "doc",
+    "docx", "wps", "wpsx", "odt", "ofd", "xlsx", "xls", "ods", "et", "png", "jpg", "jpeg", "tif",
+    "tiff", "bmp",
+];
+
 /// True for files plansearch reads as documents.
 pub fn is_document_name(name: &str) -> bool {
     let lower = name.to_lowercase();
-    (lower.ends_with(".txt") || lower.ends_with(".md"))
+    let extension = lower.rsplit_once('.').map(|(_, e)| e);
+    extension.is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e))
         && !NOT_DOCUMENTS.contains(&lower.as_str())
         && !lower.starts_with('.')
+}
+
+/// A folder a browser saves beside a page ("关于印发….html" and
+/// "关于印发…_files/"): its images, scripts and frames are the page's, not
+/// documents of their own.
+fn is_saved_page_assets(name: &str) -> bool {
+    name.ends_with("_files") || name.ends_with(".files")
 }
 
 /// Walks `root` for document files, in a stable (sorted) order. Directories that
@@ -48,7 +67,11 @@ pub fn walk(root: &Path) -> impl Iterator<Item = Result<SourceFile, Skipped>> + 
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !(name.starts_with('.') || e.file_type().is_dir() && is_saved_page_assets(&name))
+        })
         .filter_map(move |entry| match entry {
             Err(e) => {
                 let path = e
@@ -102,9 +125,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn documents_are_txt_and_md_but_not_readme_or_dictionary() {
+    fn a_saved_page_is_walked_without_its_assets_folder() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("通知.html"), "<html></html>").unwrap();
+        std::fs::create_dir(root.join("通知_files")).unwrap();
+        std::fs::write(root.join("通知_files/logo.png"), b"\x89PNG").unwrap();
+        std::fs::write(root.join("通知_files/frame.htm"), "<html></html>").unwrap();
+        std::fs::write(root.join("报告.pdf"), b"%PDF-1.4").unwrap();
+        let found: Vec<String> = walk(root).filter_map(Result::ok).map(|f| f.rel).collect();
+        assert_eq!(found, ["报告.pdf", "通知.html"]);
+    }
+
+    #[test]
+    fn documents_are_what_researchers_download_but_not_readme_or_dictionary() {
         let cases: &[(&str, bool)] = &[
             ("00001.txt", true),
+            ("张掖市人民政府关于印发….pdf", true),
+            ("2023年政府工作报告.DOCX", true),
+            ("通知.wps", true),
+            ("公文.ofd", true),
+            ("页面.htm", true),
+            ("页面.mht", true),
+            ("扫描件.jpg", true),
+            ("保定市各县政府工作报告_节选.xlsx", true),
+            ("script.js", false),
+            ("style.css", false),
+            ("archive.zip", false),
+            ("noextension", false),
             ("上海口岸服务条例.md", true),
             ("REPORT.TXT", true),
             ("README.md", false),
@@ -123,7 +171,8 @@ mod tests {
     #[test]
     fn walks_the_shipped_corpus_in_order() {
         let files: Vec<SourceFile> = walk(Path::new("corpus")).filter_map(Result::ok).collect();
-        assert_eq!(files.len(), 361);
+        // 361 texts and the ten files of formats/.
+        assert_eq!(files.len(), 371);
         assert_eq!(files[0].rel, "documents/00001.txt");
         assert!(
             files

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod crash;
 mod export;
+mod formats;
 mod indexing;
 mod overrides;
 mod pitfalls;

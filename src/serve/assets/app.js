@@ -230,6 +230,7 @@ function hitItem(hit, state, extra) {
       el("button", { type: "button", class: "similar-button", onclick: () => go({ ...state, sim: hit.id, doc: "" }) }, "相似措施"),
       el("span", { class: "where" },
         `${hit.path}#${hit.passage_no}`,
+        hit.pages ? ` · ${pageLabel(hit.pages)}` : "",
         hit.sectors.length ? ` · ${hit.sectors.join("，")}` : "",
         hit.matching_passages ? ` · ${hit.matching_passages} 个段落匹配` : "",
         hit.score ? ` · 得分 ${hit.score.toFixed(2)}` : "")));
@@ -385,11 +386,17 @@ async function renderDoc(state, mine) {
   if (focus) focus.scrollIntoView({ block: "center" });
 }
 
+// A hit's pages ([first, last]) as cited: "p. 12", "pp. 12-13".
+function pageLabel([first, last]) {
+  return first === last ? `p. ${first}` : `pp. ${first}-${last}`;
+}
+
 function passageSection(p, state, focus) {
   const words = state.q ? queryWords(state.q) : [];
   return el("section", { class: `passage${p.passage_no === focus ? " focus" : ""}`, id: `p-${p.passage_no}`, dataset: { id: p.id } },
     el("div", { class: "passage-head" },
       el("a", { href: `#p-${p.passage_no}`, class: "anchor" }, `§${p.passage_no}`),
+      p.pages ? el("span", { class: "page" }, p.pages) : null,
       p.heading ? el("span", { class: "heading" }, p.heading) : null,
       el("button", { type: "button", class: "similar-button", onclick: () => go({ ...state, doc: "", sim: p.id }) }, "相似措施")),
     p.text.split("\n").map((line) => el("p", {}, p.passage_no === focus ? markWords(line, words) : line)),
