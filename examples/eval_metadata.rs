@@ -743,9 +743,8 @@ mod issue_fields {
             let path = shared.join(&a.file);
             let issue: Issuance = match std::fs::read(&path)
                 .map_err(|e| e.to_string())
-                .and_then(|b| {
-                    document::analyze_bytes(&a.file, &b).map_err(|r| r.to_string())
-                }) {
+                .and_then(|b| document::analyze_bytes(&a.file, &b).map_err(|r| r.to_string()))
+            {
                 Ok(doc) => doc.meta.issuance,
                 Err(e) => {
                     skipped.push(format!("{}: {e}", a.file));
@@ -760,10 +759,13 @@ mod issue_fields {
                 fields.push(("issuer", issuers(list), got));
             }
             if let Some(want) = label(&a.doc_number) {
-                let want = want.map(|w| {
-                    plansearch::extract::issuance::normalise_doc_number(&w).unwrap_or(w)
-                });
-                let got = issue.doc_number.value.as_ref().map(|d| d.normalised.clone());
+                let want = want
+                    .map(|w| plansearch::extract::issuance::normalise_doc_number(&w).unwrap_or(w));
+                let got = issue
+                    .doc_number
+                    .value
+                    .as_ref()
+                    .map(|d| d.normalised.clone());
                 fields.push(("doc_number", want, got));
             }
             for (name, want, got) in [

@@ -250,6 +250,8 @@ struct ForceRuleFile {
     doc_type: Option<Vec<DocType>>,
     title: Option<String>,
     head: Option<String>,
+    adopted_by: Option<String>,
+    text: Option<String>,
     why: String,
 }
 
@@ -260,6 +262,8 @@ struct ForceRule {
     doc_type: Option<Vec<DocType>>,
     title: Option<Regex>,
     head: Option<Regex>,
+    adopted_by: Option<Regex>,
+    text: Option<Regex>,
     why: String,
 }
 
@@ -289,7 +293,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             .join("|")
     };
     let effective = re(&format!(
-        r"本(?:{})?(?:自|从)\s*({DATE_PATTERN}|公布之日|发布之日|印发之日|颁布之日|公布|发布|印发)\s*(?:之日)?\s*起\s*(?:{})",
+        r"本(?:{})?(?:自|从)\s*({DATE_PATTERN}|公布之日|发布之日|印发之日|颁布之日|公布|发布|印发)\s*(?:之日)?\s*起?\s*(?:{})",
         alt(&file.self_words),
         alt(&file.force_verbs)
     ));
@@ -316,6 +320,8 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
                 doc_type: r.doc_type,
                 title: r.title.as_deref().map(re),
                 head: r.head.as_deref().map(re),
+                adopted_by: r.adopted_by.as_deref().map(re),
+                text: r.text.as_deref().map(re),
                 why: r.why,
             })
             .collect(),
@@ -534,15 +540,34 @@ fn organ_line(line: &str) -> Option<Vec<String>> {
 
 /// The bodies before 关于 in a title: "国务院办公厅关于…", "工业和信息化部 财政部关于…".
 fn title_issuers(title: &str) -> Option<Vec<String>> {
-    let (before, _) = title.split_once("关于")?;
-    organ_line(before)
+    ["关于", "对"]
+        .iter()
+        .find_map(|w| organ_line(title.split_once(w)?.0))
+}
+
+/// A body written short, by its level alone ("市人大常委会" in 杭州市's header):
+/// the place of that level in the title goes before it ("杭州市民用建筑节能条例"
+/// gives 杭州市人大常委会).
+fn expand_abbreviated(body: &str, title: Option<&str>) -> Option<String> {
+    let level = body.chars().next()?;
+    if !"省市县区州".contains(level) {
+        return None;
+    }
+    let title = title?;
+    let (i, c) = title
+        .char_indices()
+        .take(12)
+        .skip(1)
+        .find(|&(_, c)| c == level)?;
+    let _ = c;
+    Some(format!("{}{body}", &title[..i]))
 }
 
 /// A meeting ("上海市第十三届人民代表大会常务委员会第三十次会议") without its
 /// term and sitting: the body that met ("上海市人民代表大会常务委员会").
 fn meeting_body(meeting: &str) -> String {
     static TERM: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"第[一二三四五六七八九十百零〇\d]+(?:届|次)(?:全体)?(?:会议)?|会议$|^经")
+        Regex::new(r"第?[一二三四五六七八九十百零〇\d]+届|第[一二三四五六七八九十百零〇\d]+次(?:全体)?(?:常务)?(?:会议)?|(?:常务)?会议$|^经")
             .expect("valid regex")
     });
     TERM.replace_all(meeting.trim(), "").trim().to_string()
@@ -553,7 +578,7 @@ fn meeting_body(meeting: &str) -> String {
 /// 2019年6月25日 三门峡市第七届人民代表大会常务委员会第十五次会议通过 (or 批准).
 static ADOPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"({DATE_PATTERN})\s*(?:经)?\s*([^\s，。；《》()（）]{{2,60}}?(?:人民代表大会|人大|常务委员会|常委会)[^\s，。；《》()（）]{{0,20}}?会议)\s*(通过|批准)"
+        r"({DATE_PATTERN})\s*(?:经)?\s*([^\s，。；《》()（）]{{2,60}}?(?:(?:人民代表大会|人大|常务委员会|常委会)[^\s，。；《》()（）]{{0,20}}?会议|人民政府[^\s，。；《》()（）]{{0,12}}?常务会议))\s*(?:审议)?\s*(通过|批准)"
     ))
     .expect("valid regex")
 });
@@ -576,13 +601,13 @@ static HEADER_EFFECTIVE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// 2017年12月29日 青岛市人民代表大会常务委员会公告公布.
 static HEADER_PROMULGATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"({DATE_PATTERN})\s*\S{{2,40}}公告\S{{0,10}}公布")).expect("valid regex")
+    Regex::new(&format!(r"^({DATE_PATTERN})\s*\S{{2,40}}公布\)?$")).expect("valid regex")
 });
 
 /// ——2020年1月21日在保定市满城区第二届人民代表大会第四次会议上.
 static REPORT_SESSION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:({DATE_PATTERN})\s*)?在\s*(\S{{0,30}}?)第[一二三四五六七八九十\d]+届人民代表大会第[一二三四五六七八九十\d]+次(?:全体)?会议上"
+        r"(?:({DATE_PATTERN})\s*)?在\s*(\S{{0,30}}?)第?[一二三四五六七八九十\d]+届(全国)?人民代表大会第[一二三四五六七八九十\d]+次(?:全体)?会议上"
     ))
     .expect("valid regex")
 });
@@ -703,10 +728,12 @@ pub fn extract_issuance(
     // --- published: the page's own line, a header's 公告公布, a signature's 发布
     let mut published: Evidence<Date> =
         Evidence::unknown("no publication date: no 发布日期 line, meta or 公布 line");
+    let joined = join_label_lines(&all, 30);
     for m in page_meta
         .iter()
         .map(String::as_str)
         .chain(head_lines.iter().copied())
+        .chain(joined.iter().map(String::as_str))
     {
         let m = crate::text::fold_str(m);
         if let Some(c) = rules.published_label.captures(&m)
@@ -762,7 +789,28 @@ pub fn extract_issuance(
                 );
             }
             if session_place.is_none() {
-                session_place = Some(c[2].trim_matches(['—', '-', ' ']).to_string());
+                let place = c[2].trim_matches(['—', '-', ' ', '─']);
+                // 在县十七届人民代表大会: the level alone names no place.
+                let place = if c.get(3).is_some() {
+                    "全国"
+                } else if place.chars().count() <= 1 {
+                    ""
+                } else {
+                    place
+                };
+                session_place = Some(place.to_string());
+            }
+            // ——在阜平县第十七届人民代表大会第一次会议上 / （2017年2月26日）
+            if written.value.is_none()
+                && let Some(next) = opening.iter().skip_while(|l| *l != line).nth(1)
+                && let Some((d, after)) = date_line(next)
+                && after.is_empty()
+            {
+                written = Evidence::found(
+                    d,
+                    0.85,
+                    format!("delivered: \"{next}\", under the session line"),
+                );
             }
             break;
         }
@@ -799,8 +847,10 @@ pub fn extract_issuance(
     }
     if written.value.is_none() && adopted.value.is_none() {
         for line in head_lines.iter().take(10) {
+            // 年月日 only: a bare 2023-07-12 at the top of a page is the site's.
             if let Some((d, after)) = date_line(line)
                 && after.is_empty()
+                && line.contains('年')
             {
                 written = Evidence::found(d, 0.8, format!("header date line: \"{line}\""));
                 break;
@@ -812,6 +862,11 @@ pub fn extract_issuance(
     let mut issuers: Evidence<Vec<Issuer>> =
         Evidence::unknown("no issuing body named in the header, title or signature");
     let names = RegionNames::of(region);
+    if let Some(body) = adopting_body.as_mut()
+        && let Some(full) = expand_abbreviated(body, title)
+    {
+        *body = full;
+    }
     if let Some(body) = &adopting_body
         && !body.is_empty()
     {
@@ -826,10 +881,12 @@ pub fn extract_issuance(
             .find_map(|l| REPORT_ON_BEHALF.captures(l).map(|c| c[1].to_string()));
         let from_session = session_place
             .as_ref()
-            .filter(|p| !p.is_empty() && !p.contains("全国"))
+            .filter(|p| p.chars().count() > 1 && !p.contains("全国"))
             .map(|p| format!("{p}人民政府"));
+        let opening_text: String = opening.iter().take(3).copied().collect();
         let national = behalf.as_deref() == Some("国务院")
-            || session_place.as_deref().is_some_and(|p| p.contains("全国"));
+            || session_place.as_deref().is_some_and(|p| p.contains("全国"))
+            || (opening_text.contains("国务院") && opening_text.contains("全国人民代表大会"));
         if national {
             issuers = Evidence::found(
                 vec![Issuer::new("国务院")],
@@ -862,16 +919,68 @@ pub fn extract_issuance(
             } else if level_word.chars().count() > 3 {
                 issuers = Evidence::found(vec![Issuer::new(&b)], 0.8, format!("\"我代表{b}\""));
             }
+        } else if doc_type == Some(DocType::WorkReport)
+            && let Some(place) = names
+                .county
+                .clone()
+                .or(names.city.clone())
+                .or(names.province.clone())
+        {
+            // A report without its opening: it is its region's government's.
+            issuers = Evidence::found(
+                vec![Issuer::new(&format!("{place}人民政府"))],
+                0.5,
+                "a work report of the region found; its opening does not name the government"
+                    .into(),
+            );
         }
     }
     if issuers.value.is_none() {
         // Header lines made of names, before the body starts.
-        let found: Vec<(String, String)> = head_lines
+        // Before the first sentence, or just above a date (a bulletin's
+        // 宜春市统计局 国家统计局宜春调查队 / （2023年4月12日）).
+        let first_sentence = all
             .iter()
-            .take(8)
+            .position(|l| l.contains(['，', ',', '。', '：', ':', '；']))
+            .unwrap_or(all.len());
+        let mut found: Vec<(String, String)> = all
+            .iter()
+            .take(first_sentence.min(8))
             .filter_map(|l| Some((organ_line(l)?, l.to_string())))
             .map(|(names, l)| (names.join(" "), l))
             .collect();
+        if found.is_empty() {
+            // The names just above a date, all of them (a joint notice signs
+            // with one body a line).
+            for (i, l) in all.iter().enumerate().take(40) {
+                if organ_line(l).is_some()
+                    && all
+                        .get(i + 1)
+                        .and_then(|n| date_line(n))
+                        .is_some_and(|(_, a)| a.is_empty())
+                {
+                    let mut first = i;
+                    while first > 0 && organ_line(all[first - 1]).is_some() && i - first < 8 {
+                        first -= 1;
+                    }
+                    for l in &all[first..=i] {
+                        if let Some(names) = organ_line(l) {
+                            found.push((names.join(" "), l.to_string()));
+                        }
+                    }
+                    if written.value.is_none()
+                        && let Some((d, _)) = date_line(all[i + 1])
+                    {
+                        written = Evidence::found(
+                            d,
+                            0.8,
+                            format!("signature: \"{}\" under the issuing bodies", all[i + 1]),
+                        );
+                    }
+                    break;
+                }
+            }
+        }
         if let Some((_, line)) = found.first() {
             let list: Vec<Issuer> = found
                 .iter()
@@ -880,8 +989,15 @@ pub fn extract_issuance(
             issuers = Evidence::found(list, 0.8, format!("header: \"{line}\""));
         }
     }
+    // The title, or a first line that reads like one (民政部对“…”的答复).
     if issuers.value.is_none()
-        && let Some(t) = title
+        && let Some(t) = title.or(all.first().copied().filter(|l| {
+            l.chars().count() <= 80
+                && (!l.contains(['，', ',', '。'])
+                    || ["通知", "意见", "答复", "复函", "函", "批复", "决定"]
+                        .iter()
+                        .any(|g| l.ends_with(g)))
+        }))
         && let Some(list) = title_issuers(t)
     {
         issuers = Evidence::found(
@@ -897,6 +1013,10 @@ pub fn extract_issuance(
         }) {
             let mut list = Vec::new();
             let mut j = i;
+            // 科 技 部 / 2018年7月30日签发 / 2018年8月3日发布: past the dates.
+            while j > 0 && date_line(tail[j - 1]).is_some() {
+                j -= 1;
+            }
             while j > 0 && list.len() < 8 {
                 j -= 1;
                 match organ_line(tail[j]) {
@@ -928,7 +1048,8 @@ pub fn extract_issuance(
                 .to_string()
                 + folded[m.end()..]
                     .trim_matches(|ch: char| ch.is_whitespace() || ")）".contains(ch));
-            let own_line = rest.is_empty();
+            // 济工信装备字〔2022〕1号 joined with the red header's 文件.
+            let own_line = rest.is_empty() || rest == "文件";
             let after_label = labelled.is_some_and(|e| e <= m.start());
             if (own_line || after_label) && !c[1].starts_with('第') {
                 doc_number = Evidence::found(
@@ -1002,13 +1123,20 @@ pub fn extract_issuance(
                 .is_none_or(|re| title.is_some_and(|t| re.is_match(t.trim())))
             && rule.head.as_ref().is_none_or(|re| {
                 head_lines.iter().take(12).any(|l| re.is_match(l)) || re.is_match(&head_text)
-            });
+            })
+            && rule
+                .adopted_by
+                .as_ref()
+                .is_none_or(|re| adopting_body.as_deref().is_some_and(|b| re.is_match(b)))
+            && rule.text.as_ref().is_none_or(|re| re.is_match(text));
         if holds {
             let conditions = rule.issuer.is_some() as u8
                 + rule.adopted_by_congress.is_some() as u8
                 + rule.head.is_some() as u8
                 + rule.doc_type.is_some() as u8
-                + rule.title.is_some() as u8;
+                + rule.title.is_some() as u8
+                + rule.adopted_by.is_some() as u8
+                + rule.text.is_some() as u8;
             let confidence = match conditions {
                 0 => 0.4,
                 1 => 0.75,
@@ -1030,6 +1158,20 @@ pub fn extract_issuance(
         amendments,
         force,
     }
+}
+
+/// A label alone on its line and its value on the next (发文日期： / 2023-04-18,
+/// as government information pages set them), joined.
+fn join_label_lines(lines: &[&str], most: usize) -> Vec<String> {
+    lines
+        .windows(2)
+        .take(most)
+        .filter(|w| {
+            let l = w[0].trim_end_matches([':', '：']);
+            (2..=6).contains(&l.chars().count()) && (l.ends_with("日期") || l.ends_with("时间"))
+        })
+        .map(|w| format!("{}:{}", w[0].trim_end_matches([':', '：']), w[1]))
+        .collect()
 }
 
 /// A line shortened for evidence.
