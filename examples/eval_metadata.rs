@@ -15,8 +15,9 @@
 //! where extraction gave one (a value where the text gives none is wrong);
 //! issuers are compared as sets after [`normalise_issuer`] on both sides; a
 //! level of force is right or wrong on every annotated document. Figures are
-//! printed for the annotations' two parts: `tune` (looked at while writing
-//! rules) and `check` (never looked at), and for both.
+//! printed for the annotations' parts: `tune` and `check` (both read while
+//! writing rules), `blind` (annotated after the last rule change, never
+//! looked at for rules), and for all.
 //!
 //! Reads `manifest.csv` in the corpus folder and, for every row whose `labels`
 //! is `given` (rows marked `withheld` are not read at all), runs the same
@@ -795,16 +796,13 @@ mod issue_fields {
                 ));
             }
             for (name, want, got) in fields {
-                for part in [a.part.as_str(), "all"] {
-                    let part: &str = if part == "all" { "all" } else { part };
-                    let key = (
-                        match part {
-                            "tune" => "tune",
-                            "check" => "check",
-                            _ => "all",
-                        },
-                        name,
-                    );
+                let part = match a.part.as_str() {
+                    "tune" => "tune",
+                    "check" => "check",
+                    _ => "blind",
+                };
+                for part in [part, "all"] {
+                    let key = (part, name);
                     tallies
                         .entry(key)
                         .or_default()
@@ -835,7 +833,7 @@ mod issue_fields {
             "amendments",
             "force",
         ] {
-            for part in ["tune", "check", "all"] {
+            for part in ["tune", "check", "blind", "all"] {
                 let Some(t) = tallies.get(&(part, name)) else {
                     continue;
                 };
