@@ -302,8 +302,8 @@ pub fn compile(fields: &Fields, root: Option<&Node>, filters: &Filters, scope: S
     let mut top = vec![Plan::Filter(schema::passages(fields))];
     let filter_plans = || filters.queries(fields).into_iter().map(Plan::Filter);
     let mut context_only = None;
-    match root {
-        Some(node) => {
+    if let Some(node) = root {
+        {
             let mut scored = vec![builder.node(node, true, 1.0)];
             scored.extend(
                 builder
@@ -327,7 +327,6 @@ pub fn compile(fields: &Fields, root: Option<&Node>, filters: &Filters, scope: S
             ]))));
             context_only = Some(Plan::All(extra).query());
         }
-        None => {}
     }
     top.extend(filter_plans());
     let plan = Plan::All(top);
