@@ -65,6 +65,14 @@ pub struct FilterSpec {
     pub target_years: Vec<String>,
     /// Only passages with a quantified target (a flag; never inline).
     pub has_target: bool,
+    /// `issuer:` values: an issuing body or part of its name (发改委).
+    pub issuers: Vec<String>,
+    /// `force:` values: levels of force (地方性法规).
+    pub forces: Vec<String>,
+    /// `docno:` values: document numbers in any bracket (鲁政发〔2021〕5号).
+    pub doc_numbers: Vec<String>,
+    /// Sort order of hits (`--sort`; never inline): relevance, newest, oldest.
+    pub sort: Option<String>,
 }
 
 impl FilterSpec {
@@ -78,6 +86,10 @@ impl FilterSpec {
             types: cat(&self.types, &more.types),
             target_years: cat(&self.target_years, &more.target_years),
             has_target: self.has_target || more.has_target,
+            issuers: cat(&self.issuers, &more.issuers),
+            forces: cat(&self.forces, &more.forces),
+            doc_numbers: cat(&self.doc_numbers, &more.doc_numbers),
+            sort: self.sort.clone().or_else(|| more.sort.clone()),
         }
     }
 }
@@ -132,6 +144,9 @@ const FILTERS: &[&str] = &[
     "type",
     "target-year",
     "target_year",
+    "issuer",
+    "force",
+    "docno",
 ];
 
 /// Parses a query string.
@@ -531,6 +546,9 @@ impl Parser {
             "year" => &mut self.filters.years,
             "sector" => &mut self.filters.sectors,
             "type" => &mut self.filters.types,
+            "issuer" => &mut self.filters.issuers,
+            "force" => &mut self.filters.forces,
+            "docno" => &mut self.filters.doc_numbers,
             _ => &mut self.filters.target_years,
         };
         list.push(value.0);
@@ -570,6 +588,9 @@ fn example_value(name: &str) -> &'static str {
         "sector" => "农业农村",
         "type" => "规划",
         "target-year" | "target_year" => "2025",
+        "issuer" => "发改委",
+        "force" => "地方性法规",
+        "docno" => "\"鲁政发〔2021〕5号\"",
         _ => "营商环境",
     }
 }

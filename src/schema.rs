@@ -29,8 +29,10 @@ use crate::tokenizer::BIGRAMS;
 /// `target_count`), and their years in `target_year`. 4: zstd document store
 /// in 64 KB blocks, no field norms on keyword and year fields. 5: one literal
 /// (bigram) analysis of the text, no jieba words; titles and headings as
-/// records of their own; pages and the content score of each passage.
-pub const SCHEMA_VERSION: u32 = 5;
+/// records of their own; pages and the content score of each passage. 6: the
+/// issue fields on passages (issuers, level of force, document number,
+/// dates).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// What a tantivy document of the index is.
 pub mod kinds {
@@ -96,6 +98,22 @@ pub mod names {
     pub const TARGETS: &str = "targets";
     /// Number of quantified targets (for `--has-target`).
     pub const TARGET_COUNT: &str = "target_count";
+    /// Issuing bodies, normalised (`extract::issuance::normalise_issuer`),
+    /// one value each: facet counts and `--issuer`.
+    pub const ISSUER: &str = "issuer";
+    /// Level of force label (效力级别).
+    pub const FORCE: &str = "force";
+    /// Document number, normalised (鲁政发〔2021〕5号): `docno:`.
+    pub const DOC_NUMBER: &str = "doc_number";
+    /// Dates as YYYYMMDD numbers: written (成文), published, effective.
+    pub const WRITTEN: &str = "written";
+    /// See [`WRITTEN`].
+    pub const PUBLISHED: &str = "published";
+    /// See [`WRITTEN`].
+    pub const EFFECTIVE: &str = "effective";
+    /// The document's own date (written, else adopted, published,
+    /// effective) as YYYYMMDD, for `--sort newest|oldest`.
+    pub const DOC_DATE: &str = "doc_date";
 }
 
 /// Handles to every field.
@@ -151,6 +169,20 @@ pub struct Fields {
     pub targets: Field,
     /// See [`names::TARGET_COUNT`].
     pub target_count: Field,
+    /// See [`names::ISSUER`].
+    pub issuer: Field,
+    /// See [`names::FORCE`].
+    pub force: Field,
+    /// See [`names::DOC_NUMBER`].
+    pub doc_number: Field,
+    /// See [`names::WRITTEN`].
+    pub written: Field,
+    /// See [`names::PUBLISHED`].
+    pub published: Field,
+    /// See [`names::EFFECTIVE`].
+    pub effective: Field,
+    /// See [`names::DOC_DATE`].
+    pub doc_date: Field,
 }
 
 /// Literal text: bigrams with positions (phrases are containment), scored
@@ -256,6 +288,13 @@ pub fn build() -> Schema {
     b.add_facet_field(SECTOR, FacetOptions::default().set_stored());
     b.add_text_field(TARGETS, TextOptions::default().set_stored());
     b.add_u64_field(TARGET_COUNT, year());
+    b.add_text_field(ISSUER, keyword(true));
+    b.add_text_field(FORCE, keyword(true));
+    b.add_text_field(DOC_NUMBER, keyword(false));
+    b.add_u64_field(WRITTEN, NumericOptions::default().set_stored());
+    b.add_u64_field(PUBLISHED, NumericOptions::default().set_stored());
+    b.add_u64_field(EFFECTIVE, NumericOptions::default().set_stored());
+    b.add_u64_field(DOC_DATE, year());
     b.build()
 }
 
@@ -290,6 +329,13 @@ impl Fields {
             sector: f(SECTOR)?,
             targets: f(TARGETS)?,
             target_count: f(TARGET_COUNT)?,
+            issuer: f(ISSUER)?,
+            force: f(FORCE)?,
+            doc_number: f(DOC_NUMBER)?,
+            written: f(WRITTEN)?,
+            published: f(PUBLISHED)?,
+            effective: f(EFFECTIVE)?,
+            doc_date: f(DOC_DATE)?,
         })
     }
 }

@@ -86,6 +86,15 @@ pub struct FilterArgs {
     /// Only passages with a quantified target (达到600亿元, 新建X座, 增长10%以上).
     #[arg(long)]
     has_target: bool,
+    /// Issuing body, or part of its name (张掖市人民政府, 发改委); repeat for any of several.
+    #[arg(long)]
+    issuer: Vec<String>,
+    /// Level of force (法律, 行政法规, 部门规章, 地方性法规, 自治条例和单行条例, 地方政府规章, 规范性文件, 工作文件).
+    #[arg(long)]
+    force: Vec<String>,
+    /// Document number, in any brackets (鲁政发〔2021〕5号, 鲁政发[2021]5号).
+    #[arg(long)]
+    docno: Vec<String>,
 }
 
 impl From<FilterArgs> for crate::query::FilterSpec {
@@ -97,6 +106,10 @@ impl From<FilterArgs> for crate::query::FilterSpec {
             types: args.doc_type,
             target_years: args.target_year,
             has_target: args.has_target,
+            issuers: args.issuer,
+            forces: args.force,
+            doc_numbers: args.docno,
+            sort: None,
         }
     }
 }

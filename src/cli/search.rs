@@ -69,6 +69,10 @@ pub struct SearchArgs {
     /// doc) anywhere in one document.
     #[arg(long, value_enum, default_value_t = Scope::Passage)]
     scope: Scope,
+    /// Order of hits: relevance, newest or oldest (by the document's own
+    /// date: written, else adopted, published, effective).
+    #[arg(long, value_name = "ORDER", default_value = "relevance")]
+    sort: String,
 }
 
 pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
@@ -98,7 +102,10 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
             })
             .collect::<Vec<_>>()
             .join(" "),
-        filters: args.filters.into(),
+        filters: crate::query::FilterSpec {
+            sort: Some(args.sort.clone()),
+            ..args.filters.into()
+        },
         limit: args.limit.map_or(default_limit, |n| (n > 0).then_some(n)),
         offset: 0,
         unit: args.by,

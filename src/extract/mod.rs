@@ -4,6 +4,7 @@
 
 pub mod content;
 pub mod doctype;
+pub mod issuance;
 pub mod matcher;
 pub mod overrides;
 pub mod region;
@@ -15,6 +16,7 @@ pub mod year;
 use serde::Serialize;
 
 pub use doctype::DocType;
+pub use issuance::{Amendment, Date, DocNumber, Force, Issuance, Issuer};
 pub use overrides::{Given, OverrideProblem, Overrides};
 pub use sector::SectorTag;
 pub use targets::Target;
@@ -121,6 +123,8 @@ pub struct DocMeta {
     pub target_years: Vec<u16>,
     /// Paragraph index of the title line (left out of the passages).
     pub title_line: Option<usize>,
+    /// Issuer, document number, dates and level of force.
+    pub issuance: Issuance,
 }
 
 /// Extracts document metadata from cleaned text and what its container says.
@@ -136,10 +140,15 @@ pub fn extract_document(cleaned: &Cleaned, source: &SourceMeta) -> DocMeta {
     if let Some((published, from)) = &source.published {
         page_meta.push(format!("发布日期:{published} ({from})"));
     }
+    let region = region::extract_region(title_text, &text);
+    let doc_type = doctype::extract_doc_type(title_text, &text);
+    let issuance =
+        issuance::extract_issuance(title_text, &text, &page_meta, doc_type.value, region.value);
     let mut meta = DocMeta {
-        region: region::extract_region(title_text, &text),
+        region,
         year: year::extract_year(title_text, &text, &page_meta),
-        doc_type: doctype::extract_doc_type(title_text, &text),
+        doc_type,
+        issuance,
         target_years: year::target_years(&text),
         title_line: title.as_ref().and_then(|t| t.line),
         title: match title {

@@ -2,7 +2,9 @@
 //!
 //! Two places, the more specific winning field by field:
 //! - `metadata.csv` at the corpus root: `path` (relative to the root) and any of
-//!   `province`, `city`, `county`, `year`, `doc_type`, `title`;
+//!   `province`, `city`, `county`, `year`, `doc_type`, `title`, and the issue
+//!   fields `issuer` (several separated by `;`), `doc_number`, `force`,
+//!   `written`, `published`, `adopted`, `effective` (dates as 2019-11-01);
 //! - a sidecar beside a file, `NAME.meta.toml` or `NAME.meta.json`, where NAME
 //!   is the file's name with or without its extension (`00001.txt.meta.toml`,
 //!   `00001.meta.toml`), with the same keys.
@@ -17,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{DocMeta, DocType, Evidence};
+use super::{Date, DocMeta, DocNumber, DocType, Evidence, Force, Issuer};
 use crate::gazetteer::gazetteer;
 
 /// The corpus-level override file, at the corpus root.
@@ -78,6 +80,14 @@ pub struct Given {
     pub doc_type: Option<GivenValue<DocType>>,
     /// Title.
     pub title: Option<GivenValue<String>>,
+    /// Issuers as written.
+    pub issuer: Option<GivenValue<Vec<String>>>,
+    /// Document number as written.
+    pub doc_number: Option<GivenValue<String>>,
+    /// Level of force.
+    pub force: Option<GivenValue<Force>>,
+    /// Dates, by field name (written, published, adopted, effective).
+    pub dates: Vec<(&'static str, GivenValue<Date>)>,
 }
 
 impl Given {
@@ -94,13 +104,28 @@ impl Given {
             return None;
         }
         let value = |v: Option<String>| v.unwrap_or_default();
-        Some(format!(
+        let mut text = format!(
             "region={}\tyear={}\tdoc_type={}\ttitle={}",
             value(self.region.as_ref().map(|g| g.value.to_string())),
             value(self.year.as_ref().map(|g| g.value.to_string())),
             value(self.doc_type.as_ref().map(|g| g.value.label().to_string())),
             value(self.title.as_ref().map(|g| g.value.clone())),
-        ))
+        );
+        // Issue fields only when given, so the fingerprints of files given
+        // only the older fields stay as they were.
+        if let Some(g) = &self.issuer {
+            text.push_str(&format!("\tissuer={}", g.value.join(";")));
+        }
+        if let Some(g) = &self.doc_number {
+            text.push_str(&format!("\tdoc_number={}", g.value));
+        }
+        if let Some(g) = &self.force {
+            text.push_str(&format!("\tforce={}", g.value));
+        }
+        for (name, g) in &self.dates {
+            text.push_str(&format!("\t{name}={}", g.value));
+        }
+        Some(text)
     }
 
     /// Replaces extracted values with given ones, marked as given.
@@ -120,6 +145,34 @@ impl Given {
         if let Some(g) = &self.title {
             meta.title = given(g);
         }
+        let issue = &mut meta.issuance;
+        if let Some(g) = &self.issuer {
+            let list = g.value.iter().map(|n| Issuer::new(n)).collect();
+            issue.issuers = Evidence::given(list, format!("given in {}", g.source));
+        }
+        if let Some(g) = &self.doc_number {
+            let normalised =
+                super::issuance::normalise_doc_number(&g.value).unwrap_or_else(|| g.value.clone());
+            issue.doc_number = Evidence::given(
+                DocNumber {
+                    written: g.value.clone(),
+                    normalised,
+                },
+                format!("given in {}", g.source),
+            );
+        }
+        if let Some(g) = &self.force {
+            issue.force = given(g);
+        }
+        for (name, g) in &self.dates {
+            let slot = match *name {
+                "written" => &mut issue.written,
+                "published" => &mut issue.published,
+                "adopted" => &mut issue.adopted,
+                _ => &mut issue.effective,
+            };
+            *slot = given(g);
+        }
     }
 
     /// Fields of `other` replace these.
@@ -136,6 +189,19 @@ impl Given {
         if other.title.is_some() {
             self.title = other.title;
         }
+        if other.issuer.is_some() {
+            self.issuer = other.issuer;
+        }
+        if other.doc_number.is_some() {
+            self.doc_number = other.doc_number;
+        }
+        if other.force.is_some() {
+            self.force = other.force;
+        }
+        for (name, g) in other.dates {
+            self.dates.retain(|(n, _)| *n != name);
+            self.dates.push((name, g));
+        }
     }
 }
 
@@ -149,6 +215,13 @@ struct Fields {
     year: Option<YearField>,
     doc_type: Option<String>,
     title: Option<String>,
+    issuer: Option<String>,
+    doc_number: Option<String>,
+    force: Option<String>,
+    written: Option<String>,
+    published: Option<String>,
+    adopted: Option<String>,
+    effective: Option<String>,
 }
 
 /// A year as TOML or JSON may write it: 2018 or "2018".
@@ -169,9 +242,25 @@ impl fmt::Display for YearField {
 }
 
 /// The column names of `metadata.csv`.
-const COLUMNS: [&str; 7] = [
-    "path", "province", "city", "county", "year", "doc_type", "title",
+const COLUMNS: [&str; 14] = [
+    "path",
+    "province",
+    "city",
+    "county",
+    "year",
+    "doc_type",
+    "title",
+    "issuer",
+    "doc_number",
+    "force",
+    "written",
+    "published",
+    "adopted",
+    "effective",
 ];
+
+/// The date fields an override can give.
+const DATE_FIELDS: [&str; 4] = ["written", "published", "adopted", "effective"];
 
 /// The overrides of a corpus: its `metadata.csv`, and sidecars looked up per file.
 #[derive(Debug, Default)]
@@ -317,6 +406,13 @@ impl Overrides {
                 year: column(&row, "year").map(YearField::Text),
                 doc_type: column(&row, "doc_type"),
                 title: column(&row, "title"),
+                issuer: column(&row, "issuer"),
+                doc_number: column(&row, "doc_number"),
+                force: column(&row, "force"),
+                written: column(&row, "written"),
+                published: column(&row, "published"),
+                adopted: column(&row, "adopted"),
+                effective: column(&row, "effective"),
             };
             let where_given = format!("{source} line {line}");
             let (given, problems) = resolve(fields, &where_given, source, |_| Some(line));
@@ -401,7 +497,7 @@ fn read_sidecar(path: &Path) -> (Given, Vec<OverrideProblem>) {
             vec![problem(
                 line,
                 format!(
-                    "not a valid {} sidecar ({e}); keys are province, city, county, year, doc_type, title",
+                    "not a valid {} sidecar ({e}); keys are province, city, county, year, doc_type, title, issuer, doc_number, force, written, published, adopted, effective",
                     if is_json { "JSON" } else { "TOML" }
                 ),
             )],
@@ -468,6 +564,45 @@ fn resolve(
     }
     if let Some(t) = fields.title.filter(|t| !t.trim().is_empty()) {
         given.title = Some(GivenValue::new(t.trim().to_string(), where_given));
+    }
+    if let Some(t) = fields.issuer.filter(|t| !t.trim().is_empty()) {
+        let list: Vec<String> = t
+            .split([';', '；'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect();
+        given.issuer = Some(GivenValue::new(list, where_given));
+    }
+    if let Some(t) = fields.doc_number.filter(|t| !t.trim().is_empty()) {
+        if super::issuance::normalise_doc_number(&t).is_none() {
+            problem(
+                "doc_number",
+                format!(
+                    "{t:?} is not a document number like 鲁政发〔2021〕5号; it is kept as written"
+                ),
+            );
+        }
+        given.doc_number = Some(GivenValue::new(t.trim().to_string(), where_given));
+    }
+    if let Some(t) = &fields.force {
+        match t.parse::<Force>() {
+            Ok(f) => given.force = Some(GivenValue::new(f, where_given)),
+            Err(e) => problem("force", e),
+        }
+    }
+    for (name, value) in DATE_FIELDS.into_iter().zip([
+        &fields.written,
+        &fields.published,
+        &fields.adopted,
+        &fields.effective,
+    ]) {
+        if let Some(t) = value.as_deref().filter(|t| !t.trim().is_empty()) {
+            match t.parse::<Date>() {
+                Ok(d) => given.dates.push((name, GivenValue::new(d, where_given))),
+                Err(e) => problem(name, format!("{e}; the {name} date is not overridden")),
+            }
+        }
     }
     (given, problems)
 }

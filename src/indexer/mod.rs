@@ -411,6 +411,7 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> 
             }
         }
         t.add_u64(fields.target_count, pm.targets.len() as u64);
+        add_issuance(&mut t, fields, &doc.meta.issuance);
         if !pm.targets.is_empty() {
             t.add_text(
                 fields.targets,
@@ -432,4 +433,32 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> 
         out.push(t);
     }
     out
+}
+
+/// The issue fields of a document, on each of its passages.
+fn add_issuance(t: &mut TantivyDocument, fields: &Fields, issue: &crate::extract::Issuance) {
+    if let Some(list) = &issue.issuers.value {
+        let mut seen = std::collections::HashSet::new();
+        for i in list {
+            if seen.insert(i.normalised.as_str()) {
+                t.add_text(fields.issuer, &i.normalised);
+            }
+        }
+    }
+    if let Some(f) = issue.force.value {
+        t.add_text(fields.force, f.label());
+    }
+    if let Some(d) = &issue.doc_number.value {
+        t.add_text(fields.doc_number, &d.normalised);
+    }
+    for (field, date) in [
+        (fields.written, issue.written.value),
+        (fields.published, issue.published.value),
+        (fields.effective, issue.effective.value),
+        (fields.doc_date, issue.date()),
+    ] {
+        if let Some(d) = date {
+            t.add_u64(field, u64::from(d.ordinal()));
+        }
+    }
 }

@@ -38,6 +38,12 @@ pub const CSV_COLUMNS: &[&str] = &[
     "target_years",
     "targets",
     "targets_json",
+    "issuers",
+    "force",
+    "doc_number",
+    "written",
+    "published",
+    "effective",
 ];
 
 /// Writes every hit of a search to `w`; returns how many.
@@ -91,6 +97,12 @@ pub fn csv_record(hit: &Hit) -> Vec<String> {
         } else {
             serde_json::to_string(&hit.targets).unwrap_or_default()
         },
+        hit.issuers.join("; "),
+        opt(&hit.force),
+        opt(&hit.doc_number),
+        opt(&hit.written),
+        opt(&hit.published),
+        opt(&hit.effective),
     ]
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Style, region_label};
 use crate::document::Document;
-use crate::extract::{DocType, Evidence, RegionNames, Target};
+use crate::extract::{DocType, Evidence, Issuance, RegionNames, Target};
 use crate::read::{Format, ReadInfo};
 
 /// What `inspect --json` prints.
@@ -24,6 +24,9 @@ pub struct InspectReport<'a> {
     pub doc_type: Option<&'static str>,
     /// Target years promised in the document.
     pub target_years: &'a [u16],
+    /// Issuer, document number, dates and level of force, each with its
+    /// confidence and evidence.
+    pub issuance: &'a Issuance,
     /// Passages with headings and sectors.
     pub passages: Vec<InspectPassage<'a>>,
     /// How each field was decided.
@@ -76,6 +79,7 @@ pub fn inspect_report(doc: &Document) -> InspectReport<'_> {
         year: doc.meta.year.value,
         doc_type: doc.meta.doc_type.value.map(DocType::label),
         target_years: &doc.meta.target_years,
+        issuance: &doc.meta.issuance,
         passages: doc
             .passages
             .iter()
@@ -153,6 +157,7 @@ pub fn write_inspect_text(
         r.doc_type.unwrap_or("unknown").to_string(),
         &doc.meta.doc_type,
     )?;
+    write_issuance(w, style, &doc.meta.issuance)?;
     if !r.target_years.is_empty() {
         let years: Vec<String> = r.target_years.iter().map(u16::to_string).collect();
         writeln!(w, "{} {}", style.bold("targets  "), years.join(", "))?;
@@ -188,6 +193,58 @@ pub fn write_inspect_text(
         }
     }
     Ok(())
+}
+
+/// The issue fields, each with its evidence; amendments one a line.
+fn write_issuance(w: &mut dyn Write, style: Style, i: &Issuance) -> io::Result<()> {
+    let issuers = match &i.issuers.value {
+        Some(list) => list
+            .iter()
+            .map(|x| {
+                if x.written == x.normalised {
+                    x.written.clone()
+                } else {
+                    format!("{} (= {})", x.written, x.normalised)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        None => "unknown".into(),
+    };
+    evidence_block(w, style, "issuer", issuers, &i.issuers)?;
+    let docno = i.doc_number.value.as_ref().map_or("none".into(), |d| {
+        if d.written == d.normalised {
+            d.written.clone()
+        } else {
+            format!("{} (= {})", d.written, d.normalised)
+        }
+    });
+    evidence_block(w, style, "doc no.", docno, &i.doc_number)?;
+    for (name, e) in [
+        ("written", &i.written),
+        ("published", &i.published),
+        ("adopted", &i.adopted),
+        ("approved", &i.approved),
+        ("effective", &i.effective),
+    ] {
+        // An unknown date is shown only when the document could have one.
+        if e.value.is_some() || name == "written" || name == "effective" || name == "published" {
+            let value = e.value.map_or("unknown".into(), |d| d.to_string());
+            evidence_block(w, style, name, value, e)?;
+        }
+    }
+    for a in &i.amendments {
+        writeln!(
+            w,
+            "{} {} {}  {}",
+            style.bold("amended  "),
+            a.date,
+            a.kind,
+            style.dim(&format!("({})", a.by))
+        )?;
+    }
+    let force = i.force.value.map_or("unknown", |f| f.label()).to_string();
+    evidence_block(w, style, "force", force, &i.force)
 }
 
 /// The format, the reader, pages, what the container said and what was

@@ -45,6 +45,9 @@ pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style)
     }
     meta.push(format!("score {:.2}", hit.score));
     writeln!(w, "   {}", style.dim(&meta.join(" · ")))?;
+    if let Some(line) = issue_line(hit) {
+        writeln!(w, "   {}", style.dim(&line))?;
+    }
     if !hit.targets.is_empty() {
         writeln!(w, "   {}", targets_line(&hit.targets))?;
     }
@@ -63,6 +66,32 @@ pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style)
         )?;
     }
     Ok(())
+}
+
+/// "张掖市委; 张掖市人民政府 · 市委发〔2018〕10号 · 成文 2018-02-08 · 施行
+/// 2018-03-01 · 规范性文件": what a policy database shows of a document, when
+/// any of it is known.
+pub(crate) fn issue_line(hit: &Hit) -> Option<String> {
+    let mut parts = Vec::new();
+    if !hit.issuers.is_empty() {
+        parts.push(hit.issuers.join("; "));
+    }
+    if let Some(n) = &hit.doc_number {
+        parts.push(n.clone());
+    }
+    for (label, date) in [
+        ("成文", &hit.written),
+        ("发布", &hit.published),
+        ("施行", &hit.effective),
+    ] {
+        if let Some(d) = date {
+            parts.push(format!("{label} {d}"));
+        }
+    }
+    if let Some(f) = &hit.force {
+        parts.push(f.clone());
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// Writes search results as text.
@@ -109,6 +138,8 @@ pub fn write_search_text(
             ("year", &f.year),
             ("sector", &f.sector),
             ("type", &f.doc_type),
+            ("issuer", &f.issuer),
+            ("force", &f.force),
         ] {
             if !values.is_empty() {
                 writeln!(

@@ -69,6 +69,12 @@ pub struct Filters {
     pub target_years: Vec<YearRange>,
     /// Only passages with at least one quantified target.
     pub has_target: bool,
+    /// Issuers, normalised: a document matches one whose name holds any.
+    pub issuers: Vec<String>,
+    /// Level-of-force labels (any of them).
+    pub forces: Vec<String>,
+    /// Document numbers, normalised (any of them).
+    pub doc_numbers: Vec<String>,
 }
 
 impl Filters {
@@ -107,6 +113,32 @@ impl Filters {
                 .map(|y| YearRange::parse(y).map_err(Error::Filter))
                 .collect::<Result<_>>()?,
             has_target: spec.has_target,
+            issuers: spec
+                .issuers
+                .iter()
+                .map(|i| crate::extract::issuance::normalise_issuer(i))
+                .filter(|i| !i.is_empty())
+                .collect(),
+            forces: spec
+                .forces
+                .iter()
+                .map(|f| {
+                    f.parse::<crate::extract::Force>()
+                        .map(|f| f.label().to_string())
+                        .map_err(Error::Filter)
+                })
+                .collect::<Result<_>>()?,
+            doc_numbers: spec
+                .doc_numbers
+                .iter()
+                .map(|d| {
+                    crate::extract::issuance::normalise_doc_number(d).ok_or_else(|| {
+                        Error::Filter(format!(
+                            "{d:?} is not a document number; write it like 鲁政发〔2021〕5号 (any brackets)"
+                        ))
+                    })
+                })
+                .collect::<Result<_>>()?,
         })
     }
 
@@ -156,6 +188,42 @@ impl Filters {
                 Bound::Included(Term::from_field_u64(fields.target_count, 1)),
                 Bound::Unbounded,
             )));
+        }
+        let terms = |field: Field, values: &[String]| -> Box<dyn Query> {
+            any_of(
+                values
+                    .iter()
+                    .map(|v| {
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, v),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>
+                    })
+                    .collect(),
+            )
+        };
+        if !self.issuers.is_empty() {
+            // Part of a name finds the bodies that hold it (发改委: 国家发改委,
+            // 山东省发改委), normalised both sides.
+            out.push(any_of(
+                self.issuers
+                    .iter()
+                    .map(|i| {
+                        RegexQuery::from_pattern(
+                            &format!(".*{}.*", regex::escape(i)),
+                            fields.issuer,
+                        )
+                        .map(|q| Box::new(q) as Box<dyn Query>)
+                        .unwrap_or_else(|_| Box::new(EmptyQuery))
+                    })
+                    .collect(),
+            ));
+        }
+        if !self.forces.is_empty() {
+            out.push(terms(fields.force, &self.forces));
+        }
+        if !self.doc_numbers.is_empty() {
+            out.push(terms(fields.doc_number, &self.doc_numbers));
         }
         if !self.doc_types.is_empty() {
             out.push(any_of(

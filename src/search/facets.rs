@@ -34,6 +34,10 @@ pub struct FacetCounts {
     pub sector: Vec<FacetValue>,
     /// Document types.
     pub doc_type: Vec<FacetValue>,
+    /// Issuing bodies, normalised (the most frequent first).
+    pub issuer: Vec<FacetValue>,
+    /// Levels of force.
+    pub force: Vec<FacetValue>,
 }
 
 /// Counts facet values of matching passages.
@@ -55,6 +59,8 @@ pub struct TallyFruit {
     year: HashMap<String, Tally>,
     sector: HashMap<String, Tally>,
     doc_type: HashMap<String, Tally>,
+    issuer: HashMap<String, Tally>,
+    force: HashMap<String, Tally>,
 }
 
 /// A segment's tallies by term ordinal.
@@ -64,6 +70,8 @@ pub struct SegmentTally {
     sector_reader: FacetReader,
     year: Column<u64>,
     doc_type: Option<StrColumn>,
+    issuer: Option<StrColumn>,
+    force: Option<StrColumn>,
     doc_num: Column<u64>,
     region_depth: usize,
     region_prefix: Option<String>,
@@ -73,6 +81,8 @@ pub struct SegmentTally {
     region_ords: Vec<Tally>,
     sector_ords: Vec<Tally>,
     type_ords: Vec<Tally>,
+    issuer_ords: Vec<Tally>,
+    force_ords: Vec<Tally>,
     // A few dozen years: a short list beats hashing.
     years: Vec<(u64, Tally)>,
 }
@@ -145,6 +155,8 @@ impl Collector for FacetTally {
             sector_reader: reader.facet_reader(names::SECTOR)?,
             year: ff.u64(names::YEAR)?,
             doc_type: ff.str(names::DOC_TYPE)?,
+            issuer: ff.str(names::ISSUER)?,
+            force: ff.str(names::FORCE)?,
             doc_num: ff.u64(names::DOC_NUM)?,
             region_depth: self.region_depth,
             region_prefix: self.region_prefix.clone(),
@@ -152,6 +164,8 @@ impl Collector for FacetTally {
             region_ords: Vec::new(),
             sector_ords: Vec::new(),
             type_ords: Vec::new(),
+            issuer_ords: Vec::new(),
+            force_ords: Vec::new(),
             years: Vec::new(),
         })
     }
@@ -168,6 +182,8 @@ impl Collector for FacetTally {
                 (&mut all.year, f.year),
                 (&mut all.sector, f.sector),
                 (&mut all.doc_type, f.doc_type),
+                (&mut all.issuer, f.issuer),
+                (&mut all.force, f.force),
             ] {
                 for (k, v) in other {
                     map.entry(k).or_default().merge(&v);
@@ -197,6 +213,12 @@ impl Collector for FacetTally {
             year: years,
             sector: sorted(all.sector),
             doc_type: sorted(all.doc_type),
+            issuer: {
+                let mut v = sorted(all.issuer);
+                v.truncate(MOST_ISSUERS);
+                v
+            },
+            force: sorted(all.force),
         })
     }
 }
@@ -227,9 +249,15 @@ impl SegmentCollector for SegmentTally {
                 }
             }
         }
-        if let Some(col) = &self.doc_type {
-            for ord in col.term_ords(doc) {
-                tally_at(&mut self.type_ords, ord).add(doc_num, by_doc);
+        for (col, ords) in [
+            (&self.doc_type, &mut self.type_ords),
+            (&self.issuer, &mut self.issuer_ords),
+            (&self.force, &mut self.force_ords),
+        ] {
+            if let Some(col) = col {
+                for ord in col.term_ords(doc) {
+                    tally_at(ords, ord).add(doc_num, by_doc);
+                }
             }
         }
     }
@@ -262,11 +290,17 @@ impl SegmentCollector for SegmentTally {
                 add(&mut fruit.sector, name, t);
             }
         }
-        if let Some(col) = &self.doc_type {
-            let mut s = String::new();
-            for (ord, t) in counted(self.type_ords) {
-                if col.ord_to_str(ord, &mut s).unwrap_or(false) {
-                    add(&mut fruit.doc_type, s.clone(), t);
+        for (col, ords, map) in [
+            (&self.doc_type, self.type_ords, &mut fruit.doc_type),
+            (&self.issuer, self.issuer_ords, &mut fruit.issuer),
+            (&self.force, self.force_ords, &mut fruit.force),
+        ] {
+            if let Some(col) = col {
+                let mut s = String::new();
+                for (ord, t) in counted(ords) {
+                    if col.ord_to_str(ord, &mut s).unwrap_or(false) {
+                        add(map, s.clone(), t);
+                    }
                 }
             }
         }
@@ -276,6 +310,10 @@ impl SegmentCollector for SegmentTally {
         fruit
     }
 }
+
+/// Issuers shown in facet counts, at most: the long tail of single
+/// departments says little.
+const MOST_ISSUERS: usize = 30;
 
 /// The name at `depth` of a facet path: `/甘肃省/张掖市/临泽县` at 2 is 张掖市.
 fn level_name(path: &str, depth: usize) -> Option<String> {

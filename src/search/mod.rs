@@ -144,6 +144,18 @@ pub struct Hit {
     /// passages match, folded further down the list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub more_from_document: Option<u64>,
+    /// Issuing bodies of the document, normalised.
+    pub issuers: Vec<String>,
+    /// Level of force of the document.
+    pub force: Option<String>,
+    /// Document number, normalised.
+    pub doc_number: Option<String>,
+    /// Written (成文) date, YYYY-MM-DD.
+    pub written: Option<String>,
+    /// Published date, YYYY-MM-DD.
+    pub published: Option<String>,
+    /// In force from, YYYY-MM-DD.
+    pub effective: Option<String>,
 }
 
 impl Hit {
@@ -270,6 +282,7 @@ pub fn run(
     prepared: &PreparedSearch,
 ) -> Result<SearchResults> {
     let request = &prepared.request;
+    let order = DateOrder::parse(request.filters.sort.as_deref())?;
     let tally = facet_tally(&prepared.filters, request.unit == HitUnit::Doc);
     let offset = request.offset.min(searcher.num_docs() as usize);
     let mut more: HashMap<DocAddress, u64> = HashMap::new();
@@ -284,6 +297,8 @@ pub fn run(
                 .saturating_add(limit)
                 .saturating_mul(4)
                 .max(CANDIDATES_AT_LEAST);
+            // By date: the newest (or oldest) of a larger pool of the best.
+            let k = if order.is_some() { k.max(SORT_POOL) } else { k };
             let collector = diverse::RankedCollector { k };
             let (ranked, counts) = if request.facets {
                 searcher.search(prepared.query(), &(collector, tally))?
@@ -305,7 +320,11 @@ pub fn run(
                 SENSE_CHECKED.max(offset.saturating_add(limit)),
                 &prepared.compiled.wanted.literals,
             )?;
-            let ordered = diverse::diversify(candidates, caps);
+            let mut ordered = diverse::diversify(candidates, caps);
+            if let Some(order) = order {
+                let dates = doc_dates(searcher, ordered.iter().map(|c| c.address));
+                order.sort(&mut ordered, |c| dates.get(&c.address).copied());
+            }
             let end = offset.saturating_add(limit).min(ordered.len());
             let mut shown: HashMap<u64, u64> = HashMap::new();
             for c in &ordered[..end] {
@@ -331,6 +350,11 @@ pub fn run(
             let (best, counts) =
                 best_passage_per_doc(searcher, prepared, request.facets.then_some(tally))?;
             let total = best.len() as u64;
+            let mut best = best;
+            if let Some(order) = order {
+                let dates = doc_dates(searcher, best.iter().map(|b| b.address));
+                order.sort(&mut best, |b| dates.get(&b.address).copied());
+            }
             let per_doc: HashMap<DocAddress, u64> =
                 best.iter().map(|b| (b.address, b.passages)).collect();
             let limit = request.limit.unwrap_or(usize::MAX);
@@ -390,6 +414,73 @@ pub fn run(
         facet_tree,
         context_only,
     })
+}
+
+/// With `--sort newest|oldest`, the best this many candidates are put in
+/// date order (the rest of the matches are further from the query).
+const SORT_POOL: usize = 2000;
+
+/// Hits by the document's date rather than by relevance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateOrder {
+    Newest,
+    Oldest,
+}
+
+impl DateOrder {
+    /// `None` for relevance.
+    fn parse(sort: Option<&str>) -> Result<Option<DateOrder>> {
+        match sort.map(str::trim) {
+            None | Some("" | "relevance" | "score") => Ok(None),
+            Some("newest" | "new" | "date") => Ok(Some(DateOrder::Newest)),
+            Some("oldest" | "old") => Ok(Some(DateOrder::Oldest)),
+            Some(other) => Err(Error::Filter(format!(
+                "sort {other:?} is none of relevance, newest, oldest"
+            ))),
+        }
+    }
+
+    /// Stable: equal dates keep their relevance order; undated go last.
+    fn sort<T>(self, items: &mut [T], date: impl Fn(&T) -> Option<u64>) {
+        items.sort_by(|a, b| match (date(a), date(b)) {
+            (Some(x), Some(y)) => match self {
+                DateOrder::Newest => y.cmp(&x),
+                DateOrder::Oldest => x.cmp(&y),
+            },
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
+}
+
+/// The document date (YYYYMMDD) of each address, from the fast column.
+fn doc_dates(
+    searcher: &Searcher,
+    addresses: impl Iterator<Item = DocAddress>,
+) -> HashMap<DocAddress, u64> {
+    let mut columns = HashMap::new();
+    let mut out = HashMap::new();
+    for a in addresses {
+        let column = match columns.entry(a.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let reader = searcher.segment_reader(a.segment_ord);
+                e.insert(
+                    reader
+                        .fast_fields()
+                        .u64(crate::schema::names::DOC_DATE)
+                        .ok(),
+                )
+            }
+        };
+        if let Some(col) = column
+            && let Some(v) = col.first(a.doc_id)
+        {
+            out.insert(a, v);
+        }
+    }
+    out
 }
 
 /// Candidates whose words are checked for their sense: the best 40, or the
@@ -743,7 +834,27 @@ pub fn hit_from_doc(
             _ => None,
         },
         more_from_document: None,
+        issuers: doc
+            .get_all(fields.issuer)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        force: text_of(doc, fields.force),
+        doc_number: text_of(doc, fields.doc_number),
+        written: date_of(doc, fields.written),
+        published: date_of(doc, fields.published),
+        effective: date_of(doc, fields.effective),
     }
+}
+
+/// A YYYYMMDD field as YYYY-MM-DD.
+fn date_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    let n = doc.get_first(field).and_then(|v| v.as_u64())?;
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        n / 10_000,
+        n / 100 % 100,
+        n % 100
+    ))
 }
 
 #[cfg(test)]

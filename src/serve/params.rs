@@ -52,6 +52,10 @@ const FILTERS: &[&str] = &[
     "doc_type",
     "target_year",
     "has_target",
+    "issuer",
+    "force",
+    "docno",
+    "sort",
 ];
 
 impl Params {
@@ -156,6 +160,10 @@ impl Params {
             types: [self.all("type"), self.all("doc_type")].concat(),
             target_years: self.all("target_year"),
             has_target: self.flag("has_target")?,
+            issuers: self.all("issuer"),
+            forces: self.all("force"),
+            doc_numbers: self.all("docno"),
+            sort: self.one("sort"),
         })
     }
 

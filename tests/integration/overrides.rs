@@ -140,3 +140,70 @@ fn changing_what_is_given_re_indexes_that_file_alone() {
     let v = search(&index_dir, &["--year", "2022"]);
     assert_eq!(v["hits"][0]["path"], SEED_000, "{v}");
 }
+
+/// The issue fields (issue 15): extracted from seed 003's header (市委发〔2018〕10号,
+/// 中共张掖市委 张掖市人民政府, 2018年2月8日), filterable with any bracket and any
+/// spelling of the issuer, overridable in a sidecar.
+#[test]
+fn issue_fields_are_filters_and_can_be_given() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for seed in [SEED_000, SEED_003] {
+        std::fs::copy(root().join("corpus/seeds").join(seed), corpus.join(seed)).unwrap();
+    }
+    std::fs::write(
+        corpus.join(format!("{SEED_000}.meta.toml")),
+        "issuer = \"临泽县人民政府\"\nforce = \"工作文件\"\nwritten = \"2019-03-01\"\n",
+    )
+    .unwrap();
+    let idx = dir.path().join("index");
+    index(&corpus, &idx);
+    let index = idx.as_path();
+    let paths = |v: &Value| -> Vec<String> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let by_docno = search(index, &["--docno", "市委发[2018]10号"]);
+    assert_eq!(paths(&by_docno), [SEED_003], "{by_docno}");
+    let hit = &by_docno["hits"][0];
+    assert_eq!(hit["doc_number"], "市委发〔2018〕10号");
+    assert_eq!(hit["written"], "2018-02-08");
+    let issuers: Vec<&str> = hit["issuers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    assert_eq!(issuers, ["张掖市委", "张掖市人民政府"]);
+    // 中共张掖市委 and 张掖市委 are one body.
+    assert_eq!(
+        paths(&search(index, &["--issuer", "中共张掖市委"])),
+        [SEED_003]
+    );
+    // Given in the sidecar: issuer, level of force, date.
+    let given = search(
+        index,
+        &["--issuer", "临泽县人民政府", "--force", "工作文件"],
+    );
+    assert_eq!(paths(&given), [SEED_000], "{given}");
+    assert_eq!(given["hits"][0]["written"], "2019-03-01");
+    // Newest first: the given 2019 before 2018.
+    let newest = search(index, &["--sort", "newest", "--per-doc", "1"]);
+    assert_eq!(paths(&newest), [SEED_000, SEED_003], "{newest}");
+    // A bad level is refused with the list of levels.
+    let out = plansearch(&[
+        "search",
+        "肉牛养殖",
+        "--force",
+        "法规",
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("地方性法规"), "{}", stderr(&out));
+}
