@@ -234,32 +234,29 @@ pub fn compile(fields: &Fields, root: Option<&Node>, filters: &Filters, scope: S
     let mut top = vec![Plan::Filter(schema::passages(fields))];
     let filter_plans = || filters.queries(fields).into_iter().map(Plan::Filter);
     let mut context_only = None;
-    match root {
-        Some(node) => {
-            let mut scored = vec![builder.node(node, true, 1.0)];
-            scored.extend(
-                builder
-                    .bonuses(node)
-                    .into_iter()
-                    .map(Box::new)
-                    .map(Plan::Bonus),
-            );
-            top.push(Plan::Scaled(Box::new(Plan::All(scored))));
-            // The same words, each also found through a title or heading.
-            let mut with_context = Builder {
-                fields,
-                wanted: Wanted::default(),
-                context: true,
-            };
-            let broad = with_context.node(node, false, 1.0);
-            let mut extra = vec![Plan::Filter(schema::passages(fields)), broad];
-            extra.extend(filter_plans());
-            extra.push(Plan::Not(Box::new(Plan::All(vec![
-                builder.node(node, false, 1.0),
-            ]))));
-            context_only = Some(Plan::All(extra).query());
-        }
-        None => {}
+    if let Some(node) = root {
+        let mut scored = vec![builder.node(node, true, 1.0)];
+        scored.extend(
+            builder
+                .bonuses(node)
+                .into_iter()
+                .map(Box::new)
+                .map(Plan::Bonus),
+        );
+        top.push(Plan::Scaled(Box::new(Plan::All(scored))));
+        // The same words, each also found through a title or heading.
+        let mut with_context = Builder {
+            fields,
+            wanted: Wanted::default(),
+            context: true,
+        };
+        let broad = with_context.node(node, false, 1.0);
+        let mut extra = vec![Plan::Filter(schema::passages(fields)), broad];
+        extra.extend(filter_plans());
+        extra.push(Plan::Not(Box::new(Plan::All(vec![
+            builder.node(node, false, 1.0),
+        ]))));
+        context_only = Some(Plan::All(extra).query());
     }
     top.extend(filter_plans());
     let plan = Plan::All(top);
