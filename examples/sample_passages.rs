@@ -1,8 +1,12 @@
 //! Draws a fixed sample of passages from the shared corpora for annotation.
 //!
 //! ```sh
-//! cargo run --example sample_passages -- ../shared/corpus ../shared/reports 200 > sample.toml
+//! cargo run --example sample_passages -- ../shared/corpus ../shared/reports 190 > sample.toml
+//! SALT=2 cargo run --example sample_passages -- ../shared/corpus ../shared/reports 190
 //! ```
+//!
+//! `SALT` draws another sample (the second rule-writing part was drawn with
+//! `SALT=2`, from files not in the first).
 //!
 //! Only files whose manifest row has `labels = given` are read (withheld
 //! files are never annotated). From each chosen file one passage of 30 to 400
@@ -36,12 +40,13 @@ fn main() {
         eprintln!("usage: sample_passages DIR... PER_DIR");
         std::process::exit(2);
     }
+    let salt = std::env::var("SALT").unwrap_or_default();
     let per_dir: usize = args[args.len() - 1].parse().unwrap_or(100);
     for dir in &args[..args.len() - 1] {
         let dir = Path::new(dir);
         let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         let mut files = given_files(dir);
-        files.sort_by_key(|f| hash(f));
+        files.sort_by_key(|f| hash(&format!("{salt}{f}")));
         let mut taken = 0;
         for f in files {
             if taken >= per_dir {
@@ -62,7 +67,7 @@ fn main() {
             if fit.is_empty() {
                 continue;
             }
-            let p = fit[(hash(&format!("{f}#")) % fit.len() as u64) as usize];
+            let p = fit[(hash(&format!("{salt}{f}#")) % fit.len() as u64) as usize];
             println!("[[passage]]");
             println!("source = \"{name}/{f}#{}\"", p.number);
             println!("heading = {:?}", p.heading_path());
