@@ -65,6 +65,9 @@ pub struct FilterSpec {
     pub target_years: Vec<String>,
     /// Only passages with a quantified target (a flag; never inline).
     pub has_target: bool,
+    /// `instrument:` values: an instrument (税收优惠), a group (策略性措施)
+    /// or a category (需求型).
+    pub instruments: Vec<String>,
 }
 
 impl FilterSpec {
@@ -75,6 +78,7 @@ impl FilterSpec {
             regions: cat(&self.regions, &more.regions),
             years: cat(&self.years, &more.years),
             sectors: cat(&self.sectors, &more.sectors),
+            instruments: cat(&self.instruments, &more.instruments),
             types: cat(&self.types, &more.types),
             target_years: cat(&self.target_years, &more.target_years),
             has_target: self.has_target || more.has_target,
@@ -132,6 +136,7 @@ const FILTERS: &[&str] = &[
     "type",
     "target-year",
     "target_year",
+    "instrument",
 ];
 
 /// Parses a query string.
@@ -270,7 +275,7 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                         .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
                 {
                     return err(format!(
-                        "unknown field {word:?}: fields are title:, heading:, body:; filters are region:, year:, sector:, type:, target-year:"
+                        "unknown field {word:?}: fields are title:, heading:, body:; filters are region:, year:, sector:, type:, target-year:, instrument:"
                     ));
                 }
                 // A colon inside a word (5:30) is part of it.
@@ -531,6 +536,7 @@ impl Parser {
             "year" => &mut self.filters.years,
             "sector" => &mut self.filters.sectors,
             "type" => &mut self.filters.types,
+            "instrument" => &mut self.filters.instruments,
             _ => &mut self.filters.target_years,
         };
         list.push(value.0);
@@ -570,6 +576,7 @@ fn example_value(name: &str) -> &'static str {
         "sector" => "农业农村",
         "type" => "规划",
         "target-year" | "target_year" => "2025",
+        "instrument" => "税收优惠",
         _ => "营商环境",
     }
 }
@@ -758,6 +765,8 @@ mod tests {
         assert_eq!(q.filters.sectors, ["农业农村"]);
         assert_eq!(q.filters.types, ["规划"]);
         assert_eq!(q.filters.target_years, ["2025"]);
+        let q = parse("消费 instrument:需求型").unwrap();
+        assert_eq!(q.filters.instruments, ["需求型"]);
     }
 
     #[test]

@@ -30,7 +30,8 @@ use crate::tokenizer::BIGRAMS;
 /// in 64 KB blocks, no field norms on keyword and year fields. 5: one literal
 /// (bigram) analysis of the text, no jieba words; titles and headings as
 /// records of their own; pages and the content score of each passage.
-pub const SCHEMA_VERSION: u32 = 5;
+/// 6: policy instruments per passage (`instrument`).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// What a tantivy document of the index is.
 pub mod kinds {
@@ -96,6 +97,9 @@ pub mod names {
     pub const TARGETS: &str = "targets";
     /// Number of quantified targets (for `--has-target`).
     pub const TARGET_COUNT: &str = "target_count";
+    /// Policy instrument facet `/环境型/税收优惠`,
+    /// `/环境型/策略性措施/示范试点` (up to three).
+    pub const INSTRUMENT: &str = "instrument";
 }
 
 /// Handles to every field.
@@ -151,6 +155,8 @@ pub struct Fields {
     pub targets: Field,
     /// See [`names::TARGET_COUNT`].
     pub target_count: Field,
+    /// See [`names::INSTRUMENT`].
+    pub instrument: Field,
 }
 
 /// Literal text: bigrams with positions (phrases are containment), scored
@@ -256,6 +262,7 @@ pub fn build() -> Schema {
     b.add_facet_field(SECTOR, FacetOptions::default().set_stored());
     b.add_text_field(TARGETS, TextOptions::default().set_stored());
     b.add_u64_field(TARGET_COUNT, year());
+    b.add_facet_field(INSTRUMENT, FacetOptions::default().set_stored());
     b.build()
 }
 
@@ -290,6 +297,7 @@ impl Fields {
             sector: f(SECTOR)?,
             targets: f(TARGETS)?,
             target_count: f(TARGET_COUNT)?,
+            instrument: f(INSTRUMENT)?,
         })
     }
 }

@@ -86,6 +86,9 @@ pub struct FilterArgs {
     /// Only passages with a quantified target (达到600亿元, 新建X座, 增长10%以上).
     #[arg(long)]
     has_target: bool,
+    /// Policy instrument: 税收优惠, 示范试点, a group (策略性措施) or a category (供给型, 环境型, 需求型).
+    #[arg(long)]
+    instrument: Vec<String>,
 }
 
 impl From<FilterArgs> for crate::query::FilterSpec {
@@ -97,6 +100,7 @@ impl From<FilterArgs> for crate::query::FilterSpec {
             types: args.doc_type,
             target_years: args.target_year,
             has_target: args.has_target,
+            instruments: args.instrument,
         }
     }
 }

@@ -37,6 +37,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "target_years",
     "targets",
     "targets_json",
+    "instruments",
 ];
 
 /// Writes every hit of a search to `w`; returns how many.
@@ -89,6 +90,7 @@ pub fn csv_record(hit: &Hit) -> Vec<String> {
         } else {
             serde_json::to_string(&hit.targets).unwrap_or_default()
         },
+        hit.instruments.join("; "),
     ]
 }
 

@@ -69,6 +69,9 @@ pub struct Filters {
     pub target_years: Vec<YearRange>,
     /// Only passages with at least one quantified target.
     pub has_target: bool,
+    /// Instrument facet paths (any of them; a category matches its
+    /// instruments).
+    pub instruments: Vec<String>,
 }
 
 impl Filters {
@@ -107,6 +110,15 @@ impl Filters {
                 .map(|y| YearRange::parse(y).map_err(Error::Filter))
                 .collect::<Result<_>>()?,
             has_target: spec.has_target,
+            instruments: spec
+                .instruments
+                .iter()
+                .map(|i| {
+                    crate::extract::instrument::typology()
+                        .resolve(i)
+                        .map_err(Error::Filter)
+                })
+                .collect::<Result<_>>()?,
         })
     }
 
@@ -134,6 +146,9 @@ impl Filters {
         }
         if !self.sectors.is_empty() {
             out.push(facet_terms(fields.sector, &self.sectors));
+        }
+        if !self.instruments.is_empty() {
+            out.push(facet_terms(fields.instrument, &self.instruments));
         }
         if !self.years.is_empty() {
             out.push(any_of(

@@ -34,6 +34,8 @@ pub struct FacetCounts {
     pub sector: Vec<FacetValue>,
     /// Document types.
     pub doc_type: Vec<FacetValue>,
+    /// Policy instruments (a passage counts in each of its instruments).
+    pub instrument: Vec<FacetValue>,
 }
 
 /// Counts facet values of matching passages.
@@ -55,6 +57,7 @@ pub struct TallyFruit {
     year: HashMap<String, Tally>,
     sector: HashMap<String, Tally>,
     doc_type: HashMap<String, Tally>,
+    instrument: HashMap<String, Tally>,
 }
 
 /// A segment's tallies by term ordinal.
@@ -62,6 +65,7 @@ pub struct SegmentTally {
     by_doc: bool,
     region_reader: FacetReader,
     sector_reader: FacetReader,
+    instrument_reader: FacetReader,
     year: Column<u64>,
     doc_type: Option<StrColumn>,
     doc_num: Column<u64>,
@@ -72,6 +76,7 @@ pub struct SegmentTally {
     // most), resolved to strings at harvest.
     region_ords: Vec<Tally>,
     sector_ords: Vec<Tally>,
+    instrument_ords: Vec<Tally>,
     type_ords: Vec<Tally>,
     // A few dozen years: a short list beats hashing.
     years: Vec<(u64, Tally)>,
@@ -143,6 +148,7 @@ impl Collector for FacetTally {
             by_doc: self.by_doc,
             region_reader: reader.facet_reader(names::REGION)?,
             sector_reader: reader.facet_reader(names::SECTOR)?,
+            instrument_reader: reader.facet_reader(names::INSTRUMENT)?,
             year: ff.u64(names::YEAR)?,
             doc_type: ff.str(names::DOC_TYPE)?,
             doc_num: ff.u64(names::DOC_NUM)?,
@@ -151,6 +157,7 @@ impl Collector for FacetTally {
             sector_depth: self.sector_depth,
             region_ords: Vec::new(),
             sector_ords: Vec::new(),
+            instrument_ords: Vec::new(),
             type_ords: Vec::new(),
             years: Vec::new(),
         })
@@ -168,6 +175,7 @@ impl Collector for FacetTally {
                 (&mut all.year, f.year),
                 (&mut all.sector, f.sector),
                 (&mut all.doc_type, f.doc_type),
+                (&mut all.instrument, f.instrument),
             ] {
                 for (k, v) in other {
                     map.entry(k).or_default().merge(&v);
@@ -197,6 +205,7 @@ impl Collector for FacetTally {
             year: years,
             sector: sorted(all.sector),
             doc_type: sorted(all.doc_type),
+            instrument: sorted(all.instrument),
         })
     }
 }
@@ -216,6 +225,9 @@ impl SegmentCollector for SegmentTally {
         }
         for ord in self.sector_reader.facet_ords(doc) {
             tally_at(&mut self.sector_ords, ord).add(doc_num, by_doc);
+        }
+        for ord in self.instrument_reader.facet_ords(doc) {
+            tally_at(&mut self.instrument_ords, ord).add(doc_num, by_doc);
         }
         if let Some(y) = self.year.first(doc) {
             match self.years.iter_mut().find(|(year, _)| *year == y) {
@@ -260,6 +272,13 @@ impl SegmentCollector for SegmentTally {
         for (path, t) in counted_paths(&self.sector_reader, self.sector_ords) {
             if let Some(name) = level_name(&path, self.sector_depth) {
                 add(&mut fruit.sector, name, t);
+            }
+        }
+        // Instruments by name, whatever their depth (/环境型/税收优惠,
+        // /环境型/策略性措施/示范试点).
+        for (path, t) in counted_paths(&self.instrument_reader, self.instrument_ords) {
+            if let Some(name) = path.rsplit('/').next().filter(|n| !n.is_empty()) {
+                add(&mut fruit.instrument, name.to_string(), t);
             }
         }
         if let Some(col) = &self.doc_type {

@@ -52,6 +52,7 @@ const FILTERS: &[&str] = &[
     "doc_type",
     "target_year",
     "has_target",
+    "instrument",
 ];
 
 impl Params {
@@ -156,6 +157,7 @@ impl Params {
             types: [self.all("type"), self.all("doc_type")].concat(),
             target_years: self.all("target_year"),
             has_target: self.flag("has_target")?,
+            instruments: self.all("instrument"),
         })
     }
 
