@@ -55,4 +55,5 @@ pub mod similar;
 pub mod stats;
 pub mod synonyms;
 pub mod text;
+pub mod timeline;
 pub mod tokenizer;

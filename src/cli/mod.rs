@@ -6,6 +6,7 @@ mod search;
 mod serve;
 mod similar;
 mod stats;
+mod timeline;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -21,6 +22,7 @@ pub use search::SearchArgs;
 pub use serve::ServeArgs;
 pub use similar::SimilarArgs;
 pub use stats::StatsArgs;
+pub use timeline::TimelineArgs;
 
 use crate::output::Style;
 
@@ -46,6 +48,8 @@ pub enum Command {
     Similar(SimilarArgs),
     /// Summarise the index: documents and passages per province, year, type and sector.
     Stats(StatsArgs),
+    /// For each region, the first year its documents say the query; the adoption curve.
+    Timeline(TimelineArgs),
     /// Serve the search page and a JSON API (http://127.0.0.1:7700/).
     Serve(ServeArgs),
 }
@@ -169,6 +173,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect(args) => inspect::run(args),
         Command::Similar(args) => similar::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Timeline(args) => timeline::run(args),
         Command::Serve(args) => serve::run(args),
     }
 }

@@ -7,6 +7,7 @@ mod inspect;
 mod search;
 mod similar;
 mod stats;
+pub mod timeline;
 mod tree;
 
 pub use group::write_group_text;
