@@ -242,6 +242,26 @@ impl Params {
         Ok(SearchQuery { request, group_by })
     }
 
+    /// `/api/timeline`: `q`, `level` (province, city, county) and the
+    /// filters.
+    pub fn timeline_request(
+        &self,
+    ) -> Result<(String, FilterSpec, crate::timeline::Level), ApiError> {
+        let mut known = vec!["q", "level"];
+        known.extend_from_slice(FILTERS);
+        self.known(&known)?;
+        let q = self
+            .one("q")
+            .filter(|q| !q.trim().is_empty())
+            .ok_or_else(|| ApiError::bad_request("give q, the measure to trace (河长制)"))?;
+        let level = match self.one("level") {
+            Some(l) => crate::timeline::Level::parse(&l)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?,
+            None => crate::timeline::Level::Province,
+        };
+        Ok((q, self.filters()?, level))
+    }
+
     /// `/api/facets`: `q` and the filters.
     pub fn facets_request(&self) -> Result<SearchRequest, ApiError> {
         let mut known = vec!["q"];
