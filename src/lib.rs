@@ -38,6 +38,7 @@
 
 pub mod cli;
 pub mod corpus;
+pub mod crosstab;
 pub mod document;
 pub mod error;
 pub mod eval;

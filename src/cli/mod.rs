@@ -1,5 +1,6 @@
 //! The command line: `plansearch index | search | inspect | similar | stats | serve`.
 
+mod crosstab;
 mod index;
 mod inspect;
 mod search;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
+pub use crosstab::CrossTabArgs;
 pub use index::IndexArgs;
 pub use inspect::InspectArgs;
 pub use search::SearchArgs;
@@ -50,6 +52,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// For each region, the first year its documents say the query; the adoption curve.
     Timeline(TimelineArgs),
+    /// Passages a query finds, by region, year, sector or type against policy instrument.
+    Crosstab(CrossTabArgs),
     /// Serve the search page and a JSON API (http://127.0.0.1:7700/).
     Serve(ServeArgs),
 }
@@ -174,6 +178,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Similar(args) => similar::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Timeline(args) => timeline::run(args),
+        Command::Crosstab(args) => crosstab::run(args),
         Command::Serve(args) => serve::run(args),
     }
 }

@@ -1,6 +1,7 @@
 //! Rendering results for people (text, colour on a terminal) and for scripts
 //! (JSON with a stable shape).
 
+pub mod crosstab;
 pub mod export;
 mod group;
 mod inspect;

@@ -141,3 +141,53 @@ fn first_mentions_and_the_adoption_curve() {
     ]));
     assert!(csv.contains("2019,1,2,3,1"), "{csv}");
 }
+
+#[test]
+fn crosstab_counts_passages_by_group_and_instrument() {
+    use plansearch::crosstab::{Columns, Rows, crosstab};
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path());
+    let index = dir.path().join("index");
+    build_index(&test_config(&corpus, &index), &mut |_| {}).expect("build");
+    let open = open(&index);
+    let t = crosstab(
+        &open,
+        "河长制",
+        &FilterSpec::default(),
+        Rows::Province,
+        Columns::Instrument,
+    )
+    .expect("crosstab");
+    assert_eq!(t.passages, 5);
+    // Every passage that says 河长制 sets a rule (法规管制).
+    assert_eq!(t.get("甘肃省", "法规管制"), 3);
+    assert_eq!(t.get("河南省", "法规管制"), 1);
+    assert_eq!(t.row_values[0], "甘肃省", "most passages first");
+    let by_year = crosstab(
+        &open,
+        "河长制",
+        &FilterSpec::default(),
+        Rows::Year,
+        Columns::Category,
+    )
+    .expect("crosstab");
+    assert_eq!(by_year.row_values, ["2014", "2016", "2018", "2019", "2020"]);
+    assert_eq!(by_year.get("2016", "环境型"), 1);
+    let csv = stdout(&plansearch(&[
+        "crosstab",
+        "河长制",
+        "--index",
+        index.to_str().unwrap(),
+        "--group-by",
+        "province",
+        "--by",
+        "instrument",
+        "--csv",
+    ]));
+    let header = csv.lines().next().unwrap_or("");
+    assert!(
+        header.contains("province,人才培养与引进,") && header.ends_with("(none)"),
+        "{csv}"
+    );
+    assert!(csv.contains("甘肃省,"), "{csv}");
+}
