@@ -38,6 +38,7 @@
 
 pub mod cli;
 pub mod corpus;
+pub mod crosstab;
 pub mod document;
 pub mod error;
 pub mod eval;
@@ -55,4 +56,5 @@ pub mod similar;
 pub mod stats;
 pub mod synonyms;
 pub mod text;
+pub mod timeline;
 pub mod tokenizer;

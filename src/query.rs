@@ -73,6 +73,9 @@ pub struct FilterSpec {
     pub doc_numbers: Vec<String>,
     /// Sort order of hits (`--sort`; never inline): relevance, newest, oldest.
     pub sort: Option<String>,
+    /// `instrument:` values: an instrument (税收优惠), a group (策略性措施)
+    /// or a category (需求型).
+    pub instruments: Vec<String>,
 }
 
 impl FilterSpec {
@@ -83,6 +86,7 @@ impl FilterSpec {
             regions: cat(&self.regions, &more.regions),
             years: cat(&self.years, &more.years),
             sectors: cat(&self.sectors, &more.sectors),
+            instruments: cat(&self.instruments, &more.instruments),
             types: cat(&self.types, &more.types),
             target_years: cat(&self.target_years, &more.target_years),
             has_target: self.has_target || more.has_target,
@@ -147,6 +151,7 @@ const FILTERS: &[&str] = &[
     "issuer",
     "force",
     "docno",
+    "instrument",
 ];
 
 /// Parses a query string.
@@ -285,7 +290,7 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                         .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
                 {
                     return err(format!(
-                        "unknown field {word:?}: fields are title:, heading:, body:; filters are region:, year:, sector:, type:, target-year:"
+                        "unknown field {word:?}: fields are title:, heading:, body:; filters are region:, year:, sector:, type:, target-year:, instrument:"
                     ));
                 }
                 // A colon inside a word (5:30) is part of it.
@@ -549,6 +554,7 @@ impl Parser {
             "issuer" => &mut self.filters.issuers,
             "force" => &mut self.filters.forces,
             "docno" => &mut self.filters.doc_numbers,
+            "instrument" => &mut self.filters.instruments,
             _ => &mut self.filters.target_years,
         };
         list.push(value.0);
@@ -591,6 +597,7 @@ fn example_value(name: &str) -> &'static str {
         "issuer" => "发改委",
         "force" => "地方性法规",
         "docno" => "\"鲁政发〔2021〕5号\"",
+        "instrument" => "税收优惠",
         _ => "营商环境",
     }
 }
@@ -779,6 +786,8 @@ mod tests {
         assert_eq!(q.filters.sectors, ["农业农村"]);
         assert_eq!(q.filters.types, ["规划"]);
         assert_eq!(q.filters.target_years, ["2025"]);
+        let q = parse("消费 instrument:需求型").unwrap();
+        assert_eq!(q.filters.instruments, ["需求型"]);
     }
 
     #[test]

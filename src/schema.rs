@@ -31,8 +31,8 @@ use crate::tokenizer::BIGRAMS;
 /// (bigram) analysis of the text, no jieba words; titles and headings as
 /// records of their own; pages and the content score of each passage. 6: the
 /// issue fields on passages (issuers, level of force, document number,
-/// dates).
-pub const SCHEMA_VERSION: u32 = 6;
+/// dates). 7: policy instruments per passage (`instrument`).
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// What a tantivy document of the index is.
 pub mod kinds {
@@ -114,6 +114,9 @@ pub mod names {
     /// The document's own date (written, else adopted, published,
     /// effective) as YYYYMMDD, for `--sort newest|oldest`.
     pub const DOC_DATE: &str = "doc_date";
+    /// Policy instrument facet `/环境型/税收优惠`,
+    /// `/环境型/策略性措施/示范试点` (up to three).
+    pub const INSTRUMENT: &str = "instrument";
 }
 
 /// Handles to every field.
@@ -183,6 +186,8 @@ pub struct Fields {
     pub effective: Field,
     /// See [`names::DOC_DATE`].
     pub doc_date: Field,
+    /// See [`names::INSTRUMENT`].
+    pub instrument: Field,
 }
 
 /// Literal text: bigrams with positions (phrases are containment), scored
@@ -295,6 +300,7 @@ pub fn build() -> Schema {
     b.add_u64_field(PUBLISHED, NumericOptions::default().set_stored());
     b.add_u64_field(EFFECTIVE, NumericOptions::default().set_stored());
     b.add_u64_field(DOC_DATE, year());
+    b.add_facet_field(INSTRUMENT, FacetOptions::default().set_stored());
     b.build()
 }
 
@@ -336,6 +342,7 @@ impl Fields {
             published: f(PUBLISHED)?,
             effective: f(EFFECTIVE)?,
             doc_date: f(DOC_DATE)?,
+            instrument: f(INSTRUMENT)?,
         })
     }
 }

@@ -1,11 +1,13 @@
 //! The command line: `plansearch index | search | inspect | similar | stats | serve`.
 
+mod crosstab;
 mod index;
 mod inspect;
 mod search;
 mod serve;
 mod similar;
 mod stats;
+mod timeline;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -15,12 +17,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
+pub use crosstab::CrossTabArgs;
 pub use index::IndexArgs;
 pub use inspect::InspectArgs;
 pub use search::SearchArgs;
 pub use serve::ServeArgs;
 pub use similar::SimilarArgs;
 pub use stats::StatsArgs;
+pub use timeline::TimelineArgs;
 
 use crate::output::Style;
 
@@ -46,6 +50,10 @@ pub enum Command {
     Similar(SimilarArgs),
     /// Summarise the index: documents and passages per province, year, type and sector.
     Stats(StatsArgs),
+    /// For each region, the first year its documents say the query; the adoption curve.
+    Timeline(TimelineArgs),
+    /// Passages a query finds, by region, year, sector or type against policy instrument.
+    Crosstab(CrossTabArgs),
     /// Serve the search page and a JSON API (http://127.0.0.1:7700/).
     Serve(ServeArgs),
 }
@@ -95,6 +103,9 @@ pub struct FilterArgs {
     /// Document number, in any brackets (鲁政发〔2021〕5号, 鲁政发[2021]5号).
     #[arg(long)]
     docno: Vec<String>,
+    /// Policy instrument: 税收优惠, 示范试点, a group (策略性措施) or a category (供给型, 环境型, 需求型).
+    #[arg(long)]
+    instrument: Vec<String>,
 }
 
 impl From<FilterArgs> for crate::query::FilterSpec {
@@ -110,6 +121,7 @@ impl From<FilterArgs> for crate::query::FilterSpec {
             forces: args.force,
             doc_numbers: args.docno,
             sort: None,
+            instruments: args.instrument,
         }
     }
 }
@@ -178,6 +190,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect(args) => inspect::run(args),
         Command::Similar(args) => similar::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Timeline(args) => timeline::run(args),
+        Command::Crosstab(args) => crosstab::run(args),
         Command::Serve(args) => serve::run(args),
     }
 }

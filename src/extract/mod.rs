@@ -4,6 +4,7 @@
 
 pub mod content;
 pub mod doctype;
+pub mod instrument;
 pub mod issuance;
 pub mod matcher;
 pub mod overrides;
@@ -16,6 +17,7 @@ pub mod year;
 use serde::Serialize;
 
 pub use doctype::DocType;
+pub use instrument::InstrumentTag;
 pub use issuance::{Amendment, Date, DocNumber, Force, Issuance, Issuer};
 pub use overrides::{Given, OverrideProblem, Overrides};
 pub use sector::SectorTag;
@@ -223,6 +225,9 @@ fn qualify_title(meta: &mut DocMeta, text: &str) {
 pub struct PassageMeta {
     /// Up to two sectors.
     pub sectors: Vec<SectorTag>,
+    /// Up to three policy instruments, each with its evidence (see
+    /// [`instrument`]).
+    pub instruments: Vec<InstrumentTag>,
     /// Target years in the passage: every year it promises something for
     /// (到2025年), its quantified targets' years included.
     pub target_years: Vec<u16>,
@@ -249,6 +254,7 @@ pub fn extract_passage(passage: &Passage, doc: &DocMeta) -> PassageMeta {
     target_years.dedup();
     PassageMeta {
         sectors: sector::taxonomy().classify(&passage.headings, &passage.text),
+        instruments: instrument::typology().classify(&passage.text),
         target_years,
         content: content::assess(&passage.text, targets.len()),
         targets,

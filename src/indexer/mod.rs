@@ -410,6 +410,11 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> 
                 t.add_facet(fields.sector, f);
             }
         }
+        for i in &pm.instruments {
+            if let Ok(f) = Facet::from_text(&i.facet_path()) {
+                t.add_facet(fields.instrument, f);
+            }
+        }
         t.add_u64(fields.target_count, pm.targets.len() as u64);
         add_issuance(&mut t, fields, &doc.meta.issuance);
         if !pm.targets.is_empty() {

@@ -44,6 +44,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "written",
     "published",
     "effective",
+    "instruments",
 ];
 
 /// Writes every hit of a search to `w`; returns how many.
@@ -103,6 +104,7 @@ pub fn csv_record(hit: &Hit) -> Vec<String> {
         opt(&hit.written),
         opt(&hit.published),
         opt(&hit.effective),
+        hit.instruments.join("; "),
     ]
 }
 

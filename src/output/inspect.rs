@@ -55,6 +55,8 @@ pub struct InspectPassage<'a> {
     pub target_years: &'a [u16],
     /// Quantified targets in the passage.
     pub targets: &'a [Target],
+    /// Policy instruments, each with its cue words and sentence.
+    pub instruments: &'a [crate::extract::InstrumentTag],
 }
 
 /// The evidence for each document field.
@@ -91,6 +93,7 @@ pub fn inspect_report(doc: &Document) -> InspectReport<'_> {
                 sectors: m.sectors.iter().map(|s| s.facet_path()).collect(),
                 target_years: &m.target_years,
                 targets: &m.targets,
+                instruments: &m.instruments,
             })
             .collect(),
         evidence: InspectEvidence {
@@ -189,6 +192,9 @@ pub fn write_inspect_text(
             writeln!(w, "   {}", p.text)?;
             for t in p.targets {
                 writeln!(w, "   {} {}", style.dim("target"), t.summary())?;
+            }
+            for i in p.instruments {
+                writeln!(w, "   {} {}", style.dim("instrument"), i.explain())?;
             }
         }
     }

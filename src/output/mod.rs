@@ -1,12 +1,14 @@
 //! Rendering results for people (text, colour on a terminal) and for scripts
 //! (JSON with a stable shape).
 
+pub mod crosstab;
 pub mod export;
 mod group;
 mod inspect;
 mod search;
 mod similar;
 mod stats;
+pub mod timeline;
 mod tree;
 
 pub use group::write_group_text;

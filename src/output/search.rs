@@ -40,6 +40,15 @@ pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style)
     if !hit.sectors.is_empty() {
         meta.push(hit.sectors.join(", "));
     }
+    if !hit.instruments.is_empty() {
+        meta.push(
+            hit.instruments
+                .iter()
+                .map(|i| i.rsplit('/').next().unwrap_or(i))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
     if let Some(n) = hit.matching_passages {
         meta.push(format!("{n} matching passages"));
     }
@@ -54,6 +63,11 @@ pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style)
     if let Some(parts) = &hit.explain {
         for p in parts {
             writeln!(w, "     {:>7.2}  {}", p.score, p.part)?;
+        }
+    }
+    if let Some(evidence) = &hit.instrument_evidence {
+        for e in evidence {
+            writeln!(w, "     {}  {e}", style.dim("instrument"))?;
         }
     }
     if let Some(n) = hit.more_from_document {
@@ -131,7 +145,12 @@ pub fn write_search_text(
         hit_block(w, hit, i + 1, style)?;
     }
     let f = &results.facets;
-    if !(f.region.is_empty() && f.year.is_empty() && f.sector.is_empty() && f.doc_type.is_empty()) {
+    if !(f.region.is_empty()
+        && f.year.is_empty()
+        && f.sector.is_empty()
+        && f.doc_type.is_empty()
+        && f.instrument.is_empty())
+    {
         writeln!(w)?;
         for (name, values) in [
             ("region", &f.region),
@@ -140,6 +159,7 @@ pub fn write_search_text(
             ("type", &f.doc_type),
             ("issuer", &f.issuer),
             ("force", &f.force),
+            ("instrument", &f.instrument),
         ] {
             if !values.is_empty() {
                 writeln!(

@@ -75,6 +75,9 @@ pub struct Filters {
     pub forces: Vec<String>,
     /// Document numbers, normalised (any of them).
     pub doc_numbers: Vec<String>,
+    /// Instrument facet paths (any of them; a category matches its
+    /// instruments).
+    pub instruments: Vec<String>,
 }
 
 impl Filters {
@@ -139,6 +142,15 @@ impl Filters {
                     })
                 })
                 .collect::<Result<_>>()?,
+            instruments: spec
+                .instruments
+                .iter()
+                .map(|i| {
+                    crate::extract::instrument::typology()
+                        .resolve(i)
+                        .map_err(Error::Filter)
+                })
+                .collect::<Result<_>>()?,
         })
     }
 
@@ -166,6 +178,9 @@ impl Filters {
         }
         if !self.sectors.is_empty() {
             out.push(facet_terms(fields.sector, &self.sectors));
+        }
+        if !self.instruments.is_empty() {
+            out.push(facet_terms(fields.instrument, &self.instruments));
         }
         if !self.years.is_empty() {
             out.push(any_of(

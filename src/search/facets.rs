@@ -38,6 +38,8 @@ pub struct FacetCounts {
     pub issuer: Vec<FacetValue>,
     /// Levels of force.
     pub force: Vec<FacetValue>,
+    /// Policy instruments (a passage counts in each of its instruments).
+    pub instrument: Vec<FacetValue>,
 }
 
 /// Counts facet values of matching passages.
@@ -61,6 +63,7 @@ pub struct TallyFruit {
     doc_type: HashMap<String, Tally>,
     issuer: HashMap<String, Tally>,
     force: HashMap<String, Tally>,
+    instrument: HashMap<String, Tally>,
 }
 
 /// A segment's tallies by term ordinal.
@@ -68,6 +71,7 @@ pub struct SegmentTally {
     by_doc: bool,
     region_reader: FacetReader,
     sector_reader: FacetReader,
+    instrument_reader: FacetReader,
     year: Column<u64>,
     doc_type: Option<StrColumn>,
     issuer: Option<StrColumn>,
@@ -80,6 +84,7 @@ pub struct SegmentTally {
     // most), resolved to strings at harvest.
     region_ords: Vec<Tally>,
     sector_ords: Vec<Tally>,
+    instrument_ords: Vec<Tally>,
     type_ords: Vec<Tally>,
     issuer_ords: Vec<Tally>,
     force_ords: Vec<Tally>,
@@ -153,6 +158,7 @@ impl Collector for FacetTally {
             by_doc: self.by_doc,
             region_reader: reader.facet_reader(names::REGION)?,
             sector_reader: reader.facet_reader(names::SECTOR)?,
+            instrument_reader: reader.facet_reader(names::INSTRUMENT)?,
             year: ff.u64(names::YEAR)?,
             doc_type: ff.str(names::DOC_TYPE)?,
             issuer: ff.str(names::ISSUER)?,
@@ -163,6 +169,7 @@ impl Collector for FacetTally {
             sector_depth: self.sector_depth,
             region_ords: Vec::new(),
             sector_ords: Vec::new(),
+            instrument_ords: Vec::new(),
             type_ords: Vec::new(),
             issuer_ords: Vec::new(),
             force_ords: Vec::new(),
@@ -184,6 +191,7 @@ impl Collector for FacetTally {
                 (&mut all.doc_type, f.doc_type),
                 (&mut all.issuer, f.issuer),
                 (&mut all.force, f.force),
+                (&mut all.instrument, f.instrument),
             ] {
                 for (k, v) in other {
                     map.entry(k).or_default().merge(&v);
@@ -219,6 +227,7 @@ impl Collector for FacetTally {
                 v
             },
             force: sorted(all.force),
+            instrument: sorted(all.instrument),
         })
     }
 }
@@ -238,6 +247,9 @@ impl SegmentCollector for SegmentTally {
         }
         for ord in self.sector_reader.facet_ords(doc) {
             tally_at(&mut self.sector_ords, ord).add(doc_num, by_doc);
+        }
+        for ord in self.instrument_reader.facet_ords(doc) {
+            tally_at(&mut self.instrument_ords, ord).add(doc_num, by_doc);
         }
         if let Some(y) = self.year.first(doc) {
             match self.years.iter_mut().find(|(year, _)| *year == y) {
@@ -288,6 +300,13 @@ impl SegmentCollector for SegmentTally {
         for (path, t) in counted_paths(&self.sector_reader, self.sector_ords) {
             if let Some(name) = level_name(&path, self.sector_depth) {
                 add(&mut fruit.sector, name, t);
+            }
+        }
+        // Instruments by name, whatever their depth (/环境型/税收优惠,
+        // /环境型/策略性措施/示范试点).
+        for (path, t) in counted_paths(&self.instrument_reader, self.instrument_ords) {
+            if let Some(name) = path.rsplit('/').next().filter(|n| !n.is_empty()) {
+                add(&mut fruit.instrument, name.to_string(), t);
             }
         }
         for (col, ords, map) in [

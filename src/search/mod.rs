@@ -140,6 +140,13 @@ pub struct Hit {
     pub explain: Option<Vec<ScorePart>>,
     /// The pages the passage stands on, `[first, last]`, for paged formats.
     pub pages: Option<[u64; 2]>,
+    /// Policy instruments of the passage (facet paths without the leading
+    /// slash: 环境型/税收优惠), up to three.
+    pub instruments: Vec<String>,
+    /// With `--explain`: why each instrument, the cue words and sentence
+    /// (the tagger run again on the stored text, which is what indexing read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instrument_evidence: Option<Vec<String>>,
     /// On the last hit of a document on this page: how many more of its
     /// passages match, folded further down the list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -384,6 +391,13 @@ pub fn run(
                 });
             }
             hit.explain = Some(parts);
+            hit.instrument_evidence = Some(
+                crate::extract::instrument::typology()
+                    .classify(&hit.passage)
+                    .iter()
+                    .map(|t| t.explain())
+                    .collect(),
+            );
         }
         hits.push(hit);
     }
@@ -795,8 +809,17 @@ pub fn hit_from_doc(
             _ => None,
         })
         .collect();
+    let instruments = doc
+        .get_all(fields.instrument)
+        .filter_map(|v| match OwnedValue::from(v) {
+            OwnedValue::Facet(f) => Some(f.to_path_string().trim_start_matches('/').to_string()),
+            _ => None,
+        })
+        .collect();
     Hit {
         id: text_of(doc, fields.passage_id).unwrap_or_default(),
+        instruments,
+        instrument_evidence: None,
         path,
         title,
         region: HitRegion {

@@ -298,6 +298,19 @@ async fn api_similar(State(state): Shared, uri: Uri) -> Response {
     )
 }
 
+async fn api_timeline(State(state): Shared, uri: Uri) -> Response {
+    let (q, filters, level) = match params::Params::parse(&uri).and_then(|p| p.timeline_request()) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    respond(
+        blocking(state, move |_, index| {
+            Ok(crate::timeline::timeline(index, &q, &filters, level)?)
+        })
+        .await,
+    )
+}
+
 async fn api_stats(State(state): Shared, uri: Uri) -> Response {
     if let Err(e) = params::Params::parse(&uri).and_then(|p| p.known(&[])) {
         return e.into_response();
@@ -493,6 +506,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/facets", get(api_facets))
         .route("/api/similar", get(api_similar))
         .route("/api/stats", get(api_stats))
+        .route("/api/timeline", get(api_timeline))
         .route("/api/export.csv", get(api_export))
         .route("/api/doc/{*id}", get(api_doc))
         .fallback(not_found)

@@ -56,6 +56,7 @@ const FILTERS: &[&str] = &[
     "force",
     "docno",
     "sort",
+    "instrument",
 ];
 
 impl Params {
@@ -164,6 +165,7 @@ impl Params {
             forces: self.all("force"),
             doc_numbers: self.all("docno"),
             sort: self.one("sort"),
+            instruments: self.all("instrument"),
         })
     }
 
@@ -247,6 +249,26 @@ impl Params {
         }
         request.explain = self.flag("explain")?;
         Ok(SearchQuery { request, group_by })
+    }
+
+    /// `/api/timeline`: `q`, `level` (province, city, county) and the
+    /// filters.
+    pub fn timeline_request(
+        &self,
+    ) -> Result<(String, FilterSpec, crate::timeline::Level), ApiError> {
+        let mut known = vec!["q", "level"];
+        known.extend_from_slice(FILTERS);
+        self.known(&known)?;
+        let q = self
+            .one("q")
+            .filter(|q| !q.trim().is_empty())
+            .ok_or_else(|| ApiError::bad_request("give q, the measure to trace (河长制)"))?;
+        let level = match self.one("level") {
+            Some(l) => crate::timeline::Level::parse(&l)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?,
+            None => crate::timeline::Level::Province,
+        };
+        Ok((q, self.filters()?, level))
     }
 
     /// `/api/facets`: `q` and the filters.

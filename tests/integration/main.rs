@@ -15,5 +15,6 @@ mod search;
 mod serve;
 mod similar;
 mod targets;
+mod timeline;
 mod views;
 mod watch;

@@ -599,3 +599,27 @@ fn commits_and_rebuilds_show_without_a_restart() {
     let doc = server.json(&format!("/api/doc/{id}"), &[]);
     assert!(!doc["passages"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn the_timeline_endpoint_serves_the_json_of_the_cli() {
+    let (server, index) = shipped();
+    let api = server.json("/api/timeline", &[("q", "县域经济"), ("level", "city")]);
+    let cli = cli_json(&[
+        "timeline",
+        "县域经济",
+        "--index",
+        &index,
+        "--level",
+        "city",
+        "--json",
+    ]);
+    assert_eq!(api, cli);
+    assert!(
+        api["curve"].as_array().is_some_and(|c| !c.is_empty()),
+        "{api}"
+    );
+    let (status, body) = server.error("/api/timeline", &[("q", "县域经济"), ("level", "country")]);
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = server.error("/api/timeline", &[]);
+    assert_eq!(status, 400, "{body}");
+}

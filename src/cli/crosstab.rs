@@ -1,0 +1,62 @@
+//! `plansearch crosstab`: groups of the passages a query finds against their
+//! policy instruments.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::{FilterArgs, Location};
+use crate::crosstab::{self, Columns, Rows};
+use crate::output;
+
+/// `plansearch crosstab`.
+#[derive(Debug, Args)]
+pub struct CrossTabArgs {
+    /// Query, as for search.
+    #[arg(required = true, num_args = 1..)]
+    query: Vec<String>,
+    #[command(flatten)]
+    location: Location,
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// The rows.
+    #[arg(long, value_enum, default_value_t = Rows::Region)]
+    group_by: Rows,
+    /// The columns.
+    #[arg(long, value_enum, default_value_t = Columns::Instrument)]
+    by: Columns,
+    /// One JSON object on stdout.
+    #[arg(long, conflicts_with_all = ["csv", "jsonl"])]
+    json: bool,
+    /// CSV (UTF-8 with a BOM): a row a group, a column an instrument.
+    #[arg(long, conflicts_with = "jsonl")]
+    csv: bool,
+    /// One JSON object a cell.
+    #[arg(long)]
+    jsonl: bool,
+}
+
+pub(super) fn run(args: CrossTabArgs) -> Result<ExitCode> {
+    let open = super::open_or_build(&args.location)?;
+    let query = args.query.join(" ");
+    let t = crosstab::crosstab(&open, &query, &args.filters.into(), args.group_by, args.by)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        output::write_json(&mut out, &t)?;
+    } else if args.csv {
+        output::crosstab::write_crosstab_csv(&mut out, &t)?;
+    } else if args.jsonl {
+        output::crosstab::write_crosstab_jsonl(&mut out, &t)?;
+    } else {
+        output::crosstab::write_crosstab_text(&mut out, &t, super::style_for_stdout())?;
+    }
+    out.flush()?;
+    Ok(if t.passages == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
