@@ -36,7 +36,9 @@ pub struct Skipped {
 /// True for files plansearch reads as documents.
 pub fn is_document_name(name: &str) -> bool {
     let lower = name.to_lowercase();
-    (lower.ends_with(".txt") || lower.ends_with(".md"))
+    [".txt", ".md", ".xlsx", ".xls", ".ods"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
         && !NOT_DOCUMENTS.contains(&lower.as_str())
         && !lower.starts_with('.')
 }

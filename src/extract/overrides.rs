@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{DocMeta, DocType, Evidence};
 use crate::gazetteer::gazetteer;
+use crate::read::sheet::SheetColumns;
 
 /// The corpus-level override file, at the corpus root.
 pub const METADATA_CSV: &str = "metadata.csv";
@@ -78,6 +79,8 @@ pub struct Given {
     pub doc_type: Option<GivenValue<DocType>>,
     /// Title.
     pub title: Option<GivenValue<String>>,
+    /// For a spreadsheet: the columns its `[sheet]` table names.
+    pub sheet: Option<SheetColumns>,
 }
 
 impl Given {
@@ -94,13 +97,18 @@ impl Given {
             return None;
         }
         let value = |v: Option<String>| v.unwrap_or_default();
-        Some(format!(
+        let mut text = format!(
             "region={}\tyear={}\tdoc_type={}\ttitle={}",
             value(self.region.as_ref().map(|g| g.value.to_string())),
             value(self.year.as_ref().map(|g| g.value.to_string())),
             value(self.doc_type.as_ref().map(|g| g.value.label().to_string())),
             value(self.title.as_ref().map(|g| g.value.clone())),
-        ))
+        );
+        // Only when given, so that the keys of other files stay as they were.
+        if let Some(sheet) = &self.sheet {
+            text.push_str(&format!("\tsheet={}", sheet.fingerprint_text()));
+        }
+        Some(text)
     }
 
     /// Replaces extracted values with given ones, marked as given.
@@ -123,7 +131,7 @@ impl Given {
     }
 
     /// Fields of `other` replace these.
-    fn overlay(&mut self, other: Given) {
+    pub fn overlay(&mut self, other: Given) {
         if other.region.is_some() {
             self.region = other.region;
         }
@@ -135,6 +143,9 @@ impl Given {
         }
         if other.title.is_some() {
             self.title = other.title;
+        }
+        if other.sheet.is_some() {
+            self.sheet = other.sheet;
         }
     }
 }
@@ -149,6 +160,8 @@ struct Fields {
     year: Option<YearField>,
     doc_type: Option<String>,
     title: Option<String>,
+    /// A spreadsheet's columns (sidecars only).
+    sheet: Option<SheetColumns>,
 }
 
 /// A year as TOML or JSON may write it: 2018 or "2018".
@@ -317,6 +330,7 @@ impl Overrides {
                 year: column(&row, "year").map(YearField::Text),
                 doc_type: column(&row, "doc_type"),
                 title: column(&row, "title"),
+                sheet: None,
             };
             let where_given = format!("{source} line {line}");
             let (given, problems) = resolve(fields, &where_given, source, |_| Some(line));
@@ -401,7 +415,7 @@ fn read_sidecar(path: &Path) -> (Given, Vec<OverrideProblem>) {
             vec![problem(
                 line,
                 format!(
-                    "not a valid {} sidecar ({e}); keys are province, city, county, year, doc_type, title",
+                    "not a valid {} sidecar ({e}); keys are province, city, county, year, doc_type, title, and for a spreadsheet a [sheet] table of text, title, region, province, city, county, region_code, year",
                     if is_json { "JSON" } else { "TOML" }
                 ),
             )],
@@ -468,6 +482,64 @@ fn resolve(
     }
     if let Some(t) = fields.title.filter(|t| !t.trim().is_empty()) {
         given.title = Some(GivenValue::new(t.trim().to_string(), where_given));
+    }
+    given.sheet = fields.sheet;
+    (given, problems)
+}
+
+/// What one row of a spreadsheet says of its report, as written in its cells.
+#[derive(Debug, Clone, Default)]
+pub struct RowValues {
+    /// Province name.
+    pub province: Option<String>,
+    /// City name.
+    pub city: Option<String>,
+    /// County name.
+    pub county: Option<String>,
+    /// A region name at any level, used when no province/city/county is given.
+    pub region: Option<String>,
+    /// A region code, which wins over names when the gazetteer knows it.
+    pub region_code: Option<String>,
+    /// The year.
+    pub year: Option<String>,
+    /// The title.
+    pub title: Option<String>,
+}
+
+/// A spreadsheet row's values as given metadata (its own columns are the
+/// researcher's word for it, like a sidecar), with a problem for each value
+/// that cannot be used; `where_given` is "reports.xlsx row 3".
+pub fn given_from_row(
+    values: RowValues,
+    where_given: &str,
+    file: &str,
+) -> (Given, Vec<OverrideProblem>) {
+    let code = values
+        .region_code
+        .as_deref()
+        .and_then(|c| c.trim().parse::<u32>().ok())
+        .filter(|c| gazetteer().region(*c).is_some());
+    let (county, city, province) =
+        if values.county.is_none() && values.city.is_none() && values.province.is_none() {
+            (values.region, None, None)
+        } else {
+            (values.county, values.city, values.province)
+        };
+    let fields = Fields {
+        province: if code.is_some() { None } else { province },
+        city: if code.is_some() { None } else { city },
+        county: if code.is_some() { None } else { county },
+        year: values
+            .year
+            .filter(|y| !y.trim().is_empty())
+            .map(YearField::Text),
+        doc_type: None,
+        title: values.title,
+        sheet: None,
+    };
+    let (mut given, problems) = resolve(fields, where_given, file, |_| None);
+    if let Some(code) = code {
+        given.region = Some(GivenValue::new(code, where_given));
     }
     (given, problems)
 }

@@ -51,9 +51,9 @@ impl Scan {
         self.unreadable.iter().any(|u| {
             u.is_empty()
                 || path == u
-                || path
-                    .strip_prefix(u.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
+                || path.strip_prefix(u.as_str()).is_some_and(|rest| {
+                    rest.starts_with('/') || rest.starts_with(crate::document::ROW_SEPARATOR)
+                })
         })
     }
 }
