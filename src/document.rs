@@ -59,6 +59,16 @@ pub struct SheetRow {
     pub columns: Vec<(Role, String)>,
 }
 
+/// How hits cite a passage: `00001.txt#7`; a spreadsheet row's path has a
+/// `#` already, so its passages read `reports.xlsx#row 3, passage 7`.
+pub fn cite(path: &str, passage_no: impl std::fmt::Display) -> String {
+    if file_of(path) == path {
+        format!("{path}#{passage_no}")
+    } else {
+        format!("{path}, passage {passage_no}")
+    }
+}
+
 /// "row 3" or "Sheet2 row 3": no folder, a row number at the end.
 fn is_row_suffix(rest: &str) -> bool {
     !rest.contains('/')
@@ -197,7 +207,9 @@ pub fn analyze_sheet(
                 format!("{ROW_SEPARATOR}{} row {row}", sh.name)
             };
             let path = format!("{rel}{suffix}");
-            let extracted = read::Extracted::from_text(format, "calamine", &text);
+            // Cells of scraped reports keep line breaks as the characters `\r\n`.
+            let unescaped = read::text::unescape_line_breaks(&text);
+            let extracted = read::Extracted::from_text(format, "calamine", &unescaped);
             let mut doc = analyze_extracted(&path, extracted);
             if doc.passages.is_empty() {
                 continue;

@@ -510,10 +510,19 @@ pub struct RowValues {
 /// researcher's word for it, like a sidecar), with a problem for each value
 /// that cannot be used; `where_given` is "reports.xlsx row 3".
 pub fn given_from_row(
-    values: RowValues,
+    mut values: RowValues,
     where_given: &str,
     file: &str,
 ) -> (Given, Vec<OverrideProblem>) {
+    // A region column of digits holds codes.
+    if values.region_code.is_none()
+        && values
+            .region
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty() && r.trim().bytes().all(|b| b.is_ascii_digit()))
+    {
+        values.region_code = values.region.take();
+    }
     let code = values
         .region_code
         .as_deref()
