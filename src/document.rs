@@ -251,7 +251,9 @@ pub fn analyze_sheet(
             let mut row_wins = given.clone();
             row_wins.overlay(row_given);
             problems.extend(row_problems);
+            let read_region = doc.meta.region.clone();
             doc.apply_given(&row_wins, std::mem::take(&mut problems));
+            note_region_conflict(&mut doc.meta.region, &read_region);
             doc.content_hash = content_hash(format!("{file_key}\n{suffix}").as_bytes());
             doc.bytes = text.len() as u64;
             doc.row = Some(SheetRow {
@@ -270,6 +272,28 @@ pub fn analyze_sheet(
         return Err(first_problem.unwrap_or(SkipReason::Empty));
     }
     Ok(docs)
+}
+
+/// When a row's region column and its text disagree (a workbook of
+/// collected reports files 高唐县 (山东) reports under 唐县 (河北) with 唐县's
+/// code), the given value stands, as a researcher's word does, but `inspect`
+/// says what the text points to, so the researcher can correct the column.
+fn note_region_conflict(given: &mut extract::Evidence<u32>, read: &extract::Evidence<u32>) {
+    let g = crate::gazetteer::gazetteer();
+    if let (true, Some(given_code), Some(read_code)) = (given.given, given.value, read.value)
+        && !g.is_within(given_code, read_code)
+        && !g.is_within(read_code, given_code)
+    {
+        let why = read
+            .evidence
+            .first()
+            .map_or(String::new(), |w| format!(": {w}"));
+        given.evidence.push(format!(
+            "but the text points to {} (confidence {:.2}{why})",
+            g.display_path(read_code),
+            read.confidence
+        ));
+    }
 }
 
 /// Analyses file contents, in whatever format their bytes are.
@@ -372,5 +396,52 @@ mod tests {
             given,
             fingerprint(bytes, &year(2017, "metadata.csv line 2"))
         );
+    }
+
+    #[test]
+    fn a_row_filed_under_another_county_says_what_its_text_points_to() {
+        use crate::extract::Evidence;
+        // Rows 26-30 of 保定市各县政府工作报告_节选.xlsx: 高唐县 reports with 唐县's code.
+        let given = || Evidence::given(130627, "row 26, column 区县代码".into());
+        let read = |code: u32| Evidence::found(code, 0.95, "高唐 ×24 in text".into());
+        let cases: &[(u32, bool)] = &[
+            (371526, true),  // 高唐县, 山东 聊城: another county
+            (130627, false), // 唐县 itself
+            (130600, false), // 保定市, which holds it
+        ];
+        for &(read_code, conflict) in cases {
+            let mut e = given();
+            note_region_conflict(&mut e, &read(read_code));
+            assert_eq!(e.value, Some(130627), "the given value stands");
+            assert_eq!(
+                e.evidence.len() == 2,
+                conflict,
+                "{read_code}: {:?}",
+                e.evidence
+            );
+        }
+        let mut e = given();
+        note_region_conflict(&mut e, &read(371526));
+        assert!(
+            e.evidence[1].contains("山东省聊城市高唐县"),
+            "{:?}",
+            e.evidence
+        );
+    }
+
+    #[test]
+    fn row_paths_name_their_workbook() {
+        let cases = [
+            ("reports/保定.xlsx#row 3", "reports/保定.xlsx"),
+            ("reports/保定.xlsx#Sheet2 row 12", "reports/保定.xlsx"),
+            ("documents/00001.txt", "documents/00001.txt"),
+            ("a#b/row 3.txt", "a#b/row 3.txt"),
+            ("notes#row.txt", "notes#row.txt"),
+        ];
+        for (path, file) in cases {
+            assert_eq!(file_of(path), file, "{path}");
+        }
+        assert_eq!(cite("documents/00001.txt", 7), "documents/00001.txt#7");
+        assert_eq!(cite("保定.xlsx#row 3", 7), "保定.xlsx#row 3, passage 7");
     }
 }
