@@ -428,8 +428,50 @@ mod tests {
     }
 
     #[test]
+    fn xlsx_and_ods_of_the_same_rows_read_alike() {
+        let read = |name: &str| {
+            let path = format!(
+                "{}/tests/fixtures/formats/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let bytes = std::fs::read(path).unwrap();
+            read_sheets(&bytes, super::super::detect(&bytes), &Limits::new()).unwrap()
+        };
+        let xlsx = read("sheet_reports.xlsx");
+        let ods = read("sheet_reports.ods");
+        assert_eq!(xlsx, ods);
+        assert_eq!(xlsx.len(), 1);
+        assert_eq!(xlsx[0].headers, headers(&BAODING));
+        let rows: Vec<(u32, &str, &str)> = xlsx[0]
+            .rows
+            .iter()
+            .map(|(n, cells)| (*n, cells[0].as_str(), cells[2].as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (2, "2021", "130607"),
+                (3, "2010", "130609"),
+                (4, "2017", "130633")
+            ]
+        );
+    }
+
+    #[test]
     fn damaged_workbooks_are_skipped_with_their_reason() {
         let e = read_sheets(b"PK\x03\x04broken", Format::Xlsx, &Limits::new()).unwrap_err();
         assert!(matches!(e, SkipReason::Corrupt(_)), "{e}");
+        let dir = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+        let truncated = std::fs::read(format!("{dir}/formats_bad/sheet_truncated.xlsx")).unwrap();
+        let e = read_sheets(&truncated, Format::Xlsx, &Limits::new()).unwrap_err();
+        assert!(e.to_string().contains("workbook: sheet"), "{e}");
+        // What the zip declares is weighed before calamine inflates it.
+        let good = std::fs::read(format!("{dir}/formats/sheet_reports.xlsx")).unwrap();
+        let tight = Limits {
+            max_inflated: 4096,
+            ..Limits::new()
+        };
+        let e = read_sheets(&good, Format::Xlsx, &tight).unwrap_err();
+        assert!(e.to_string().contains("past the cap"), "{e}");
     }
 }
