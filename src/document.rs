@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 use crate::corpus::{self, Cleaned, Passage, SkipReason, SourceFile};
+use crate::extract::overrides::{RowValues, given_from_row};
 use crate::extract::{self, DocMeta, Given, OverrideProblem, Overrides, PassageMeta};
+use crate::read::sheet::{self, Role};
 use crate::read::{self, ReadInfo};
 
 /// An analysed document.
@@ -30,6 +32,60 @@ pub struct Document {
     pub passages: Vec<(Passage, PassageMeta)>,
     /// Problems with the metadata a researcher gave for this file.
     pub override_problems: Vec<OverrideProblem>,
+    /// For one row of a spreadsheet: which row, and by which columns.
+    pub row: Option<SheetRow>,
+}
+
+/// Where a document that is one row of a spreadsheet stands in it. Its `path`
+/// is the workbook's with the row after a `#` (`reports.xlsx#row 3`, or
+/// `reports.xlsx#Sheet2 row 3` past the first sheet), and its key digests the
+/// workbook's fingerprint with that suffix, so an unchanged workbook keeps
+/// its rows' keys and a changed one re-indexes them all.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SheetRow {
+    /// The workbook's path, relative to the corpus root.
+    pub file: String,
+    /// The workbook's [`fingerprint`].
+    pub file_key: String,
+    /// What follows the workbook's path in the document's: "#row 3".
+    pub suffix: String,
+    /// The sheet's name.
+    pub sheet: String,
+    /// The 1-based row number, as the spreadsheet shows it.
+    pub row: u32,
+    /// Where the columns were told ("headers (data/sheets/columns.toml)", a sidecar).
+    pub columns_from: String,
+    /// Each role's column header.
+    pub columns: Vec<(Role, String)>,
+}
+
+/// How hits cite a passage: `00001.txt#7`; a spreadsheet row's path has a
+/// `#` already, so its passages read `reports.xlsx#row 3, passage 7`.
+pub fn cite(path: &str, passage_no: impl std::fmt::Display) -> String {
+    if file_of(path) == path {
+        format!("{path}#{passage_no}")
+    } else {
+        format!("{path}, passage {passage_no}")
+    }
+}
+
+/// "row 3" or "Sheet2 row 3": no folder, a row number at the end.
+fn is_row_suffix(rest: &str) -> bool {
+    !rest.contains('/')
+        && rest
+            .rsplit_once("row ")
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The separator of a workbook's path and its row in a document's path.
+pub const ROW_SEPARATOR: char = '#';
+
+/// The file a document path names: `reports.xlsx#row 3` is `reports.xlsx`.
+pub fn file_of(path: &str) -> &str {
+    match path.rfind(ROW_SEPARATOR) {
+        Some(i) if is_row_suffix(&path[i + 1..]) => &path[..i],
+        _ => path,
+    }
 }
 
 /// Digest of file contents (16 hex digits of BLAKE3).
@@ -77,6 +133,167 @@ pub fn load(file: &SourceFile, overrides: &Overrides) -> Result<Document, SkipRe
     doc.apply_given(&given, problems);
     doc.content_hash = fingerprint(&bytes, &given);
     Ok(doc)
+}
+
+/// Reads and analyses one file into its documents: one for most files, one a
+/// row for a spreadsheet of collected reports ([`analyze_sheet`]).
+pub fn load_file(file: &SourceFile, overrides: &Overrides) -> Result<Vec<Document>, SkipReason> {
+    let bytes = read_bytes(file)?;
+    let format = read::detect(&bytes);
+    let (given, problems) = overrides.given_for(&file.rel, &file.path);
+    if sheet::is_sheet(format) {
+        let key = fingerprint(&bytes, &given);
+        return analyze_sheet(&file.rel, &bytes, format, &given, problems, &key);
+    }
+    let mut doc = analyze_bytes(&file.rel, &bytes)?;
+    doc.apply_given(&given, problems);
+    doc.content_hash = fingerprint(&bytes, &given);
+    Ok(vec![doc])
+}
+
+/// The documents of a spreadsheet, one a row with a text: each row's title,
+/// region and year come from its columns, given like a sidecar's (over what
+/// `given` says for the whole file), its text is cleaned and split as any
+/// text. A sheet whose columns cannot be told is skipped; when no sheet
+/// yields a row, the first such reason is the file's.
+pub fn analyze_sheet(
+    rel: &str,
+    bytes: &[u8],
+    format: read::Format,
+    given: &Given,
+    mut problems: Vec<OverrideProblem>,
+    file_key: &str,
+) -> Result<Vec<Document>, SkipReason> {
+    let limits = read::Limits::new();
+    let sheets = sheet::read_sheets(bytes, format, &limits)?;
+    let file_name = file_title(rel);
+    let mut docs = Vec::new();
+    let mut first_problem = None;
+    for (index, sh) in sheets.iter().enumerate() {
+        let mapping = match sheet::mapping(sh, given.sheet.as_ref(), file_name) {
+            Ok(m) => m,
+            Err(reason) => {
+                log::warn!("{rel}: {reason}");
+                first_problem.get_or_insert(reason);
+                continue;
+            }
+        };
+        let columns: Vec<(Role, String)> = mapping
+            .columns
+            .iter()
+            .map(|(role, i)| (*role, sh.headers.get(*i).cloned().unwrap_or_default()))
+            .collect();
+        let header = |role: Role| {
+            columns
+                .iter()
+                .find(|(r, _)| *r == role)
+                .map_or(String::new(), |(_, h)| h.clone())
+        };
+        for (row, cells) in &sh.rows {
+            limits.check()?;
+            let cell = |role: Role| {
+                mapping
+                    .column(role)
+                    .and_then(|i| cells.get(i))
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+            };
+            let Some(text) = cell(Role::Text) else {
+                continue;
+            };
+            let suffix = if index == 0 {
+                format!("{ROW_SEPARATOR}row {row}")
+            } else {
+                format!("{ROW_SEPARATOR}{} row {row}", sh.name)
+            };
+            let path = format!("{rel}{suffix}");
+            // Cells of scraped reports keep line breaks as the characters `\r\n`.
+            let unescaped = read::text::unescape_line_breaks(&text);
+            let extracted = read::Extracted::from_text(format, "calamine", &unescaped);
+            let mut doc = analyze_extracted(&path, extracted);
+            if doc.passages.is_empty() {
+                continue;
+            }
+            let where_given = format!("{file_name} {}", &suffix[1..]);
+            let values = RowValues {
+                province: cell(Role::Province),
+                city: cell(Role::City),
+                county: cell(Role::County),
+                region: cell(Role::Region),
+                region_code: cell(Role::RegionCode),
+                year: cell(Role::Year),
+                title: cell(Role::Title),
+            };
+            let (mut row_given, row_problems) = given_from_row(values, &where_given, rel);
+            // Each value says which column it was read from.
+            let region_headers: Vec<String> =
+                [Role::Province, Role::City, Role::County, Role::Region]
+                    .into_iter()
+                    .filter(|r| cell(*r).is_some())
+                    .map(header)
+                    .collect();
+            if let Some(g) = &mut row_given.region {
+                let by_code =
+                    cell(Role::RegionCode).and_then(|c| c.parse::<u32>().ok()) == Some(g.value);
+                let from = if by_code {
+                    header(Role::RegionCode)
+                } else {
+                    region_headers.join("/")
+                };
+                g.source = format!("{where_given}, column {from}");
+            }
+            if let Some(g) = &mut row_given.year {
+                g.source = format!("{where_given}, column {}", header(Role::Year));
+            }
+            if let Some(g) = &mut row_given.title {
+                g.source = format!("{where_given}, column {}", header(Role::Title));
+            }
+            let mut row_wins = given.clone();
+            row_wins.overlay(row_given);
+            problems.extend(row_problems);
+            let read_region = doc.meta.region.clone();
+            doc.apply_given(&row_wins, std::mem::take(&mut problems));
+            note_region_conflict(&mut doc.meta.region, &read_region);
+            doc.content_hash = content_hash(format!("{file_key}\n{suffix}").as_bytes());
+            doc.bytes = text.len() as u64;
+            doc.row = Some(SheetRow {
+                file: rel.to_string(),
+                file_key: file_key.to_string(),
+                suffix,
+                sheet: sh.name.clone(),
+                row: *row,
+                columns_from: mapping.from.clone(),
+                columns: columns.clone(),
+            });
+            docs.push(doc);
+        }
+    }
+    if docs.is_empty() {
+        return Err(first_problem.unwrap_or(SkipReason::Empty));
+    }
+    Ok(docs)
+}
+
+/// When a row's region column and its text disagree (a workbook of
+/// collected reports files 高唐县 (山东) reports under 唐县 (河北) with 唐县's
+/// code), the given value stands, as a researcher's word does, but `inspect`
+/// says what the text points to, so the researcher can correct the column.
+fn note_region_conflict(given: &mut extract::Evidence<u32>, read: &extract::Evidence<u32>) {
+    let g = crate::gazetteer::gazetteer();
+    if let (true, Some(given_code), Some(read_code)) = (given.given, given.value, read.value)
+        && !g.is_within(given_code, read_code)
+        && !g.is_within(read_code, given_code)
+    {
+        let why = read
+            .evidence
+            .first()
+            .map_or(String::new(), |w| format!(": {w}"));
+        given.evidence.push(format!(
+            "but the text points to {} (confidence {:.2}{why})",
+            g.display_path(read_code),
+            read.confidence
+        ));
+    }
 }
 
 /// Analyses file contents, in whatever format their bytes are.
@@ -129,6 +346,7 @@ pub fn analyze_extracted(path: &str, extracted: read::Extracted) -> Document {
         meta,
         passages,
         override_problems: Vec::new(),
+        row: None,
     }
 }
 
@@ -178,5 +396,52 @@ mod tests {
             given,
             fingerprint(bytes, &year(2017, "metadata.csv line 2"))
         );
+    }
+
+    #[test]
+    fn a_row_filed_under_another_county_says_what_its_text_points_to() {
+        use crate::extract::Evidence;
+        // Rows 26-30 of 保定市各县政府工作报告_节选.xlsx: 高唐县 reports with 唐县's code.
+        let given = || Evidence::given(130627, "row 26, column 区县代码".into());
+        let read = |code: u32| Evidence::found(code, 0.95, "高唐 ×24 in text".into());
+        let cases: &[(u32, bool)] = &[
+            (371526, true),  // 高唐县, 山东 聊城: another county
+            (130627, false), // 唐县 itself
+            (130600, false), // 保定市, which holds it
+        ];
+        for &(read_code, conflict) in cases {
+            let mut e = given();
+            note_region_conflict(&mut e, &read(read_code));
+            assert_eq!(e.value, Some(130627), "the given value stands");
+            assert_eq!(
+                e.evidence.len() == 2,
+                conflict,
+                "{read_code}: {:?}",
+                e.evidence
+            );
+        }
+        let mut e = given();
+        note_region_conflict(&mut e, &read(371526));
+        assert!(
+            e.evidence[1].contains("山东省聊城市高唐县"),
+            "{:?}",
+            e.evidence
+        );
+    }
+
+    #[test]
+    fn row_paths_name_their_workbook() {
+        let cases = [
+            ("reports/保定.xlsx#row 3", "reports/保定.xlsx"),
+            ("reports/保定.xlsx#Sheet2 row 12", "reports/保定.xlsx"),
+            ("documents/00001.txt", "documents/00001.txt"),
+            ("a#b/row 3.txt", "a#b/row 3.txt"),
+            ("notes#row.txt", "notes#row.txt"),
+        ];
+        for (path, file) in cases {
+            assert_eq!(file_of(path), file, "{path}");
+        }
+        assert_eq!(cite("documents/00001.txt", 7), "documents/00001.txt#7");
+        assert_eq!(cite("保定.xlsx#row 3", 7), "保定.xlsx#row 3, passage 7");
     }
 }

@@ -285,6 +285,8 @@ fn reread(
     })?;
     let overrides = Overrides::load(&root);
     for rel in paths {
+        // A spreadsheet row's path names its workbook and the row.
+        let rel = document::file_of(rel);
         let Ok(path) = root.join(rel).canonicalize() else {
             continue;
         };
@@ -293,10 +295,10 @@ fn reread(
         }
         let file = SourceFile {
             path,
-            rel: rel.clone(),
+            rel: rel.to_string(),
         };
-        if let Ok(doc) = document::load(&file, &overrides)
-            && doc.content_hash == key
+        if let Ok(docs) = document::load_file(&file, &overrides)
+            && let Some(doc) = docs.into_iter().find(|d| d.content_hash == key)
         {
             return Ok(doc);
         }

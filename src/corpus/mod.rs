@@ -162,6 +162,10 @@ mod tests {
             ("report.meta.json", false),
             ("metadata.csv", false),
             (".hidden.txt", false),
+            ("保定市各县政府工作报告_节选.xlsx", true),
+            ("reports.XLS", true),
+            ("reports.ods", true),
+            ("reports.xlsx.meta.toml", false),
         ];
         for (name, want) in cases {
             assert_eq!(is_document_name(name), *want, "{name}");

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Date, DocMeta, DocNumber, DocType, Evidence, Force, Issuer};
 use crate::gazetteer::gazetteer;
+use crate::read::sheet::SheetColumns;
 
 /// The corpus-level override file, at the corpus root.
 pub const METADATA_CSV: &str = "metadata.csv";
@@ -88,6 +89,8 @@ pub struct Given {
     pub force: Option<GivenValue<Force>>,
     /// Dates, by field name (written, published, adopted, effective).
     pub dates: Vec<(&'static str, GivenValue<Date>)>,
+    /// For a spreadsheet: the columns its `[sheet]` table names.
+    pub sheet: Option<SheetColumns>,
 }
 
 impl Given {
@@ -124,6 +127,10 @@ impl Given {
         }
         for (name, g) in &self.dates {
             text.push_str(&format!("\t{name}={}", g.value));
+        }
+        // Only when given, so that the keys of other files stay as they were.
+        if let Some(sheet) = &self.sheet {
+            text.push_str(&format!("\tsheet={}", sheet.fingerprint_text()));
         }
         Some(text)
     }
@@ -176,7 +183,7 @@ impl Given {
     }
 
     /// Fields of `other` replace these.
-    fn overlay(&mut self, other: Given) {
+    pub fn overlay(&mut self, other: Given) {
         if other.region.is_some() {
             self.region = other.region;
         }
@@ -202,6 +209,9 @@ impl Given {
             self.dates.retain(|(n, _)| *n != name);
             self.dates.push((name, g));
         }
+        if other.sheet.is_some() {
+            self.sheet = other.sheet;
+        }
     }
 }
 
@@ -222,6 +232,8 @@ struct Fields {
     published: Option<String>,
     adopted: Option<String>,
     effective: Option<String>,
+    /// A spreadsheet's columns (sidecars only).
+    sheet: Option<SheetColumns>,
 }
 
 /// A year as TOML or JSON may write it: 2018 or "2018".
@@ -413,6 +425,7 @@ impl Overrides {
                 published: column(&row, "published"),
                 adopted: column(&row, "adopted"),
                 effective: column(&row, "effective"),
+                sheet: None,
             };
             let where_given = format!("{source} line {line}");
             let (given, problems) = resolve(fields, &where_given, source, |_| Some(line));
@@ -497,7 +510,7 @@ fn read_sidecar(path: &Path) -> (Given, Vec<OverrideProblem>) {
             vec![problem(
                 line,
                 format!(
-                    "not a valid {} sidecar ({e}); keys are province, city, county, year, doc_type, title, issuer, doc_number, force, written, published, adopted, effective",
+                    "not a valid {} sidecar ({e}); keys are province, city, county, year, doc_type, title, issuer, doc_number, force, written, published, adopted, effective, and for a spreadsheet a [sheet] table of text, title, region, province, city, county, region_code, year",
                     if is_json { "JSON" } else { "TOML" }
                 ),
             )],
@@ -603,6 +616,80 @@ fn resolve(
                 Err(e) => problem(name, format!("{e}; the {name} date is not overridden")),
             }
         }
+    }
+    given.sheet = fields.sheet;
+    (given, problems)
+}
+
+/// What one row of a spreadsheet says of its report, as written in its cells.
+#[derive(Debug, Clone, Default)]
+pub struct RowValues {
+    /// Province name.
+    pub province: Option<String>,
+    /// City name.
+    pub city: Option<String>,
+    /// County name.
+    pub county: Option<String>,
+    /// A region name at any level, used when no province/city/county is given.
+    pub region: Option<String>,
+    /// A region code, which wins over names when the gazetteer knows it.
+    pub region_code: Option<String>,
+    /// The year.
+    pub year: Option<String>,
+    /// The title.
+    pub title: Option<String>,
+}
+
+/// A spreadsheet row's values as given metadata (its own columns are the
+/// researcher's word for it, like a sidecar), with a problem for each value
+/// that cannot be used; `where_given` is "reports.xlsx row 3".
+pub fn given_from_row(
+    mut values: RowValues,
+    where_given: &str,
+    file: &str,
+) -> (Given, Vec<OverrideProblem>) {
+    // A region column of digits holds codes.
+    if values.region_code.is_none()
+        && values
+            .region
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty() && r.trim().bytes().all(|b| b.is_ascii_digit()))
+    {
+        values.region_code = values.region.take();
+    }
+    let code = values
+        .region_code
+        .as_deref()
+        .and_then(|c| c.trim().parse::<u32>().ok())
+        .filter(|c| gazetteer().region(*c).is_some());
+    let (county, city, province) =
+        if values.county.is_none() && values.city.is_none() && values.province.is_none() {
+            (values.region, None, None)
+        } else {
+            (values.county, values.city, values.province)
+        };
+    let fields = Fields {
+        province: if code.is_some() { None } else { province },
+        city: if code.is_some() { None } else { city },
+        county: if code.is_some() { None } else { county },
+        year: values
+            .year
+            .filter(|y| !y.trim().is_empty())
+            .map(YearField::Text),
+        doc_type: None,
+        title: values.title,
+        issuer: None,
+        doc_number: None,
+        force: None,
+        written: None,
+        published: None,
+        adopted: None,
+        effective: None,
+        sheet: None,
+    };
+    let (mut given, problems) = resolve(fields, where_given, file, |_| None);
+    if let Some(code) = code {
+        given.region = Some(GivenValue::new(code, where_given));
     }
     (given, problems)
 }

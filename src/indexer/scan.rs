@@ -51,9 +51,9 @@ impl Scan {
         self.unreadable.iter().any(|u| {
             u.is_empty()
                 || path == u
-                || path
-                    .strip_prefix(u.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
+                || path.strip_prefix(u.as_str()).is_some_and(|rest| {
+                    rest.starts_with('/') || rest.starts_with(crate::document::ROW_SEPARATOR)
+                })
         })
     }
 }
@@ -135,13 +135,15 @@ mod tests {
     #[test]
     fn unreadable_paths_cover_what_lies_under_them() {
         let scan = Scan {
-            unreadable: vec!["甘肃/张掖".into(), "a.txt".into()],
+            unreadable: vec!["甘肃/张掖".into(), "a.txt".into(), "r.xlsx".into()],
             ..Scan::default()
         };
         assert!(scan.is_unreadable("甘肃/张掖/临泽.txt"));
         assert!(scan.is_unreadable("a.txt"));
         assert!(!scan.is_unreadable("甘肃/张掖市.txt"));
         assert!(!scan.is_unreadable("a.txt.md"));
+        // A workbook's rows go with it.
+        assert!(scan.is_unreadable("r.xlsx#row 3"));
         let root_unreadable = Scan {
             unreadable: vec![String::new()],
             ..Scan::default()

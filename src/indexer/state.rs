@@ -26,6 +26,11 @@ pub struct IndexState {
     pub files: BTreeMap<String, String>,
     /// Every indexed document: key → what was indexed.
     pub docs: BTreeMap<String, DocEntry>,
+    /// Spreadsheets, whose rows are documents: the workbook's fingerprint →
+    /// each row's path suffix ("#row 3") and document key, so an unchanged
+    /// or moved workbook is not read again. Absent in indexes of files only.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sheets: BTreeMap<String, Vec<(String, String)>>,
 }
 
 /// One indexed document.
@@ -86,6 +91,17 @@ impl IndexState {
     /// Passages in the index.
     pub fn passages(&self) -> u64 {
         self.docs.values().map(|d| u64::from(d.passages)).sum()
+    }
+
+    /// The paths of `file` and of its rows (`file#row 3`), as indexed.
+    pub fn paths_of_file<'a>(
+        &'a self,
+        file: &'a str,
+    ) -> impl Iterator<Item = (&'a String, &'a String)> + 'a {
+        self.files
+            .range(file.to_string()..)
+            .take_while(move |(p, _)| p.starts_with(file))
+            .filter(move |(p, _)| crate::document::file_of(p) == file)
     }
 
     /// Documents that no file holds any more: to delete.

@@ -253,11 +253,17 @@ fn apply(
         if committed.docs.contains_key(&file.key) {
             // Unchanged, moved or a copy: the document is indexed already.
             state.files.insert(rel.clone(), file.key.clone());
+        } else if let Some(rows) = committed.sheets.get(&file.key) {
+            // An unchanged, moved or copied spreadsheet: its rows are.
+            for (suffix, key) in rows {
+                state.files.insert(format!("{rel}{suffix}"), key.clone());
+            }
+            state.sheets.insert(file.key.clone(), rows.clone());
         } else {
-            // Until it is analysed, a changed file keeps its old entry, so a
-            // stop in between leaves a consistent index.
-            if let Some(key) = committed.files.get(rel) {
-                state.files.insert(rel.clone(), key.clone());
+            // Until it is analysed, a changed file keeps its old entries, so
+            // a stop in between leaves a consistent index.
+            for (path, key) in committed.paths_of_file(rel) {
+                state.files.insert(path.clone(), key.clone());
             }
             to_analyse.push(file.source.clone());
             bytes_to_analyse += file.bytes;
@@ -292,8 +298,9 @@ fn apply(
         &config.stop,
         |file| {
             // A bug in analysis must cost one file, not the batch.
-            std::panic::catch_unwind(|| document::load(file, overrides))
+            std::panic::catch_unwind(|| document::load_file(file, overrides))
                 .unwrap_or(Err(SkipReason::Internal))
+                .map(|docs| (file.rel.clone(), docs))
                 .map_err(|reason| crate::corpus::Skipped {
                     path: file.rel.clone(),
                     reason,
@@ -301,31 +308,49 @@ fn apply(
         },
         |outcome| {
             match outcome {
-                Ok(doc) => {
-                    let key = doc.content_hash.clone();
-                    if !state.docs.contains_key(&key) {
-                        for t in to_tantivy_docs(&fields, &doc) {
-                            writer.get()?.add_document(t)?;
-                        }
-                        state.docs.insert(
-                            key.clone(),
-                            DocEntry {
-                                passages: doc.passages.len() as u32,
-                                bytes: doc.bytes,
-                            },
-                        );
+                Ok((rel, docs)) => {
+                    // The file's entries from before (a spreadsheet's old rows
+                    // among them) give way to what it holds now.
+                    let old: Vec<String> =
+                        state.paths_of_file(&rel).map(|(p, _)| p.clone()).collect();
+                    for path in old {
+                        state.files.remove(&path);
                     }
-                    state.files.insert(doc.path.clone(), key);
-                    analysed_bytes += doc.bytes;
-                    log::info!("indexed {}", doc.path);
-                    on_event(Event::Indexed(&doc));
-                    if checkpoints && last_commit.elapsed() >= config.checkpoint {
-                        writer.commit(&mut state)?;
-                        last_commit = Instant::now();
-                        log::info!("checkpoint: {} documents committed", state.docs.len());
-                        on_event(Event::Checkpoint {
-                            documents: state.docs.len(),
-                        });
+                    if let Some(row) = docs.first().and_then(|d| d.row.as_ref()) {
+                        let rows = docs
+                            .iter()
+                            .filter_map(|d| {
+                                Some((d.row.as_ref()?.suffix.clone(), d.content_hash.clone()))
+                            })
+                            .collect();
+                        state.sheets.insert(row.file_key.clone(), rows);
+                    }
+                    for doc in docs {
+                        let key = doc.content_hash.clone();
+                        if !state.docs.contains_key(&key) {
+                            for t in to_tantivy_docs(&fields, &doc) {
+                                writer.get()?.add_document(t)?;
+                            }
+                            state.docs.insert(
+                                key.clone(),
+                                DocEntry {
+                                    passages: doc.passages.len() as u32,
+                                    bytes: doc.bytes,
+                                },
+                            );
+                        }
+                        state.files.insert(doc.path.clone(), key);
+                        analysed_bytes += doc.bytes;
+                        log::info!("indexed {}", doc.path);
+                        on_event(Event::Indexed(&doc));
+                        if checkpoints && last_commit.elapsed() >= config.checkpoint {
+                            writer.commit(&mut state)?;
+                            last_commit = Instant::now();
+                            log::info!("checkpoint: {} documents committed", state.docs.len());
+                            on_event(Event::Checkpoint {
+                                documents: state.docs.len(),
+                            });
+                        }
                     }
                 }
                 Err(mut s) => {
@@ -334,7 +359,13 @@ fn apply(
                     if matches!(s.reason, SkipReason::Unreadable(_)) {
                         note_kept(&mut s, &committed);
                     } else {
-                        state.files.remove(&s.path);
+                        let gone: Vec<String> = state
+                            .paths_of_file(&s.path)
+                            .map(|(p, _)| p.clone())
+                            .collect();
+                        for path in gone {
+                            state.files.remove(&path);
+                        }
                     }
                     on_event(Event::Skipped(&s));
                     skipped.push(s);
@@ -360,7 +391,7 @@ fn apply(
 /// Says so when an unreadable file keeps the version indexed before.
 fn note_kept(skipped: &mut crate::corpus::Skipped, committed: &IndexState) {
     if let SkipReason::Unreadable(why) = &mut skipped.reason
-        && committed.files.contains_key(&skipped.path)
+        && committed.paths_of_file(&skipped.path).next().is_some()
     {
         why.push_str("; the version indexed before is kept");
     }

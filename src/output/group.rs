@@ -59,8 +59,8 @@ pub fn write_group_text(w: &mut dyn Write, r: &GroupResults, style: Style) -> io
                 + &plural(g.documents, "document", "documents"),
             hit.title,
             style.dim(&format!(
-                "[{place}{year} · {doc_type}] {}#{}",
-                hit.path, hit.passage_no
+                "[{place}{year} · {doc_type}] {}",
+                crate::document::cite(&hit.path, hit.passage_no)
             ))
         )?;
         let snippet = Snippet {

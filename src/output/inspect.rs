@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Style, region_label};
-use crate::document::Document;
+use crate::document::{Document, SheetRow};
 use crate::extract::{DocType, Evidence, Issuance, RegionNames, Target};
 use crate::read::{Format, ReadInfo};
 
@@ -36,6 +36,9 @@ pub struct InspectReport<'a> {
     /// How the file was read: format, reader, pages, what the container
     /// said, what was dropped as boilerplate, OCR.
     pub read: &'a ReadInfo,
+    /// For a spreadsheet row: which row, read by which columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<&'a SheetRow>,
 }
 
 /// One passage as inspect shows it.
@@ -104,6 +107,7 @@ pub fn inspect_report(doc: &Document) -> InspectReport<'_> {
         },
         encoding: doc.read.encoding,
         read: &doc.read,
+        row: doc.row.as_ref(),
     }
 }
 
@@ -142,6 +146,22 @@ pub fn write_inspect_text(
     let r = inspect_report(doc);
     writeln!(w, "{}  {}", style.bold("file"), r.path)?;
     write_read_info(w, style, &doc.read)?;
+    if let Some(row) = r.row {
+        let columns: Vec<String> = row
+            .columns
+            .iter()
+            .map(|(role, header)| format!("{}={header}", role.key()))
+            .collect();
+        writeln!(
+            w,
+            "{}  sheet {:?} row {}, by the columns of {}: {}",
+            style.bold("row "),
+            row.sheet,
+            row.row,
+            row.columns_from,
+            columns.join(", ")
+        )?;
+    }
     evidence_block(
         w,
         style,

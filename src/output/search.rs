@@ -32,7 +32,7 @@ pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style)
         highlights: hit.highlights.clone(),
     };
     writeln!(w, "   {}", style.highlight(&snippet))?;
-    let mut meta = vec![format!("{}#{}", hit.path, hit.passage_no)];
+    let mut meta = vec![crate::document::cite(&hit.path, hit.passage_no)];
     if let Some(pages) = hit.page_label() {
         meta.push(pages);
     }

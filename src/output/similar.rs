@@ -17,10 +17,9 @@ pub fn write_similar_text(
         Some(source) => {
             writeln!(
                 w,
-                "{} {}#{}  {}",
+                "{} {}  {}",
                 style.bold("similar to"),
-                source.path,
-                source.passage_no,
+                crate::document::cite(&source.path, source.passage_no),
                 style.dim(&format!(
                     "[{} · {}]",
                     super::region_label(

@@ -33,6 +33,15 @@ impl<'a> Archive<'a> {
         })
     }
 
+    /// What the entries say they inflate to, all together: a reader that
+    /// inflates the whole container itself (calamine) is refused up front
+    /// when this passes the cap.
+    pub fn declared_size(&mut self) -> u64 {
+        (0..self.zip.len())
+            .filter_map(|i| self.zip.by_index_raw(i).ok().map(|e| e.size()))
+            .fold(0u64, u64::saturating_add)
+    }
+
     /// The entry names, as stored.
     pub fn names(&self) -> &[String] {
         &self.names

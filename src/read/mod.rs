@@ -27,6 +27,7 @@ pub mod ofd;
 mod office;
 pub mod pages;
 pub mod pdf;
+pub mod sheet;
 pub mod text;
 pub mod word97;
 
@@ -57,6 +58,10 @@ pub enum Format {
     Ofd,
     /// An Excel workbook (.xlsx).
     Xlsx,
+    /// An Excel 97-2003 workbook (.xls).
+    Xls,
+    /// An OpenDocument spreadsheet (.ods).
+    Ods,
     /// An image (PNG, JPEG, TIFF…): text only by OCR.
     Image(&'static str),
     /// Anything else recognised but not read: the kind, e.g. "RAR archive".
@@ -78,6 +83,8 @@ impl Format {
             Format::Word97 => "DOC/WPS",
             Format::Ofd => "OFD",
             Format::Xlsx => "XLSX",
+            Format::Xls => "XLS",
+            Format::Ods => "ODS",
             Format::Image(kind) | Format::Other(kind) | Format::Damaged(kind) => kind,
         }
     }
@@ -135,14 +142,17 @@ fn zip_format(bytes: &[u8]) -> Format {
     let Ok(archive) = archive::Archive::open(bytes, &Limits::new()) else {
         return Format::Damaged("zip archive");
     };
-    let opendocument_text = bytes.len() > 80
-        && find(&bytes[30..80], b"application/vnd.oasis.opendocument.text").is_some();
+    let opendocument =
+        |kind: &[u8]| bytes.len() > 80 && find(&bytes[30..100.min(bytes.len())], kind).is_some();
+    let opendocument_text = opendocument(b"application/vnd.oasis.opendocument.text");
     if archive.has("OFD.xml") {
         Format::Ofd
     } else if archive.has("word/document.xml") {
         Format::Docx
     } else if archive.has("xl/workbook.xml") {
         Format::Xlsx
+    } else if opendocument(b"application/vnd.oasis.opendocument.spreadsheet") {
+        Format::Ods
     } else if opendocument_text || archive.has("content.xml") && archive.has("mimetype") {
         Format::Odt
     } else if archive.has("ppt/presentation.xml") {
@@ -165,7 +175,7 @@ fn compound_format(bytes: &[u8]) -> Format {
     } else if has("/EncryptedPackage") {
         Format::Other("password-protected Office document")
     } else if has("/Workbook") || has("/Book") {
-        Format::Other("Excel 97 workbook")
+        Format::Xls
     } else if has("/PowerPoint Document") {
         Format::Other("PowerPoint 97 presentation")
     } else {

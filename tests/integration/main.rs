@@ -13,6 +13,7 @@ mod ranking;
 mod recall;
 mod search;
 mod serve;
+mod sheets;
 mod similar;
 mod targets;
 mod timeline;
