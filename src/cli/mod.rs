@@ -40,7 +40,7 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Index a corpus folder of .txt and .md documents.
+    /// Index a corpus folder: text, web pages, PDF, Word/WPS, OFD, spreadsheets, scans.
     Index(IndexArgs),
     /// Search the index.
     Search(SearchArgs),
