@@ -82,10 +82,11 @@ impl Oracle {
             for _ in 0..threads.max(1) {
                 scope.spawn(|| {
                     while let Some(file) = next.lock().ok().and_then(|mut it| it.next()) {
-                        if let Ok(doc) = document::load(file, &overrides)
+                        // A spreadsheet is a document a row, as the indexer has it.
+                        if let Ok(found) = document::load_file(file, &overrides)
                             && let Ok(mut docs) = docs.lock()
                         {
-                            docs.push(doc);
+                            docs.extend(found);
                         }
                     }
                 });
