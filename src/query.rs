@@ -76,6 +76,9 @@ pub struct FilterSpec {
     /// `instrument:` values: an instrument (税收优惠), a group (策略性措施)
     /// or a category (需求型).
     pub instruments: Vec<String>,
+    /// Only documents in force: none superseded by a newer version of the
+    /// same text in the index (a flag; never inline).
+    pub current: bool,
 }
 
 impl FilterSpec {
@@ -90,6 +93,7 @@ impl FilterSpec {
             types: cat(&self.types, &more.types),
             target_years: cat(&self.target_years, &more.target_years),
             has_target: self.has_target || more.has_target,
+            current: self.current || more.current,
             issuers: cat(&self.issuers, &more.issuers),
             forces: cat(&self.forces, &more.forces),
             doc_numbers: cat(&self.doc_numbers, &more.doc_numbers),

@@ -31,8 +31,10 @@ use crate::tokenizer::BIGRAMS;
 /// (bigram) analysis of the text, no jieba words; titles and headings as
 /// records of their own; pages and the content score of each passage. 6: the
 /// issue fields on passages (issuers, level of force, document number,
-/// dates). 7: policy instruments per passage (`instrument`).
-pub const SCHEMA_VERSION: u32 = 7;
+/// dates). 7: policy instruments per passage (`instrument`). 8: versions of
+/// one text (`version`, `version_date` on title records), `doc_num` indexed
+/// so that a document's passages can be found or left out by its number.
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// What a tantivy document of the index is.
 pub mod kinds {
@@ -117,6 +119,11 @@ pub mod names {
     /// Policy instrument facet `/环境型/税收优惠`,
     /// `/环境型/策略性措施/示范试点` (up to three).
     pub const INSTRUMENT: &str = "instrument";
+    /// On title records: the key of the text the document is a version of
+    /// (`extract::versions`), absent for documents without versions.
+    pub const VERSION: &str = "version";
+    /// On title records: the date the version stands for, YYYYMMDD.
+    pub const VERSION_DATE: &str = "version_date";
 }
 
 /// Handles to every field.
@@ -188,6 +195,10 @@ pub struct Fields {
     pub doc_date: Field,
     /// See [`names::INSTRUMENT`].
     pub instrument: Field,
+    /// See [`names::VERSION`].
+    pub version: Field,
+    /// See [`names::VERSION_DATE`].
+    pub version_date: Field,
 }
 
 /// Literal text: bigrams with positions (phrases are containment), scored
@@ -267,7 +278,7 @@ pub fn build() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field(KIND, keyword(false));
     b.add_text_field(DOC_KEY, keyword(true));
-    b.add_u64_field(DOC_NUM, NumericOptions::default().set_fast());
+    b.add_u64_field(DOC_NUM, NumericOptions::default().set_indexed().set_fast());
     b.add_text_field(PASSAGE_ID, keyword(false));
     b.add_u64_field(
         PASSAGE_NO,
@@ -301,6 +312,8 @@ pub fn build() -> Schema {
     b.add_u64_field(EFFECTIVE, NumericOptions::default().set_stored());
     b.add_u64_field(DOC_DATE, year());
     b.add_facet_field(INSTRUMENT, FacetOptions::default().set_stored());
+    b.add_u64_field(VERSION, NumericOptions::default().set_fast());
+    b.add_u64_field(VERSION_DATE, NumericOptions::default().set_fast());
     b.build()
 }
 
@@ -343,6 +356,8 @@ impl Fields {
             effective: f(EFFECTIVE)?,
             doc_date: f(DOC_DATE)?,
             instrument: f(INSTRUMENT)?,
+            version: f(VERSION)?,
+            version_date: f(VERSION_DATE)?,
         })
     }
 }

@@ -106,6 +106,9 @@ pub struct FilterArgs {
     /// Policy instrument: 税收优惠, 示范试点, a group (策略性措施) or a category (供给型, 环境型, 需求型).
     #[arg(long)]
     instrument: Vec<String>,
+    /// Only the versions in force: leave out documents superseded by a newer version of the same text (上海市优化营商环境条例 2020 by its 2024 version).
+    #[arg(long)]
+    current: bool,
 }
 
 impl From<FilterArgs> for crate::query::FilterSpec {
@@ -122,6 +125,7 @@ impl From<FilterArgs> for crate::query::FilterSpec {
             doc_numbers: args.docno,
             sort: None,
             instruments: args.instrument,
+            current: args.current,
         }
     }
 }

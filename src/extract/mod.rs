@@ -12,6 +12,7 @@ pub mod region;
 pub mod sector;
 pub mod targets;
 pub mod title;
+pub mod versions;
 pub mod year;
 
 use serde::Serialize;

@@ -30,7 +30,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 use crate::corpus::Skipped;
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::extract::{OverrideProblem, RegionNames};
+use crate::extract::{OverrideProblem, RegionNames, versions};
 use crate::gazetteer::gazetteer;
 use crate::schema::{self, Fields};
 use crate::tokenizer;
@@ -345,6 +345,13 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> 
         t.add_text(fields.doc_key, &doc.content_hash);
         t.add_u64(fields.doc_num, doc_num);
         t.add_text(fields.title_text, title);
+        let issue = &doc.meta.issuance;
+        if let Some(key) = versions::version_key(title, issue.force.value, region_code) {
+            t.add_u64(fields.version, key);
+            if let Some(date) = versions::version_date(issue) {
+                t.add_u64(fields.version_date, u64::from(date));
+            }
+        }
         out.push(t);
     }
     let mut sections: Vec<String> = Vec::new();

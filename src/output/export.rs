@@ -45,6 +45,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "published",
     "effective",
     "instruments",
+    "superseded_by",
 ];
 
 /// Writes every hit of a search to `w`; returns how many.
@@ -105,6 +106,10 @@ pub fn csv_record(hit: &Hit) -> Vec<String> {
         opt(&hit.published),
         opt(&hit.effective),
         hit.instruments.join("; "),
+        hit.superseded_by
+            .as_ref()
+            .map(|s| format!("{} ({}, {})", s.title, s.date, s.path))
+            .unwrap_or_default(),
     ]
 }
 

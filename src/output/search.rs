@@ -57,6 +57,13 @@ pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style)
     if let Some(line) = issue_line(hit) {
         writeln!(w, "   {}", style.dim(&line))?;
     }
+    if let Some(s) = &hit.superseded_by {
+        writeln!(
+            w,
+            "   superseded by {} ({}, {}); --current leaves out superseded versions",
+            s.title, s.date, s.path
+        )?;
+    }
     if !hit.targets.is_empty() {
         writeln!(w, "   {}", targets_line(&hit.targets))?;
     }

@@ -78,6 +78,8 @@ pub struct Filters {
     /// Instrument facet paths (any of them; a category matches its
     /// instruments).
     pub instruments: Vec<String>,
+    /// Only documents not superseded by a newer version.
+    pub current: bool,
 }
 
 impl Filters {
@@ -116,6 +118,7 @@ impl Filters {
                 .map(|y| YearRange::parse(y).map_err(Error::Filter))
                 .collect::<Result<_>>()?,
             has_target: spec.has_target,
+            current: spec.current,
             issuers: spec
                 .issuers
                 .iter()
@@ -233,6 +236,9 @@ impl Filters {
                     })
                     .collect(),
             ));
+        }
+        if self.current {
+            out.push(Box::new(super::versions::CurrentOnly::new(fields)));
         }
         if !self.forces.is_empty() {
             out.push(terms(fields.force, &self.forces));

@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod keys;
 pub mod plan;
 pub mod records;
+pub mod versions;
 
 use std::collections::HashMap;
 
@@ -163,6 +164,9 @@ pub struct Hit {
     pub published: Option<String>,
     /// In force from, YYYY-MM-DD.
     pub effective: Option<String>,
+    /// When a newer version of the same text is in the index: that version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<versions::SupersededBy>,
 }
 
 impl Hit {
@@ -401,6 +405,7 @@ pub fn run(
         }
         hits.push(hit);
     }
+    mark_superseded(searcher, fields, paths, &mut hits)?;
     let context_only = match (&prepared.compiled.context_only, request.count_context) {
         (Some(q), true) => Some(searcher.search(q.as_ref(), &Count)? as u64),
         _ => None,
@@ -577,6 +582,32 @@ fn said_only_as_another_sense(text: &str, word: &str) -> bool {
     any
 }
 
+/// Tells each hit of a superseded document which version replaced it. The
+/// versions are read only when some hit is of a binding text.
+fn mark_superseded(
+    searcher: &Searcher,
+    fields: &Fields,
+    paths: &DocPaths,
+    hits: &mut [Hit],
+) -> Result<()> {
+    let binding = |h: &Hit| {
+        h.force
+            .as_deref()
+            .is_some_and(crate::extract::versions::has_versions)
+    };
+    if !hits.iter().any(binding) {
+        return Ok(());
+    }
+    let versions = versions::Versions::read(searcher)?;
+    if versions.superseded_count() == 0 {
+        return Ok(());
+    }
+    for hit in hits.iter_mut().filter(|h| binding(h)) {
+        hit.superseded_by = versions.superseded_by(searcher, fields, paths, &hit.id)?;
+    }
+    Ok(())
+}
+
 /// A hit's score parts, the content factor's with the signals that made it.
 fn explain_hit(
     prepared: &PreparedSearch,
@@ -666,11 +697,14 @@ pub fn for_each_hit(
     ranked.drain(..request.offset.min(ranked.len()));
     ranked.truncate(limit);
     let needles = prepared.needles();
+    let versions = versions::Versions::read(searcher)?;
     let mut n = 0;
     for (score, address, passages) in ranked {
         let doc: TantivyDocument = searcher.doc(address)?;
         let mut hit = hit_from_doc(&index.fields, &snapshot.paths, &doc, score, &needles);
         hit.matching_passages = passages;
+        hit.superseded_by =
+            versions.superseded_by(searcher, &index.fields, &snapshot.paths, &hit.id)?;
         on_hit(&hit)?;
         n += 1;
     }
@@ -866,6 +900,7 @@ pub fn hit_from_doc(
         written: date_of(doc, fields.written),
         published: date_of(doc, fields.published),
         effective: date_of(doc, fields.effective),
+        superseded_by: None,
     }
 }
 

@@ -52,6 +52,7 @@ const FILTERS: &[&str] = &[
     "doc_type",
     "target_year",
     "has_target",
+    "current",
     "issuer",
     "force",
     "docno",
@@ -166,6 +167,7 @@ impl Params {
             doc_numbers: self.all("docno"),
             sort: self.one("sort"),
             instruments: self.all("instrument"),
+            current: self.flag("current")?,
         })
     }
 

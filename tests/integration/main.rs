@@ -17,5 +17,6 @@ mod sheets;
 mod similar;
 mod targets;
 mod timeline;
+mod versions;
 mod views;
 mod watch;

@@ -213,6 +213,25 @@ function targetsLine(targets) {
   return el("div", { class: "targets" }, el("span", { class: "label" }, "目标："), shown.join(" · "));
 }
 
+/** What a policy database shows of a document: issuers, number, dates, force. */
+function issueLine(hit) {
+  const parts = [];
+  if (hit.issuers && hit.issuers.length) parts.push(hit.issuers.join("；"));
+  if (hit.doc_number) parts.push(hit.doc_number);
+  for (const [label, date] of [["成文", hit.written], ["发布", hit.published], ["施行", hit.effective]]) {
+    if (date) parts.push(`${label} ${date}`);
+  }
+  if (hit.force) parts.push(hit.force);
+  return parts.length ? el("div", { class: "issue" }, parts.join(" · ")) : null;
+}
+
+/** A hit of a superseded version says which version replaced it. */
+function supersededLine(hit) {
+  const s = hit.superseded_by;
+  if (!s) return null;
+  return el("div", { class: "superseded" }, `已被新版本取代：${s.title}（${s.date}，${s.path}）`);
+}
+
 /** One hit: title, where, heading, highlighted snippet, targets, actions. */
 function hitItem(hit, state, extra) {
   const [key, no] = hit.id.split(":");
@@ -221,6 +240,8 @@ function hitItem(hit, state, extra) {
   return el("li", { class: "hit", dataset: { id: hit.id, key, province: hit.region.province || "", city: hit.region.city || "", county: hit.region.county || "" } },
     el("h3", {}, el("a", { href: docHref, class: "doc-link", onclick: (e) => { e.preventDefault(); go(docState, `#p-${no}`); } }, hit.title)),
     el("div", { class: "meta" }, hitMeta(hit)),
+    issueLine(hit),
+    supersededLine(hit),
     hit.heading ? el("div", { class: "heading" }, hit.heading) : null,
     el("p", { class: "snippet" }, marked(hit.snippet, hit.highlights)),
     targetsLine(hit.targets),
