@@ -4,6 +4,7 @@
 //! cargo run --example eval_instruments                    # the evaluation part
 //! cargo run --example eval_instruments -- tests/fixtures/instruments/rules.toml
 //! cargo run --example eval_instruments -- --verbose       # and every mistake
+//! cargo run --example eval_instruments -- --typology my.toml FILE  # another typology
 //! ```
 //!
 //! Per instrument: true positives (annotated and tagged), false positives
@@ -12,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use plansearch::extract::instrument::typology;
+use plansearch::extract::instrument::{Typology, typology};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -41,9 +42,26 @@ fn ratio(a: usize, b: usize) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "--verbose" || a == "-v");
+    let own = args
+        .iter()
+        .position(|a| a == "--typology")
+        .and_then(|i| args.get(i + 1))
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap_or_else(|e| {
+                eprintln!("eval_instruments: cannot read {p}: {e}");
+                std::process::exit(2)
+            });
+            Typology::parse(&text).unwrap_or_else(|e| {
+                eprintln!("eval_instruments: {p}: {e}");
+                std::process::exit(2)
+            })
+        });
+    let typology = || own.as_ref().unwrap_or_else(|| typology());
     let path = args
         .iter()
-        .find(|a| !a.starts_with('-'))
+        .enumerate()
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "--typology"))
+        .map(|(_, a)| a)
         .cloned()
         .unwrap_or_else(|| "tests/fixtures/instruments/evaluation.toml".to_string());
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {

@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `SALT` draws another sample (the second rule-writing part was drawn with
-//! `SALT=2`, from files not in the first).
+//! `SALT=2`, the third with `SALT=3`, each from files in neither part
+//! before it).
 //!
 //! Only files whose manifest row has `labels = given` are read (withheld
 //! files are never annotated). From each chosen file one passage of 30 to 400
