@@ -210,6 +210,11 @@ pub struct Issuance {
     pub effective: Evidence<Date>,
     /// Amendments (修正, 修订), oldest first.
     pub amendments: Vec<Amendment>,
+    /// Later adoption lines of the header, oldest first: sites that list each
+    /// version's 通过 (2000年11月3日…通过 / 2007年3月30日…通过 / 2023年7月28日…
+    /// 通过, corpus 00610) rather than its 修正. Not counted as amendments; they
+    /// date the version (`extract::versions`).
+    pub readopted: Vec<Date>,
     /// Level of force.
     pub force: Evidence<Force>,
 }
@@ -682,6 +687,7 @@ pub fn extract_issuance(
         Evidence::unknown("no approval line (…会议批准) in the header");
     let mut adopting_body: Option<String> = None;
     let mut amendments = Vec::new();
+    let mut readopted = Vec::new();
     let mut header_effective = None;
     let mut promulgated = None;
     for line in &head_lines {
@@ -694,6 +700,8 @@ pub fn extract_issuance(
                 if adopted.value.is_none() {
                     adopted = Evidence::found(date, 0.95, why);
                     adopting_body = Some(meeting_body(&c[2]));
+                } else if adopted.value.is_some_and(|first| date > first) {
+                    readopted.push(date);
                 }
             } else if approved.value.is_none() {
                 approved = Evidence::found(date, 0.95, why);
@@ -724,6 +732,8 @@ pub fn extract_issuance(
     }
     amendments.sort_by_key(|a| a.date);
     amendments.dedup();
+    readopted.sort();
+    readopted.dedup();
 
     // --- published: the page's own line, a header's 公告公布, a signature's 发布
     let mut published: Evidence<Date> =
@@ -1156,6 +1166,7 @@ pub fn extract_issuance(
         approved,
         effective,
         amendments,
+        readopted,
         force,
     }
 }
@@ -1312,6 +1323,27 @@ mod tests {
             assert_eq!(amendments, case.amendments);
             assert_eq!(got.force.value, Some(case.force), "{:?}", got.force);
         }
+    }
+
+    #[test]
+    fn later_adoption_lines_date_the_version_but_are_no_amendments() {
+        // corpus 00610: a site that lists each version's 通过.
+        let got = run(
+            "北京市人民代表大会常务委员会任免国家机关工作人员条例\n\
+             2000年11月3日 北京市第十一届人民代表大会常务委员会第二十二次会议通过\n\
+             2007年3月30日 北京市第十二届人民代表大会常务委员会第三十五次会议通过\n\
+             2023年7月28日 北京市第十六届人民代表大会常务委员会第四次会议通过\n\
+             第一条 为了规范北京市人民代表大会常务委员会任免国家机关工作人员的活动,制定本条例。",
+            Some(DocType::Regulation),
+        );
+        assert_eq!(
+            got.adopted.value.map(|d| d.to_string()).as_deref(),
+            Some("2000-11-03")
+        );
+        let later: Vec<String> = got.readopted.iter().map(|d| d.to_string()).collect();
+        assert_eq!(later, ["2007-03-30", "2023-07-28"]);
+        assert!(got.amendments.is_empty(), "{:?}", got.amendments);
+        assert_eq!(crate::extract::versions::version_date(&got), Some(20230728));
     }
 
     #[test]

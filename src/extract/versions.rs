@@ -93,11 +93,12 @@ pub fn version_key(title: &str, force: Option<Force>, region: Option<u32>) -> Op
 }
 
 /// The date a version stands for, YYYYMMDD: the latest of the document's own
-/// date and the dates of its amendment history.
+/// date, the dates of its amendment history and later adoption lines.
 pub fn version_date(issue: &Issuance) -> Option<u32> {
     let own = issue.date().map(|d| d.ordinal());
     let amended = issue.amendments.iter().map(|a| a.date.ordinal()).max();
-    own.max(amended)
+    let readopted = issue.readopted.iter().map(|d| d.ordinal()).max();
+    own.max(amended).max(readopted)
 }
 
 #[cfg(test)]
