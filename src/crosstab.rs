@@ -1,8 +1,10 @@
 //! Cross-tabulations of the passages a query finds: region, province, city,
-//! year, sector or document type against policy instrument, the counts a
+//! year, sector or document type against policy instrument (or against year
+//! or province, the year × region table of a measure's spread), the counts a
 //! paper's table needs. A passage counts once in each of its instruments (and,
 //! grouped by sector, in each of its sectors); documents are counted once per
-//! cell however many of their passages fall in it.
+//! cell however many of their passages fall in it. The totals of a row or a
+//! column count a passage once.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,6 +42,21 @@ pub enum Columns {
     Instrument,
     /// Instrument category (供给型, 环境型, 需求型).
     Category,
+    /// The document's own year (ascending).
+    Year,
+    /// Province.
+    Province,
+}
+
+impl Columns {
+    /// The value a passage without one counts under: "(none)" for
+    /// instruments, "(unknown)" for a year or province.
+    pub fn missing(self) -> &'static str {
+        match self {
+            Columns::Instrument | Columns::Category => NONE,
+            Columns::Year | Columns::Province => UNKNOWN,
+        }
+    }
 }
 
 /// One cell.
@@ -66,12 +83,34 @@ pub struct CrossTab {
     pub columns: Columns,
     /// Row values in order (years ascending, others by passages).
     pub row_values: Vec<String>,
-    /// Column values in typology order, then "(none)".
+    /// Column values: instruments in typology order, then "(none)"; years
+    /// ascending or provinces by passages, then "(unknown)".
     pub column_values: Vec<String>,
     /// Non-empty cells.
     pub cells: Vec<Cell>,
+    /// Each row's passages and documents, in `row_values` order; a passage
+    /// counts once however many columns it falls in.
+    pub row_totals: Vec<Total>,
+    /// Each column's passages and documents, in `column_values` order (zero
+    /// for a column no passage falls in); a passage counts once however many
+    /// rows it falls in.
+    pub column_totals: Vec<Total>,
     /// Passages found.
     pub passages: u64,
+}
+
+/// The total of a row or a column.
+#[derive(Debug, Clone, Serialize)]
+pub struct Total {
+    /// The row or column value.
+    pub value: String,
+    /// Passages.
+    pub passages: u64,
+    /// Documents.
+    pub documents: u64,
+    /// For an instrument column, its category (供给型, 环境型, 需求型).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 /// The value a passage without one counts under.
@@ -112,21 +151,64 @@ fn row_values(rows: Rows, hit: &Hit) -> Vec<String> {
 }
 
 fn column_values(columns: Columns, hit: &Hit) -> Vec<String> {
-    let mut v: Vec<String> = hit
-        .instruments
-        .iter()
-        .filter_map(|p| match columns {
-            Columns::Instrument => p.rsplit('/').next().map(str::to_string),
-            Columns::Category => p.split('/').next().map(str::to_string),
-        })
-        .collect();
+    let mut v: Vec<String> = match columns {
+        Columns::Instrument | Columns::Category => hit
+            .instruments
+            .iter()
+            .filter_map(|p| match columns {
+                Columns::Category => p.split('/').next().map(str::to_string),
+                _ => p.rsplit('/').next().map(str::to_string),
+            })
+            .collect(),
+        Columns::Year => row_values(Rows::Year, hit),
+        Columns::Province => row_values(Rows::Province, hit),
+    };
     v.sort();
     v.dedup();
     if v.is_empty() {
-        vec![NONE.to_string()]
+        vec![columns.missing().to_string()]
     } else {
         v
     }
+}
+
+/// Passages and the documents they are of.
+#[derive(Default)]
+struct Tally {
+    passages: u64,
+    documents: BTreeSet<String>,
+}
+
+impl Tally {
+    fn add(&mut self, path: &str) {
+        self.passages += 1;
+        if !self.documents.contains(path) {
+            self.documents.insert(path.to_string());
+        }
+    }
+
+    fn total(&self, value: &str) -> Total {
+        Total {
+            value: value.to_string(),
+            passages: self.passages,
+            documents: self.documents.len() as u64,
+            category: None,
+        }
+    }
+}
+
+/// `values` with "(unknown)" last, then years ascending or, for other
+/// dimensions, most passages first.
+fn order(values: &mut [String], ascending: bool, totals: &BTreeMap<String, Tally>) {
+    values.sort_by(|a, b| {
+        let last = (a == UNKNOWN).cmp(&(b == UNKNOWN));
+        if ascending {
+            last.then(a.cmp(b))
+        } else {
+            last.then(totals[b].passages.cmp(&totals[a].passages))
+                .then(a.cmp(b))
+        }
+    });
 }
 
 /// Cross-tabulates the passages `query` finds under `filters`.
@@ -146,16 +228,24 @@ pub fn crosstab(
         max_per_region: Some(0),
         ..SearchRequest::default()
     };
-    let mut counts: BTreeMap<(String, String), (u64, BTreeSet<String>)> = BTreeMap::new();
+    let mut counts: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    let mut row_tally: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut column_tally: BTreeMap<String, Tally> = BTreeMap::new();
     let mut passages = 0;
     for_each_hit(index, &request, &mut |hit| {
         passages += 1;
+        let cols = column_values(columns, hit);
+        for c in &cols {
+            column_tally.entry(c.clone()).or_default().add(&hit.path);
+        }
         for r in row_values(rows, hit) {
-            for c in column_values(columns, hit) {
-                let e = counts.entry((r.clone(), c)).or_default();
-                e.0 += 1;
-                e.1.insert(hit.path.clone());
+            for c in &cols {
+                counts
+                    .entry((r.clone(), c.clone()))
+                    .or_default()
+                    .add(&hit.path);
             }
+            row_tally.entry(r).or_default().add(&hit.path);
         }
         Ok(())
     })?;
@@ -171,30 +261,41 @@ pub fn crosstab(
             .iter()
             .map(|(_, n)| n.clone())
             .collect(),
+        Columns::Year | Columns::Province => {
+            let mut v: Vec<String> = column_tally
+                .keys()
+                .filter(|c| c.as_str() != UNKNOWN)
+                .cloned()
+                .collect();
+            order(&mut v, columns == Columns::Year, &column_tally);
+            v
+        }
     };
-    column_values.push(NONE.to_string());
-    let mut row_totals: BTreeMap<String, u64> = BTreeMap::new();
-    for ((r, _), (n, _)) in &counts {
-        *row_totals.entry(r.clone()).or_default() += n;
-    }
-    let mut row_values: Vec<String> = row_totals.keys().cloned().collect();
-    if rows == Rows::Year {
-        row_values.sort_by(|a, b| (a == UNKNOWN).cmp(&(b == UNKNOWN)).then(a.cmp(b)));
-    } else {
-        row_values.sort_by(|a, b| {
-            (a == UNKNOWN)
-                .cmp(&(b == UNKNOWN))
-                .then(row_totals[b].cmp(&row_totals[a]))
-                .then(a.cmp(b))
-        });
-    }
+    column_values.push(columns.missing().to_string());
+    let mut row_values: Vec<String> = row_tally.keys().cloned().collect();
+    order(&mut row_values, rows == Rows::Year, &row_tally);
+    let empty = Tally::default();
+    let row_totals = row_values
+        .iter()
+        .map(|r| row_tally.get(r).unwrap_or(&empty).total(r))
+        .collect();
+    let column_totals = column_values
+        .iter()
+        .map(|c| Total {
+            category: (columns == Columns::Instrument)
+                .then(|| typology.instruments().iter().find(|i| &i.name == c))
+                .flatten()
+                .map(|i| i.category.clone()),
+            ..column_tally.get(c).unwrap_or(&empty).total(c)
+        })
+        .collect();
     let cells = counts
         .into_iter()
-        .map(|((row, column), (passages, docs))| Cell {
+        .map(|((row, column), t)| Cell {
             row,
             column,
-            passages,
-            documents: docs.len() as u64,
+            passages: t.passages,
+            documents: t.documents.len() as u64,
         })
         .collect();
     Ok(CrossTab {
@@ -204,6 +305,8 @@ pub fn crosstab(
         row_values,
         column_values,
         cells,
+        row_totals,
+        column_totals,
         passages,
     })
 }

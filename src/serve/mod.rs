@@ -311,6 +311,22 @@ async fn api_timeline(State(state): Shared, uri: Uri) -> Response {
     )
 }
 
+async fn api_crosstab(State(state): Shared, uri: Uri) -> Response {
+    let (q, filters, rows, columns) =
+        match params::Params::parse(&uri).and_then(|p| p.crosstab_request()) {
+            Ok(r) => r,
+            Err(e) => return e.into_response(),
+        };
+    respond(
+        blocking(state, move |_, index| {
+            Ok(crate::crosstab::crosstab(
+                index, &q, &filters, rows, columns,
+            )?)
+        })
+        .await,
+    )
+}
+
 async fn api_stats(State(state): Shared, uri: Uri) -> Response {
     if let Err(e) = params::Params::parse(&uri).and_then(|p| p.known(&[])) {
         return e.into_response();
@@ -458,7 +474,7 @@ async fn not_found(uri: Uri) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         format!(
-            "no such page: {}; the page is at /, the API at /api/search, /api/facets, /api/similar, /api/doc/ID, /api/stats and /api/export.csv",
+            "no such page: {}; the page is at /, the API at /api/search, /api/facets, /api/similar, /api/timeline, /api/crosstab, /api/doc/ID, /api/stats and /api/export.csv",
             params::shorten(uri.path(), 200)
         ),
     )
@@ -507,6 +523,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/similar", get(api_similar))
         .route("/api/stats", get(api_stats))
         .route("/api/timeline", get(api_timeline))
+        .route("/api/crosstab", get(api_crosstab))
         .route("/api/export.csv", get(api_export))
         .route("/api/doc/{*id}", get(api_doc))
         .fallback(not_found)

@@ -273,6 +273,58 @@ impl Params {
         Ok((q, self.filters()?, level))
     }
 
+    /// `/api/crosstab`: `q`, `group_by` (the rows: region, province, city,
+    /// year, sector, doc_type; default region), `by` (the columns:
+    /// instrument, category, year, province; default instrument) and the
+    /// filters.
+    pub fn crosstab_request(
+        &self,
+    ) -> Result<
+        (
+            String,
+            FilterSpec,
+            crate::crosstab::Rows,
+            crate::crosstab::Columns,
+        ),
+        ApiError,
+    > {
+        use crate::crosstab::{Columns, Rows};
+        let mut known = vec!["q", "group_by", "by"];
+        known.extend_from_slice(FILTERS);
+        self.known(&known)?;
+        let q = self
+            .one("q")
+            .filter(|q| !q.trim().is_empty())
+            .ok_or_else(|| ApiError::bad_request("give q, the query to count (乡村振兴)"))?;
+        let rows = match self.one("group_by").as_deref().map(str::trim) {
+            None | Some("" | "region") => Rows::Region,
+            Some("province") => Rows::Province,
+            Some("city") => Rows::City,
+            Some("year") => Rows::Year,
+            Some("sector") => Rows::Sector,
+            Some("doc_type" | "type") => Rows::DocType,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "group_by={} is none of region, province, city, year, sector, doc_type",
+                    shorten(other, 40)
+                )));
+            }
+        };
+        let columns = match self.one("by").as_deref().map(str::trim) {
+            None | Some("" | "instrument") => Columns::Instrument,
+            Some("category") => Columns::Category,
+            Some("year") => Columns::Year,
+            Some("province") => Columns::Province,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "by={} is none of instrument, category, year, province",
+                    shorten(other, 40)
+                )));
+            }
+        };
+        Ok((q, self.filters()?, rows, columns))
+    }
+
     /// `/api/facets`: `q` and the filters.
     pub fn facets_request(&self) -> Result<SearchRequest, ApiError> {
         let mut known = vec!["q"];
@@ -454,6 +506,28 @@ mod tests {
             Params::parse(&long).err().unwrap().status,
             StatusCode::URI_TOO_LONG
         );
+    }
+
+    #[test]
+    fn a_crosstab_takes_its_rows_and_columns() {
+        use crate::crosstab::{Columns, Rows};
+        let (q, filters, rows, columns) = params("q=x&group_by=province&by=year&region=a")
+            .crosstab_request()
+            .unwrap();
+        assert_eq!(q, "x");
+        assert_eq!(filters.regions, ["a"]);
+        assert_eq!((rows, columns), (Rows::Province, Columns::Year));
+        let (_, _, rows, columns) = params("q=x").crosstab_request().unwrap();
+        assert_eq!((rows, columns), (Rows::Region, Columns::Instrument));
+        for bad in [
+            "q=x&group_by=country",
+            "q=x&by=doc",
+            "group_by=year",
+            "q=x&limit=3",
+        ] {
+            let err = params(bad).crosstab_request().unwrap_err();
+            assert_eq!(err.status.as_u16(), 400, "{bad}: {}", err.message);
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //
 // PLANSEARCH_BIN names the binary (default: the newer of target/release and
 // target/debug), CHROMIUM the browser (default /usr/bin/chromium).
-// Screenshots go to target/browser/. Ends with "N passed, N failed".
+// Screenshots go to target/browser/ (copies of some are in docs/). Ends with
+// "N passed, N failed".
 
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -153,12 +154,10 @@ try {
     await page.goto(base + "/");
     await page.locator(".home").waitFor();
     const text = await page.locator(".home").innerText();
-    // The count the index reports, not a number written here: the shipped
-    // corpus grows.
-    const stats = await (await fetch(base + "/api/stats")).json();
-    const shown = text.match(/([\d,]+) 份文件/);
-    check(stats.total.documents > 300, `stats: ${JSON.stringify(stats.total)}`);
-    check(shown && Number(shown[1].replace(/,/g, "")) === stats.total.documents, `home page: ${text}`);
+    // The shipped corpus and the markup document, as the index counts them.
+    const stats = await (await page.request.get(base + "/api/stats")).json();
+    const documents = stats.total.documents.toLocaleString("zh-CN");
+    check(stats.total.documents > 300 && text.includes(`${documents} 份文件`), `home page: ${text}`);
   });
 
   await step("typing a query and submitting shows highlighted hits", async () => {
@@ -258,6 +257,92 @@ try {
     const csv = await response.text();
     check(csv.startsWith("\uFEFFid,path,title"), csv.slice(0, 40));
     check(csv.includes("肉牛养殖"), "the export lacks the hits");
+  });
+
+  await step("图表 draws the spread of the query, consistent with the API", async () => {
+    const q = "县域经济";
+    await page.goto(`${base}/?q=${encodeURIComponent(q)}`);
+    await page.locator("#summary").waitFor();
+    await page.locator("#view-charts").click();
+    await page.locator("#charts #instrument-bars svg").waitFor();
+    check(new URL(page.url()).searchParams.get("view") === "charts", `URL ${page.url()}`);
+    const api = async (path, params) => {
+      const response = await page.request.get(`${base}${path}?${new URLSearchParams(params)}`);
+      check(response.status() === 200, `${path}: ${response.status()}`);
+      return response.json();
+    };
+    const timeline = await api("/api/timeline", { q, level: "province" });
+    const byYear = await api("/api/crosstab", { q, group_by: "province", by: "year" });
+    const { facets } = await api("/api/search", { q, limit: "1" });
+
+    // (a) The adoption curve: a line and a point a year, ending at the API's total.
+    const curve = page.locator("#adoption-curve svg");
+    check(await curve.getAttribute("role") === "img", "the curve is not labelled as an image");
+    check((await curve.locator("title").first().textContent()).includes("采用曲线"), "the curve has no title");
+    check(await curve.locator("path.line.cumulative").count() === 1, "no adoption line");
+    const points = await curve.locator("circle.point").evaluateAll((cs) => cs.map((c) => [Number(c.dataset.year), Number(c.dataset.cumulative)]));
+    check(JSON.stringify(points) === JSON.stringify(timeline.curve.map((c) => [c.year, c.cumulative])),
+      `curve points ${JSON.stringify(points)} against the API's ${JSON.stringify(timeline.curve)}`);
+    check(points.at(-1)[1] === timeline.first_mentions.length, "the curve does not end at the provinces that said it");
+    check(await page.locator("#adoption-curve .chart-data tbody tr").count() === timeline.curve.length, "the curve's table");
+
+    // (d) The tile map: every province a square; the first years are the timeline's.
+    const tiles = page.locator("#tile-map svg g.tile");
+    check(await tiles.count() === 34, `${await tiles.count()} tiles`);
+    const firsts = await page.locator("#tile-map g.tile.first").evaluateAll((ts) =>
+      Object.fromEntries(ts.map((t) => [t.dataset.province, Number(t.dataset.firstYear)])));
+    const expected = Object.fromEntries(timeline.first_mentions.map((m) => [m.region, m.first_year]));
+    check(JSON.stringify(Object.entries(firsts).sort()) === JSON.stringify(Object.entries(expected).sort()),
+      `tiles ${JSON.stringify(firsts)} against first mentions ${JSON.stringify(expected)}`);
+    const gansu = page.locator('#tile-map g.tile[data-province="甘肃省"]');
+    check((await gansu.locator("title").textContent()).includes(`${expected["甘肃省"]}年首次提及`), "甘肃's tile says no year");
+    await page.locator("#tiles-by-count").click();
+    await page.locator("#tiles-by-count[aria-pressed=true]").waitFor();
+    const counts = await page.locator("#tile-map g.tile").evaluateAll((ts) =>
+      Object.fromEntries(ts.filter((t) => Number(t.dataset.passages) > 0).map((t) => [t.dataset.province, t.querySelector("text.value").textContent])));
+    for (const t of byYear.row_totals.filter((r) => r.value !== "(unknown)")) {
+      check(counts[t.value] === String(t.passages), `${t.value}: tile ${counts[t.value]}, API ${t.passages}`);
+    }
+
+    // (b) The year × province table: its cells are the cross-tab's.
+    const heat = page.locator("#heat-table table.heat");
+    check(await heat.locator("tbody tr").count() === byYear.row_values.length, "heat table rows");
+    const cells = await heat.locator("tbody td[data-passages]").evaluateAll((tds) =>
+      tds.filter((td) => Number(td.dataset.passages) > 0).map((td) => `${td.dataset.row}|${td.dataset.column}|${td.dataset.passages}`));
+    const apiCells = byYear.cells.map((c) => `${c.row}|${c.column}|${c.passages}`);
+    check(JSON.stringify(cells.sort()) === JSON.stringify(apiCells.sort()), `heat cells ${cells.length}, API ${apiCells.length}`);
+    const framed = await heat.locator("td.first").count();
+    check(framed === timeline.first_mentions.length, `${framed} framed cells for ${timeline.first_mentions.length} first mentions`);
+
+    // (c) The instrument bars: one a used instrument, as long as the facet's count.
+    const bars = await page.locator("#instrument-bars svg g.bar:not(.none)").evaluateAll((gs) =>
+      gs.map((g) => [g.dataset.instrument, Number(g.dataset.passages), Number(g.querySelector("rect").getAttribute("width"))]));
+    check(bars.length > 0, "no bars");
+    const facetCounts = Object.fromEntries(facets.instrument.map((f) => [f.value, f.count]));
+    check(bars.length === Object.keys(facetCounts).length, `${bars.length} bars for ${Object.keys(facetCounts).length} instruments`);
+    for (const [name, n] of bars) check(facetCounts[name] === n, `${name}: bar ${n}, facet ${facetCounts[name]}`);
+    const longest = bars.reduce((a, b) => (b[1] > a[1] ? b : a));
+    for (const [name, n, width] of bars) {
+      check(Math.abs(width / longest[2] - Math.max(n / longest[1], 2 / longest[2])) < 0.01, `${name}'s bar is not to scale`);
+    }
+
+    await page.locator("#tile-map").screenshot({ path: join(artifacts, "charts-tiles-count.png") });
+    await page.locator("#tiles-by-year").click();
+    await page.locator("#tiles-by-year[aria-pressed=true]").waitFor();
+    // The page as tall as the charts, under the header as one sees it.
+    await page.setViewportSize({ width: 1280, height: 1960 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(artifacts, "charts.png") });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // A filter from the sidebar narrows the charts too, and the list comes back.
+    const facet = page.locator('#facet-region .tree.depth-1 > li > .facet[data-value^="甘肃"]');
+    await facet.click();
+    await page.waitForFunction(() => document.querySelectorAll("#tile-map g.tile.first").length === 1);
+    check(new URL(page.url()).searchParams.get("view") === "charts", "the filter left the charts");
+    await page.locator("#view-list").click();
+    await page.locator("#hits .hit").first().waitFor();
+    check(problems.length === 0, problems.join("\n"));
   });
 
   await step("text from the query, the index and errors is shown as text, never run", async () => {

@@ -623,3 +623,110 @@ fn the_timeline_endpoint_serves_the_json_of_the_cli() {
     let (status, body) = server.error("/api/timeline", &[]);
     assert_eq!(status, 400, "{body}");
 }
+
+#[test]
+fn the_crosstab_endpoint_serves_the_json_of_the_cli() {
+    let (server, index) = shipped();
+    // Rows × columns as the CLI names them, with a filter as /api/search takes it.
+    for (group_by, by, filter) in [
+        ("region", "instrument", None),
+        ("year", "instrument", Some(("region", "甘肃"))),
+        ("sector", "category", None),
+        ("province", "year", None),
+    ] {
+        let mut query = vec![("q", "县域经济"), ("group_by", group_by), ("by", by)];
+        let mut args = vec![
+            "crosstab",
+            "县域经济",
+            "--index",
+            &index,
+            "--group-by",
+            group_by,
+            "--by",
+            by,
+            "--json",
+        ];
+        if let Some((name, value)) = filter {
+            query.push((name, value));
+            args.extend(["--region", value]);
+        }
+        let api = server.json("/api/crosstab", &query);
+        assert_eq!(api, cli_json(&args), "{query:?}");
+        assert!(api["passages"].as_u64().is_some_and(|n| n > 0), "{api}");
+    }
+
+    // The year × province table: every cell is a passage of that province and
+    // year, and the columns' totals add up to the passages found.
+    let api = server.json(
+        "/api/crosstab",
+        &[("q", "县域经济"), ("group_by", "province"), ("by", "year")],
+    );
+    let years: Vec<&str> = api["column_values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(years.last(), Some(&"(unknown)"), "{years:?}");
+    let mut sorted = years[..years.len() - 1].to_vec();
+    sorted.sort();
+    assert_eq!(
+        years[..years.len() - 1],
+        sorted,
+        "years ascending, (unknown) last"
+    );
+    let column_sum: u64 = api["column_totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["passages"].as_u64().unwrap())
+        .sum();
+    assert_eq!(Some(column_sum), api["passages"].as_u64());
+    let search = server.json(
+        "/api/search",
+        &[
+            ("q", "县域经济"),
+            ("region", "甘肃"),
+            ("year", "2018"),
+            ("limit", "1"),
+        ],
+    );
+    let cell = api["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["row"] == "甘肃省" && c["column"] == "2018")
+        .map_or(0, |c| c["passages"].as_u64().unwrap());
+    assert_eq!(Some(cell), search["total"].as_u64(), "甘肃省 × 2018");
+
+    // The instruments' totals are the instrument facet's counts.
+    let api = server.json(
+        "/api/crosstab",
+        &[("q", "县域经济"), ("group_by", "province")],
+    );
+    let search = server.json("/api/search", &[("q", "县域经济"), ("limit", "1")]);
+    let facet = search["facets"]["instrument"].as_array().unwrap();
+    assert!(!facet.is_empty(), "{search}");
+    for f in facet {
+        let name = f["value"].as_str().unwrap();
+        let total = api["column_totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["value"] == name)
+            .unwrap_or_else(|| panic!("{name} not a column: {api}"));
+        assert_eq!(total["passages"], f["count"], "{name}");
+        assert!(total["category"].is_string(), "{total}");
+    }
+
+    for query in [
+        vec![("q", "县域经济"), ("group_by", "country")],
+        vec![("q", "县域经济"), ("by", "doc")],
+        vec![("group_by", "year")],
+        vec![("q", "县域经济"), ("limit", "5")],
+        vec![("q", "(县域经济")],
+    ] {
+        let (status, body) = server.error("/api/crosstab", &query);
+        assert_eq!(status, 400, "{query:?}: {body}");
+    }
+}

@@ -190,4 +190,67 @@ fn crosstab_counts_passages_by_group_and_instrument() {
         "{csv}"
     );
     assert!(csv.contains("甘肃省,"), "{csv}");
+
+    // By year, the columns ascending; each row's total counts a passage once.
+    let by_year = crosstab(
+        &open,
+        "河长制",
+        &FilterSpec::default(),
+        Rows::Province,
+        Columns::Year,
+    )
+    .expect("crosstab");
+    assert_eq!(
+        by_year.column_values,
+        ["2014", "2016", "2018", "2019", "2020", "(unknown)"]
+    );
+    assert_eq!(by_year.get("甘肃省", "2016"), 1);
+    assert_eq!(by_year.row_totals[0].value, "甘肃省");
+    assert_eq!(by_year.row_totals[0].passages, 3);
+    assert_eq!(t.column_totals.iter().map(|c| c.passages).max(), Some(5));
+
+    // The terminal: an aligned table with each row's total as a bar, then
+    // the columns' totals as bars.
+    let out = plansearch(&[
+        "crosstab",
+        "河长制",
+        "--index",
+        index.to_str().unwrap(),
+        "--group-by",
+        "province",
+        "--by",
+        "instrument",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    let width = |s: &str| -> usize {
+        s.chars()
+            .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
+            .sum()
+    };
+    let table: Vec<&str> = lines[1..]
+        .iter()
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.trim_end_matches(|c: char| c == ' ' || ('\u{2580}'..='\u{259F}').contains(&c)))
+        .collect();
+    assert_eq!(
+        table.len(),
+        5,
+        "header, 甘肃省, 河南省, 山东省, total: {text}"
+    );
+    assert!(
+        table.iter().all(|l| width(l) == width(table[0])),
+        "columns not aligned:\n{text}"
+    );
+    assert!(
+        table[1].starts_with("甘肃省") && lines[2].ends_with('█'),
+        "{text}"
+    );
+    assert!(text.contains("passages by instrument"), "{text}");
+    let bar = lines
+        .iter()
+        .find(|l| l.starts_with("法规管制"))
+        .unwrap_or_else(|| panic!("no 法规管制 bar: {text}"));
+    assert!(bar.contains(" 5 ") && bar.ends_with('█'), "{text}");
 }

@@ -74,6 +74,7 @@ function readState() {
     doc: p.get("doc") || "",
     sim: p.get("sim") || "",
     other: p.get("other") === "1",
+    view: p.get("view") === "charts" ? "charts" : "",
   };
   for (const f of FILTERS) state[f] = p.getAll(f);
   return state;
@@ -89,6 +90,7 @@ function stateParams(state) {
   if (state.doc) p.set("doc", state.doc);
   if (state.sim) p.set("sim", state.sim);
   if (state.other) p.set("other", "1");
+  if (state.view) p.set("view", state.view);
   return p;
 }
 
@@ -143,6 +145,7 @@ async function render() {
   try {
     if (state.doc) await renderDoc(state, mine);
     else if (state.sim) await renderSimilar(state, mine);
+    else if (state.q && state.view === "charts") await renderCharts(state, mine);
     else if (state.q) await renderSearch(state, mine);
     else await renderHome(mine);
   } catch (e) {
@@ -278,6 +281,7 @@ async function renderSearch(state, mine) {
         `共 ${number(results.total)} ${unit}匹配「${results.query}」`,
         results.hits.length ? `，显示第 ${first}–${last} 条` : ""),
       el("div", { class: "tools" },
+        viewToggle(state),
         el("label", { class: "by" },
           el("input", { type: "checkbox", id: "by-doc", checked: state.by === "doc",
             onchange: (e) => go({ ...state, by: e.target.checked ? "doc" : "passage", page: 1 }) }),
@@ -305,6 +309,338 @@ function pager(state, total) {
   nav.append(button("下一页", state.page + 1, false));
   nav.append(el("span", { class: "pages" }, `共 ${pages} 页`));
   return nav;
+}
+
+// ---------- charts: the spread of a measure over places and years ----------
+//
+// Drawn by the page itself: SVG built here, no library, nothing fetched but
+// the API. Each chart has a title and a description for screen readers and
+// its numbers as a table.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** An SVG element with attributes and children (strings become text nodes). */
+function svgEl(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "dataset") Object.assign(node.dataset, v);
+    else node.setAttribute(k, String(v));
+  }
+  append(node, children);
+  return node;
+}
+
+const VALUE_LABELS = { "(unknown)": "未知", "(none)": "未识别工具" };
+const valueLabel = (v) => VALUE_LABELS[v] || v;
+
+// The provinces as squares in their rough places on the map: [name, column,
+// row] on an 8 × 8 grid, west to east and north to south. No borders are
+// drawn: the grid only says roughly where a province lies. A province of the
+// index is matched by the start of its name (甘肃 → 甘肃省).
+const PROVINCE_TILES = [
+  ["黑龙江", 7, 0],
+  ["新疆", 1, 1], ["内蒙古", 4, 1], ["北京", 5, 1], ["辽宁", 6, 1], ["吉林", 7, 1],
+  ["宁夏", 3, 2], ["山西", 4, 2], ["河北", 5, 2], ["天津", 6, 2],
+  ["青海", 1, 3], ["甘肃", 2, 3], ["陕西", 3, 3], ["河南", 4, 3], ["山东", 5, 3],
+  ["西藏", 1, 4], ["四川", 2, 4], ["重庆", 3, 4], ["湖北", 4, 4], ["安徽", 5, 4], ["江苏", 6, 4], ["上海", 7, 4],
+  ["云南", 2, 5], ["贵州", 3, 5], ["湖南", 4, 5], ["江西", 5, 5], ["浙江", 6, 5],
+  ["广西", 3, 6], ["广东", 4, 6], ["福建", 5, 6], ["台湾", 6, 6],
+  ["海南", 3, 7], ["澳门", 4, 7], ["香港", 5, 7],
+];
+
+// Colours of the instrument categories, in the typology's order.
+const CATEGORY_COLOURS = ["#c2410c", "#0f766e", "#4338ca", "#7c3aed"];
+const NONE_COLOUR = "#a8a29e";
+
+/** From pale to the accent, `t` in [0, 1]. */
+function heatColour(t) {
+  const from = [255, 241, 230];
+  const to = [124, 45, 18];
+  const c = from.map((v, i) => Math.round(v + (to[i] - v) * Math.min(1, Math.max(0, t))));
+  return `rgb(${c.join(",")})`;
+}
+
+/** Round steps from 0 to `max`, at most about five. */
+function ticks(max) {
+  const raw = max / 5;
+  const mag = 10 ** Math.floor(Math.log10(Math.max(raw, 1)));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const out = [];
+  for (let v = 0; v <= max; v += step) out.push(v);
+  return out;
+}
+
+let chartIds = 0;
+/** A labelled SVG: a title and a description read out in its place. */
+function chartSvg(width, height, title, desc, cls) {
+  const id = `chart-${++chartIds}`;
+  return svgEl("svg", { viewBox: `0 0 ${width} ${height}`, class: cls, role: "img",
+    "aria-labelledby": `${id}-title ${id}-desc`, preserveAspectRatio: "xMidYMid meet" },
+  svgEl("title", { id: `${id}-title` }, title),
+  svgEl("desc", { id: `${id}-desc` }, desc));
+}
+
+/** The numbers of a chart as a table, folded away under it. */
+function dataTable(caption, head, rows) {
+  return el("details", { class: "chart-data" },
+    el("summary", {}, "数据表"),
+    el("table", { class: "data-table" },
+      el("caption", {}, caption),
+      el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c, i) => (i === 0 ? el("th", { scope: "row" }, c) : el("td", {}, c))))))));
+}
+
+function figure(id, title, ...body) {
+  return el("figure", { class: "chart", id }, el("h3", {}, title), ...body);
+}
+
+/** (a) The adoption curve: provinces that have said it, by the documents' year. */
+function adoptionCurve(timeline) {
+  const curve = timeline.curve;
+  const title = "采用曲线：已提及的省份数（按文件年份累计）";
+  if (!curve.length) return figure("adoption-curve", title, el("p", { class: "empty" }, "没有带年份的省级文件。"));
+  const W = 460, H = 250, L = 34, R = 14, T = 12, B = 28;
+  const x0 = curve[0].year;
+  const x1 = curve[curve.length - 1].year;
+  const ymax = Math.max(1, timeline.regions);
+  const x = (year) => (x1 === x0 ? (L + W - R) / 2 : L + ((year - x0) * (W - L - R)) / (x1 - x0));
+  const y = (v) => T + (H - T - B) * (1 - v / ymax);
+  const adopted = timeline.first_mentions.length;
+  const first = timeline.first_mentions[0];
+  const desc = first
+    ? `${first.first_year}年首次有省份提及；至${x1}年共 ${adopted} 个省份提及，${timeline.regions} 个省份有带年份的文件。`
+    : `没有省份的文件提及；${timeline.regions} 个省份有带年份的文件。`;
+  const svg = chartSvg(W, H, title, desc, "curve");
+  for (const v of ticks(ymax)) {
+    svg.append(svgEl("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }),
+      svgEl("text", { x: L - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, v));
+  }
+  // Every step-th year, counted back from the last, so labels never overlap.
+  const step = Math.max(1, Math.ceil(curve.length / 8));
+  curve.forEach((c, i) => {
+    if ((curve.length - 1 - i) % step === 0) {
+      svg.append(svgEl("text", { x: x(c.year), y: H - B + 16, class: "tick", "text-anchor": "middle" }, c.year));
+    }
+  });
+  svg.append(svgEl("line", { x1: L, x2: W - R, y1: y(0), y2: y(0), class: "axis" }));
+  const path = (key) => curve.map((c, i) => `${i ? "L" : "M"}${x(c.year).toFixed(1)},${y(c[key]).toFixed(1)}`).join(" ");
+  svg.append(svgEl("path", { d: path("covered"), class: "line covered" },
+    svgEl("title", {}, "当年及以前有文件的省份")));
+  svg.append(svgEl("path", { d: path("cumulative"), class: "line cumulative" }));
+  for (const c of curve) {
+    svg.append(svgEl("circle", { cx: x(c.year), cy: y(c.cumulative), r: c.new ? 4 : 2.5, class: `point${c.new ? " new" : ""}`,
+      dataset: { year: c.year, cumulative: c.cumulative, new: c.new, covered: c.covered } },
+    svgEl("title", {}, `${c.year}年：新增 ${c.new}，累计 ${c.cumulative} 个省份提及；${c.covered} 个省份已有文件`)));
+  }
+  return figure("adoption-curve", title, svg,
+    el("p", { class: "legend" },
+      el("span", { class: "key cumulative" }), "累计提及的省份　",
+      el("span", { class: "key covered" }), "当年及以前有文件的省份（其余省份无从判断）"),
+    dataTable("采用曲线", ["年份", "新增", "累计", "有文件", "尚无文件"],
+      curve.map((c) => [c.year, c.new, c.cumulative, c.covered, c.without_documents])));
+}
+
+/** What the tile map shows of each province. */
+function provinceInfo(timeline, byProvince) {
+  const info = new Map();
+  for (const m of timeline.first_mentions) {
+    info.set(m.region, { first: m.first_year, earliest: m.earliest_document_year, censored: m.censored, passages: 0 });
+  }
+  for (const r of timeline.never) info.set(r, { never: true, passages: 0 });
+  for (const t of byProvince.row_totals) {
+    if (t.value === "(unknown)") continue;
+    if (!info.has(t.value)) info.set(t.value, { passages: 0 });
+    info.get(t.value).passages = t.passages;
+  }
+  return info;
+}
+
+/** (d) The provinces as tiles, coloured by the first year or by passages. */
+function tileMap(timeline, byProvince, mode, onMode) {
+  const info = provinceInfo(timeline, byProvince);
+  const names = [...info.keys()];
+  const firsts = timeline.first_mentions.map((m) => m.first_year);
+  const minYear = Math.min(...firsts);
+  const maxYear = Math.max(...firsts);
+  const maxPassages = Math.max(1, ...[...info.values()].map((i) => i.passages));
+  const S = 50, G = 4;
+  const W = 8 * S + 7 * G;
+  const H = 8 * S + 7 * G;
+  const byYear = mode !== "count";
+  const title = byYear ? "省份方块图：首次提及的年份" : "省份方块图：匹配的段落数";
+  const said = timeline.first_mentions.length;
+  const desc = `${said} 个省份提及，${timeline.never.length} 个省份有文件而未提及，其余省份索引中没有文件。每个方块是一个省级地区，位置大致对应其地理位置。`;
+  const svg = chartSvg(W, H, title, desc, "tiles");
+  const rows = [];
+  for (const [short, col, row] of PROVINCE_TILES) {
+    const full = names.find((n) => n.startsWith(short)) || short;
+    const p = info.get(full);
+    let fill = "#ecebe6";
+    let value = "";
+    let status = "none";
+    let text = "索引中没有文件";
+    let t = 0;
+    if (p && p.first) {
+      status = "first";
+      text = `${p.first}年首次提及${p.censored ? "（即其最早的文件，此前是否提及无从判断）" : `（最早文件 ${p.earliest}年）`}；${p.passages} 个段落`;
+    } else if (p && p.passages) {
+      status = "matched";
+      text = `${p.passages} 个段落（无带年份的省级文件）`;
+    } else if (p) {
+      status = "never";
+      text = "有文件，未提及";
+    }
+    if (byYear && status === "first") {
+      t = maxYear === minYear ? 1 : 0.25 + (0.75 * (maxYear - p.first)) / (maxYear - minYear);
+      fill = heatColour(t);
+      value = `${p.first}${p.censored ? "*" : ""}`;
+    } else if (!byYear && p && p.passages) {
+      t = 0.12 + (0.88 * p.passages) / maxPassages;
+      fill = heatColour(t);
+      value = String(p.passages);
+    } else if (p) {
+      fill = "#ffffff";
+      value = byYear ? "—" : "0";
+    }
+    const x = col * (S + G);
+    const y = row * (S + G);
+    const dark = t > 0.55;
+    svg.append(svgEl("g", { class: `tile ${status}`, dataset: { province: full, status, firstYear: p && p.first ? p.first : "", passages: p ? p.passages : 0 } },
+      svgEl("title", {}, `${full}：${text}`),
+      svgEl("rect", { x, y, width: S, height: S, rx: 4, fill }),
+      svgEl("text", { x: x + S / 2, y: y + 21, "text-anchor": "middle", class: `name${dark ? " dark" : ""}` }, short),
+      svgEl("text", { x: x + S / 2, y: y + 39, "text-anchor": "middle", class: `value${dark ? " dark" : ""}` }, value)));
+    rows.push([full, p && p.first ? `${p.first}${p.censored ? "*" : ""}` : "—", p ? p.passages : "—", text]);
+  }
+  const legend = byYear
+    ? [el("span", { class: "swatch", style: { background: heatColour(1) } }), `${Number.isFinite(minYear) ? minYear : "—"} 较早　`,
+      el("span", { class: "swatch", style: { background: heatColour(0.25) } }), `${Number.isFinite(maxYear) ? maxYear : "—"} 较晚　`]
+    : [el("span", { class: "swatch", style: { background: heatColour(0.12) } }), "少　",
+      el("span", { class: "swatch", style: { background: heatColour(1) } }), `多（${maxPassages}）　`];
+  const toggle = el("div", { class: "segmented", role: "group", "aria-label": "方块颜色" },
+    el("button", { type: "button", id: "tiles-by-year", "aria-pressed": String(byYear), onclick: () => onMode("year") }, "按首次年份"),
+    el("button", { type: "button", id: "tiles-by-count", "aria-pressed": String(!byYear), onclick: () => onMode("count") }, "按段落数"));
+  return figure("tile-map", title, toggle, svg,
+    el("p", { class: "legend" }, legend,
+      el("span", { class: "swatch blank" }), "有文件未提及　",
+      el("span", { class: "swatch nodoc" }), "无文件",
+      byYear ? el("br") : null, byYear ? "* 首次提及即该省最早的文件，此前是否提及无从判断" : null),
+    dataTable("各省份", ["省份", "首次提及", "段落数", "说明"], rows));
+}
+
+/** (b) Year × province: passages, the first mention's year framed. */
+function heatTable(byProvinceYear, timeline) {
+  const t = byProvinceYear;
+  const cols = t.column_values.filter((_, i) => t.column_totals[i].passages > 0);
+  const colTotal = new Map(t.column_totals.map((c) => [c.value, c.passages]));
+  const cells = new Map(t.cells.map((c) => [`${c.row}\u0000${c.column}`, c]));
+  const max = Math.max(1, ...t.cells.map((c) => c.passages));
+  const firsts = new Map(timeline.first_mentions.map((m) => [m.region, String(m.first_year)]));
+  const title = "年份 × 省份：匹配的段落数";
+  if (!t.passages) return figure("heat-table", title, el("p", { class: "empty" }, "没有匹配的段落。"));
+  const table = el("table", { class: "heat", "aria-label": `${title}；加框的格子是该省首次提及的年份` },
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "省份"),
+      cols.map((c) => el("th", { scope: "col" }, valueLabel(c))), el("th", { scope: "col", class: "total" }, "合计"))),
+    el("tbody", {}, t.row_values.map((r, i) => el("tr", {},
+      el("th", { scope: "row" }, valueLabel(r)),
+      cols.map((c) => {
+        const cell = cells.get(`${r}\u0000${c}`);
+        const n = cell ? cell.passages : 0;
+        const shade = n ? 0.12 + (0.88 * n) / max : 0;
+        return el("td", {
+          class: `${firsts.get(r) === c ? "first" : ""}${shade > 0.55 ? " dark" : ""}` || null,
+          dataset: { row: r, column: c, passages: n },
+          title: `${valueLabel(r)} ${valueLabel(c)}年：${n} 个段落${cell ? `，${cell.documents} 份文件` : ""}${firsts.get(r) === c ? "（首次提及）" : ""}`,
+          style: n ? { background: heatColour(shade) } : null,
+        }, n ? n : "");
+      }),
+      el("td", { class: "total" }, t.row_totals[i].passages)))),
+    el("tfoot", {}, el("tr", {}, el("th", { scope: "row" }, "合计"),
+      cols.map((c) => el("td", {}, colTotal.get(c))), el("td", { class: "total" }, t.passages))));
+  return figure("heat-table", title, el("div", { class: "heat-scroll" }, table),
+    el("p", { class: "legend" }, el("span", { class: "swatch framed" }), "加框：该省首次提及的年份（按文件本身的年份）"));
+}
+
+/** (c) Passages by policy instrument, coloured by category. */
+function instrumentBars(byInstrument) {
+  const rows = byInstrument.column_totals.filter((c) => c.passages > 0);
+  const title = "政策工具：匹配的段落数";
+  if (!rows.length) return figure("instrument-bars", title, el("p", { class: "empty" }, "没有匹配的段落。"));
+  const categories = [...new Set(byInstrument.column_totals.map((c) => c.category).filter(Boolean))];
+  const colour = (c) => (c.category ? CATEGORY_COLOURS[categories.indexOf(c.category) % CATEGORY_COLOURS.length] : NONE_COLOUR);
+  const W = 460, rowH = 22, L = 118, R = 44, T = 4;
+  const H = T + rows.length * rowH + 4;
+  const max = Math.max(...rows.map((c) => c.passages));
+  const top = [...rows].filter((c) => c.category).sort((a, b) => b.passages - a.passages)[0];
+  const desc = `一个段落可用多种工具，按每种工具各计一次。${top ? `最多的是${top.value}（${top.passages} 个段落）。` : ""}`;
+  const svg = chartSvg(W, H, title, desc, "bars");
+  rows.forEach((c, i) => {
+    const y = T + i * rowH;
+    const w = Math.max(2, ((W - L - R) * c.passages) / max);
+    svg.append(svgEl("g", { class: `bar${c.category ? "" : " none"}`, dataset: { instrument: c.value, passages: c.passages, category: c.category || "" } },
+      svgEl("title", {}, `${valueLabel(c.value)}${c.category ? `（${c.category}）` : ""}：${c.passages} 个段落，${c.documents} 份文件`),
+      svgEl("text", { x: L - 8, y: y + 15, "text-anchor": "end", class: "label" }, valueLabel(c.value)),
+      svgEl("rect", { x: L, y: y + 3, width: w.toFixed(1), height: rowH - 7, rx: 2, fill: colour(c) }),
+      svgEl("text", { x: L + w + 6, y: y + 15, class: "count" }, c.passages)));
+  });
+  return figure("instrument-bars", title, svg,
+    el("p", { class: "legend" },
+      categories.map((c, i) => [el("span", { class: "swatch", style: { background: CATEGORY_COLOURS[i % CATEGORY_COLOURS.length] } }), `${c}　`]),
+      "一个段落可用多种工具"),
+    dataTable("政策工具", ["工具", "类别", "段落", "文件"],
+      rows.map((c) => [valueLabel(c.value), c.category || "—", c.passages, c.documents])));
+}
+
+function viewToggle(state) {
+  const charts = state.view === "charts";
+  return el("div", { class: "segmented", role: "group", "aria-label": "显示方式" },
+    el("button", { type: "button", id: "view-list", "aria-pressed": String(!charts), onclick: () => go({ ...state, view: "", page: 1 }) }, "列表"),
+    el("button", { type: "button", id: "view-charts", "aria-pressed": String(charts), onclick: () => go({ ...state, view: "charts", page: 1 }) }, "图表"));
+}
+
+/** The filters of a state as the API takes them, for the timeline and cross-tabs. */
+function filterParams(state) {
+  const p = searchParams(state);
+  p.delete("by");
+  return p;
+}
+
+let tileMode = "year";
+
+async function renderCharts(state, mine) {
+  showStatus("正在统计…");
+  const withParams = (extra) => {
+    const p = filterParams(state);
+    for (const [k, v] of Object.entries(extra)) p.set(k, v);
+    return p;
+  };
+  const [results, timeline, byYear, byInstrument] = await Promise.all([
+    api("/api/search", withParams({ limit: "1", facets: "tree" })),
+    api("/api/timeline", withParams({ level: "province" })),
+    api("/api/crosstab", withParams({ group_by: "province", by: "year" })),
+    api("/api/crosstab", withParams({ group_by: "province", by: "instrument" })),
+  ]);
+  if (mine !== generation) return;
+  showStatus("");
+  const view = $("view");
+  clear(view);
+  view.append(
+    el("div", { class: "summary-bar" },
+      el("div", { id: "summary", class: "summary", dataset: { total: results.total } },
+        `共 ${number(results.total)} 个段落匹配「${results.query}」；年份是文件本身的年份，不是目标年份`),
+      el("div", { class: "tools" }, viewToggle(state),
+        el("a", { id: "export-csv", class: "button", href: `/api/export.csv?${filterParams(state)}`, download: "plansearch.csv" }, "导出 CSV"))));
+  const charts = el("section", { id: "charts", class: "charts", "aria-label": "图表" });
+  const map = () => tileMap(timeline, byYear, tileMode, (mode) => {
+    tileMode = mode;
+    const fresh = map();
+    charts.querySelector("#tile-map").replaceWith(fresh);
+    fresh.querySelector(`#tiles-by-${mode}`).focus();
+  });
+  charts.append(adoptionCurve(timeline), map(), heatTable(byYear, timeline), instrumentBars(byInstrument));
+  view.append(charts);
+  renderFacets(state, results.facet_tree);
 }
 
 // ---------- facets ----------
