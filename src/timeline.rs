@@ -49,14 +49,15 @@ impl Level {
 
 /// The region of a passage at a level: its names down to that level, or
 /// `None` when the document is not of a unit at that level (a province's own
-/// report has no city).
+/// report has no city) or is national.
 fn region_at(
     level: Level,
     province: Option<&str>,
     city: Option<&str>,
     county: Option<&str>,
 ) -> Option<String> {
-    let p = province.filter(|s| !s.is_empty())?;
+    // National documents (region 全国) are no region adopting a measure.
+    let p = province.filter(|s| !s.is_empty() && *s != crate::indexer::NATIONAL)?;
     match level {
         Level::Province => Some(p.to_string()),
         Level::City => city.filter(|s| !s.is_empty()).map(|c| format!("{p}{c}")),

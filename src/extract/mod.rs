@@ -118,6 +118,9 @@ pub struct DocMeta {
     pub title: Evidence<String>,
     /// Region as a code of data/regions.
     pub region: Evidence<u32>,
+    /// Without a region: issued by a national body or speaking for the whole
+    /// country (region 全国 in the index, `--region 全国`).
+    pub national: bool,
     /// Year issued or reported on.
     pub year: Evidence<u16>,
     /// Document type.
@@ -143,12 +146,20 @@ pub fn extract_document(cleaned: &Cleaned, source: &SourceMeta) -> DocMeta {
     if let Some((published, from)) = &source.published {
         page_meta.push(format!("发布日期:{published} ({from})"));
     }
-    let region = region::extract_region(title_text, &text);
+    let (region, national) = region::extract_region_or_nation(title_text, &text);
     let doc_type = doctype::extract_doc_type(title_text, &text);
     let issuance =
         issuance::extract_issuance(title_text, &text, &page_meta, doc_type.value, region.value);
+    // The issuer read from the header or signature (国务院 on a work report's
+    // opening line) makes a document without a place national too.
+    let national = national
+        || (region.value.is_none()
+            && issuance.issuers.value.as_ref().is_some_and(|list| {
+                !list.is_empty() && list.iter().all(|i| region::is_national_body(&i.normalised))
+            }));
     let mut meta = DocMeta {
         region,
+        national,
         year: year::extract_year(title_text, &text, &page_meta),
         doc_type,
         issuance,

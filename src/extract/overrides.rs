@@ -142,6 +142,7 @@ impl Given {
         }
         if let Some(g) = &self.region {
             meta.region = given(g);
+            meta.national = false;
         }
         if let Some(g) = &self.year {
             meta.year = given(g);

@@ -94,6 +94,13 @@ static NATIONAL_BODY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// True for the name of a national body (国务院, 国家发展改革委, 工业和信息化部):
+/// a document without a region that such bodies issued is national.
+pub fn is_national_body(name: &str) -> bool {
+    const PLACE_MARKS: &[char] = &['省', '市', '县', '区', '州', '旗', '盟'];
+    NATIONAL_BODY.is_match(name) && !name.contains(PLACE_MARKS)
+}
+
 /// Lines at the top and bottom where an issuing body stands on its own.
 const ISSUER_HEAD_LINES: usize = 8;
 const ISSUER_TAIL_LINES: usize = 6;
@@ -199,6 +206,12 @@ struct Mention {
 /// Finds the document's region: the code of the deepest unit it is sure of.
 /// `title` and `text` are folded ([`crate::text::fold_str`]).
 pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
+    extract_region_or_nation(title, text).0
+}
+
+/// The region, and whether a document without one is national (issued by a
+/// national body or speaking for the whole country): region 全国 in the index.
+pub fn extract_region_or_nation(title: Option<&str>, text: &str) -> (Evidence<u32>, bool) {
     let g = gazetteer();
     let rm = &*MATCHER;
     let title = title.unwrap_or_default();
@@ -317,6 +330,7 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
 
     let decision = match title_place(title) {
         Some(code) => Decision {
+            national: false,
             code: Some(code),
             confidence: 0.95,
             reasons: vec![format!(
@@ -333,7 +347,8 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
         ),
     };
     lines.extend(decision.reasons);
-    match decision.code {
+    let national = decision.code.is_none() && decision.national;
+    let region = match decision.code {
         Some(code) => Evidence {
             value: Some(code),
             confidence: decision.confidence,
@@ -350,7 +365,8 @@ pub fn extract_region(title: Option<&str>, text: &str) -> Evidence<u32> {
             },
             given: false,
         },
-    }
+    };
+    (region, national)
 }
 
 /// The unit a (folded) title opens with, as deep as its names run on:
@@ -583,6 +599,8 @@ struct Decision {
     code: Option<u32>,
     confidence: f32,
     reasons: Vec<String>,
+    /// No place: the document speaks for, or is issued by, the nation.
+    national: bool,
 }
 
 /// Chooses the region top-down from direct evidence per unit.
@@ -628,6 +646,7 @@ fn decide(
     let provinces = children_of(None, Level::Province);
     let Some(&(province, p_score)) = provinces.first() else {
         return Decision {
+            national: false,
             code: None,
             confidence: 0.0,
             reasons,
@@ -651,6 +670,7 @@ fn decide(
                 .map_or(String::new(), |p| format!(" vs {} {:.1}", name(p.0), p.1))
         ));
         return Decision {
+            national: false,
             code: None,
             confidence: 0.0,
             reasons,
@@ -663,6 +683,7 @@ fn decide(
             name(province)
         ));
         return Decision {
+            national: true,
             code: None,
             confidence: 0.0,
             reasons,
@@ -676,6 +697,7 @@ fn decide(
             name(province)
         ));
         return Decision {
+            national: true,
             code: None,
             confidence: 0.0,
             reasons,
@@ -748,6 +770,7 @@ fn decide(
         }
     }
     Decision {
+        national: false,
         code: Some(chosen),
         confidence,
         reasons,

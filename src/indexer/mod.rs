@@ -328,12 +328,23 @@ pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Res
     update::run(config, &layout, on_event)
 }
 
+/// The region of a national document: a facet value of its own beside the
+/// provinces (`--region 全国`), not "unknown".
+pub const NATIONAL: &str = "全国";
+
 /// The tantivy documents of an analysed document: one per passage, one
 /// title record, one record per section (distinct heading path).
 pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> {
     let region_code = doc.meta.region.value;
-    let names = RegionNames::of(region_code);
-    let region_facet = region_code.map(|c| gazetteer().facet_path(c));
+    let national = region_code.is_none() && doc.meta.national;
+    let mut names = RegionNames::of(region_code);
+    if national {
+        names.province = Some(NATIONAL.to_string());
+    }
+    let region_facet = match region_code {
+        Some(c) => Some(gazetteer().facet_path(c)),
+        None => national.then(|| format!("/{NATIONAL}")),
+    };
     // Only an extracted title is indexed: the file-name fallback is the
     // path's, resolved when a hit is shown, so a rename changes no passage.
     let title = doc.meta.title.value.as_deref();

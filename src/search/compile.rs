@@ -54,6 +54,9 @@ const TITLE_CONTEXT: f32 = 0.3;
 /// A passage found through `title:` or `heading:` (the records), not its text.
 const RECORD_SCORE: f32 = 1.0;
 
+/// What `--region` takes for national documents (region 全国).
+const NATIONAL_NAMES: &[&str] = &["全国", "中央", "国家", "national"];
+
 /// The filters of a search, resolved.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
@@ -91,7 +94,12 @@ impl Filters {
             regions: spec
                 .regions
                 .iter()
-                .map(|r| g.resolve(r).map(|c| g.facet_path(c)).map_err(Error::Filter))
+                .map(|r| {
+                    if NATIONAL_NAMES.contains(&r.trim()) {
+                        return Ok(format!("/{}", crate::indexer::NATIONAL));
+                    }
+                    g.resolve(r).map(|c| g.facet_path(c)).map_err(Error::Filter)
+                })
                 .collect::<Result<_>>()?,
             years: spec
                 .years

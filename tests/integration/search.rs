@@ -97,6 +97,42 @@ fn region_filter_takes_names_at_any_level() {
 }
 
 #[test]
+fn national_documents_are_region_quanguo_not_unknown() {
+    // documents/00125.txt: 2025年中华人民共和国国务院政府工作报告.
+    let all = run(shipped_index(), "乡村振兴", |_| {});
+    let national = all
+        .facets
+        .region
+        .iter()
+        .find(|v| v.value == "全国")
+        .expect("a 全国 facet value");
+    let only = run(shipped_index(), "乡村振兴", |q| {
+        q.filters.regions = vec!["全国".into()];
+        q.limit = None;
+    });
+    assert_eq!(only.total, national.count);
+    assert!(
+        only.hits
+            .iter()
+            .any(|h| h.path.ends_with("documents/00125.txt"))
+    );
+    for h in &only.hits {
+        assert_eq!(h.region.province.as_deref(), Some("全国"), "{}", h.path);
+        assert_eq!(h.region.city, None);
+    }
+    // A province's documents are never national.
+    let gansu = run(shipped_index(), "乡村振兴", |q| {
+        q.filters.regions = vec!["甘肃".into()]
+    });
+    assert!(
+        gansu
+            .hits
+            .iter()
+            .all(|h| h.region.province.as_deref() == Some("甘肃省"))
+    );
+}
+
+#[test]
 fn region_facet_counts_one_level_below_the_filter() {
     let g = plansearch::gazetteer::gazetteer();
     let level_of = |name: &str| {
@@ -107,7 +143,8 @@ fn region_facet_counts_one_level_below_the_filter() {
     };
     let all = run(shipped_index(), "乡村振兴", |_| {});
     assert!(all.facets.region.iter().any(|v| v.value == "甘肃省"));
-    for v in &all.facets.region {
+    // National documents (the State Council's reports) are a value of their own.
+    for v in all.facets.region.iter().filter(|v| v.value != "全国") {
         assert_eq!(
             level_of(&v.value),
             Some(plansearch::gazetteer::Level::Province),
