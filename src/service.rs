@@ -77,8 +77,9 @@ pub struct FacetsResult {
 
 /// The breakdown of every match of `request` (what `search --facets` adds).
 pub fn facets(index: &OpenIndex, request: &SearchRequest) -> Result<FacetsResult> {
-    let prepared = PreparedSearch::new(&index.fields, request)?;
     let snapshot = index.snapshot()?;
+    let request = &search::resolve_new(request, &snapshot.state)?;
+    let prepared = PreparedSearch::new(&index.fields, request)?;
     let facet_tree = snapshot
         .searcher
         .search(prepared.query(), &BreakdownCollector)?
