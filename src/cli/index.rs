@@ -276,10 +276,15 @@ const NEW_HITS_SHOWN: usize = 3;
 fn print_new_hits(s: &Summary, config: &IndexConfig) {
     if let Some(b) = &s.batch {
         eprintln!(
-            "batch {} ({}): {} new documents, {} new passages; `plansearch search --new QUERY` searches them",
+            "batch {} ({}): {} new {}, {} new passages; `plansearch search --new QUERY` searches them",
             b.number,
             b.started_label(),
             b.documents,
+            if b.documents == 1 {
+                "document"
+            } else {
+                "documents"
+            },
             b.passages
         );
     }
@@ -326,7 +331,7 @@ fn print_new_hits(s: &Summary, config: &IndexConfig) {
                         "    {}  {}: {}",
                         crate::document::cite(&hit.path, hit.passage_no),
                         hit.title,
-                        shorten(&hit.snippet, 60)
+                        around_first_highlight(&hit.snippet, &hit.highlights, 60)
                     );
                 }
                 if r.total > r.hits.len() as u64 {
@@ -350,13 +355,22 @@ fn list(label: &str, paths: &[String]) {
     }
 }
 
-/// The first `max` characters of a line of text, "…" when cut.
-fn shorten(text: &str, max: usize) -> String {
-    let line = text.replace('\n', " ");
-    let cut = crate::text::truncate_chars(&line, max);
-    if cut.len() < line.len() {
-        format!("{cut}…")
-    } else {
-        line
+/// `max` characters of a snippet on one line, from a little before its first
+/// highlighted character range, "…" where cut.
+fn around_first_highlight(text: &str, highlights: &[(usize, usize)], max: usize) -> String {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    let first = highlights.iter().map(|h| h.0).min().unwrap_or(0);
+    let start = first.saturating_sub(max / 3).min(chars.len());
+    let end = (start + max).min(chars.len());
+    let mut out: String = chars[start..end].iter().collect();
+    if start > 0 && !out.starts_with('…') {
+        out.insert(0, '…');
     }
+    if end < chars.len() && !out.ends_with('…') {
+        out.push('…');
+    }
+    out
 }

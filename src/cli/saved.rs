@@ -17,6 +17,8 @@ pub struct WatchArgs {
     action: WatchAction,
 }
 
+// Parsed once per process: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum WatchAction {
     /// Save a query under a name, with any filters of `search`.
@@ -92,7 +94,7 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
             };
             if let Some((b, _)) = &last {
                 println!(
-                    "last batch: {} ({}), {} documents, {} passages",
+                    "last batch: {} ({}), {} new documents, {} new passages",
                     b.number,
                     b.started_label(),
                     b.documents,
