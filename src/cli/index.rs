@@ -331,7 +331,7 @@ fn print_new_hits(s: &Summary, config: &IndexConfig) {
                         "    {}  {}: {}",
                         crate::document::cite(&hit.path, hit.passage_no),
                         hit.title,
-                        around_first_highlight(&hit.snippet, &hit.highlights, 60)
+                        around_longest_highlight(&hit.snippet, &hit.highlights, 60)
                     );
                 }
                 if r.total > r.hits.len() as u64 {
@@ -355,14 +355,18 @@ fn list(label: &str, paths: &[String]) {
     }
 }
 
-/// `max` characters of a snippet on one line, from a little before its first
-/// highlighted character range, "…" where cut.
-fn around_first_highlight(text: &str, highlights: &[(usize, usize)], max: usize) -> String {
+/// `max` characters of a snippet on one line, from a little before its
+/// longest highlighted range (the query as typed rather than a part of it),
+/// "…" where cut.
+fn around_longest_highlight(text: &str, highlights: &[(usize, usize)], max: usize) -> String {
     let chars: Vec<char> = text
         .chars()
         .map(|c| if c == '\n' { ' ' } else { c })
         .collect();
-    let first = highlights.iter().map(|h| h.0).min().unwrap_or(0);
+    let first = highlights
+        .iter()
+        .min_by_key(|h| (std::cmp::Reverse(h.1.saturating_sub(h.0)), h.0))
+        .map_or(0, |h| h.0);
     let start = first.saturating_sub(max / 3).min(chars.len());
     let end = (start + max).min(chars.len());
     let mut out: String = chars[start..end].iter().collect();

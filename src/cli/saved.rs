@@ -94,10 +94,15 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
             };
             if let Some((b, _)) = &last {
                 println!(
-                    "last batch: {} ({}), {} new documents, {} new passages",
+                    "last batch: {} ({}), {} new {}, {} new passages",
                     b.number,
                     b.started_label(),
                     b.documents,
+                    if b.documents == 1 {
+                        "document"
+                    } else {
+                        "documents"
+                    },
                     b.passages
                 );
             }
