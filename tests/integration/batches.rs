@@ -190,3 +190,45 @@ fn a_saved_query_lists_the_new_hits_of_each_batch_and_new_finds_only_them() {
     let missing = plansearch(&["watch", "remove", "冷链", "--corpus", c]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn an_index_of_an_older_schema_is_rebuilt_with_its_batches_kept() {
+    use plansearch::indexer::{INFO_FILE, build_index};
+    let dir = TempDir::new().unwrap();
+    let docs = shipped_documents();
+    let corpus = corpus_with(dir.path(), &docs[..1]);
+    let index = dir.path().join("index");
+    let config = crate::common::test_config(&corpus, &index);
+    let first = build_index(&config, &mut |_| {}).unwrap();
+    assert_eq!(first.batch.map(|b| (b.number, b.documents)), Some((1, 1)));
+    // As if built by schema 7, the one before batches.
+    let info_path = index.join(INFO_FILE);
+    let mut info: Value =
+        serde_json::from_str(&std::fs::read_to_string(&info_path).unwrap()).unwrap();
+    info["schema_version"] = 7.into();
+    std::fs::write(&info_path, info.to_string()).unwrap();
+    add_documents(&corpus, &docs[1..2]);
+    let rebuilt = build_index(&config, &mut |_| {}).unwrap();
+    assert!(
+        rebuilt
+            .rebuilt
+            .as_deref()
+            .unwrap()
+            .contains("schema version 7"),
+        "{:?}",
+        rebuilt.rebuilt
+    );
+    // Only the file that arrived is new: the other keeps batch 1.
+    let batch = rebuilt.batch.expect("a batch for the new file");
+    assert_eq!((batch.number, batch.documents), (2, 1));
+    let state = open_index(&index)
+        .unwrap()
+        .snapshot()
+        .unwrap()
+        .state
+        .clone();
+    let mut batches: Vec<u32> = state.docs.values().map(|d| d.batch).collect();
+    batches.sort();
+    assert_eq!(batches, [1, 2]);
+    assert_eq!(state.batches.len(), 2);
+}
