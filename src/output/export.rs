@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::indexer::OpenIndex;
 use crate::search::breakdown::{Count, FacetTree, TreeNode};
 use crate::search::group::{self, Group, GroupBy};
-use crate::search::{Hit, SearchRequest, for_each_hit};
+use crate::search::{FacetCounts, Hit, SearchRequest, for_each_hit};
 
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +83,8 @@ pub const FACET_COLUMNS: &[&str] = &["facet", "value", "name", "level", "passage
 /// One facet value with its counts: a row of the facet export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetRow {
-    /// total, region, year, doc_type, sector or targets.
+    /// total, region, year, doc_type, sector, targets, issuer, force or
+    /// instrument.
     pub facet: &'static str,
     /// The value as a filter takes it (甘肃省/张掖市, 2018, 规划); `null`
     /// for passages without one and for the totals.
@@ -152,6 +153,34 @@ pub fn facet_rows(tree: &FacetTree) -> Vec<FacetRow> {
     out
 }
 
+/// The rows of the flat facets the breakdown has not (issuers, levels of
+/// force, instruments), from their counts in passages and in documents; a
+/// value missing from either (the issuers are the 30 most frequent of each)
+/// is left out rather than given a wrong count.
+pub fn flat_facet_rows(passages: &FacetCounts, documents: &FacetCounts) -> Vec<FacetRow> {
+    let mut out = Vec::new();
+    for (facet, by_passage, by_doc) in [
+        ("issuer", &passages.issuer, &documents.issuer),
+        ("force", &passages.force, &documents.force),
+        ("instrument", &passages.instrument, &documents.instrument),
+    ] {
+        for v in by_passage {
+            let Some(d) = by_doc.iter().find(|d| d.value == v.value) else {
+                continue;
+            };
+            out.push(FacetRow {
+                facet,
+                value: Some(v.value.clone()),
+                name: v.value.rsplit('/').next().unwrap_or(&v.value).to_string(),
+                level: v.value.split('/').count().min(3) as u8,
+                passages: v.count,
+                documents: d.count,
+            });
+        }
+    }
+    out
+}
+
 /// A group as a JSON line: the group with what it is grouped by.
 #[derive(Serialize)]
 struct GroupLine<'a> {
@@ -214,7 +243,10 @@ pub fn export_view(
         }
         ExportView::Facets => {
             let tree = crate::service::facets(index, request)?.facet_tree;
-            let rows = facet_rows(&tree);
+            let mut rows = facet_rows(&tree);
+            let (passages, documents) = crate::search::facet_counts_both(index, request)?;
+            // After the targets row, which ends the breakdown's part.
+            rows.extend(flat_facet_rows(&passages, &documents));
             match format {
                 ExportFormat::Jsonl => {
                     for r in &rows {

@@ -298,6 +298,22 @@ pub fn resolve_new(request: &SearchRequest, state: &IndexState) -> Result<Search
     Ok(request)
 }
 
+/// The flat facet counts of every match of `request` (issuers, levels of
+/// force, instruments among them), once in passages and once in documents:
+/// what the facet export adds to the breakdown.
+pub fn facet_counts_both(
+    index: &OpenIndex,
+    request: &SearchRequest,
+) -> Result<(FacetCounts, FacetCounts)> {
+    let snapshot = index.snapshot()?;
+    let request = &resolve_new(request, &snapshot.state)?;
+    let prepared = PreparedSearch::new(&index.fields, request)?;
+    let searcher = &snapshot.searcher;
+    let passages = searcher.search(prepared.query(), &facet_tally(&prepared.filters, false))?;
+    let documents = searcher.search(prepared.query(), &facet_tally(&prepared.filters, true))?;
+    Ok((passages, documents))
+}
+
 /// Runs a search on an open index.
 pub fn search(index: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
     // The last commit's passages and file table together.
