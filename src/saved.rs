@@ -22,7 +22,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
 use crate::indexer::OpenIndex;
 use crate::query::FilterSpec;
 use crate::search::{SearchRequest, SearchResults, search};
@@ -269,14 +268,10 @@ pub fn new_hits(
             request.limit = Some(shown.max(1));
             NewHits {
                 query: q.clone(),
-                results: run(index, &request).map_err(|e| e.to_string()),
+                results: search(index, &request).map_err(|e| e.to_string()),
             }
         })
         .collect()
-}
-
-fn run(index: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
-    search(index, request)
 }
 
 #[cfg(test)]
