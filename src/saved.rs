@@ -14,7 +14,7 @@
 //!
 //! with any of the filters `search` takes (`region`, `year`, `sector`,
 //! `type`, `target_year`, `has_target`, `issuer`, `force`, `docno`,
-//! `instrument`). `plansearch watch add|list|remove` keeps the file; after
+//! `instrument`, `current`). `plansearch watch add|list|remove` keeps the file; after
 //! each `plansearch index` run the summary lists, per saved query, the hits
 //! among the passages that run added ([`new_hits`]).
 
@@ -30,7 +30,7 @@ use crate::search::{SearchRequest, SearchResults, search};
 pub const QUERIES_FILE: &str = "queries.toml";
 
 /// What heads the file when plansearch writes it.
-const HEADER: &str = "# Saved queries of plansearch: `plansearch watch add|list|remove`, or edit by hand.\n# Each [[query]] has a name, a query and any filters of `plansearch search`\n# (region, year, sector, type, target_year, has_target, issuer, force, docno, instrument).\n";
+const HEADER: &str = "# Saved queries of plansearch: `plansearch watch add|list|remove`, or edit by hand.\n# Each [[query]] has a name, a query and any filters of `plansearch search`\n# (region, year, sector, type, target_year, has_target, issuer, force, docno, instrument, current).\n";
 
 /// One saved query.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +70,9 @@ pub struct SavedQuery {
     /// Policy instruments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instrument: Vec<String>,
+    /// Only documents in force (not superseded by a newer version).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub current: bool,
 }
 
 impl SavedQuery {
@@ -88,6 +91,7 @@ impl SavedQuery {
             force: spec.forces,
             docno: spec.doc_numbers,
             instrument: spec.instruments,
+            current: spec.current,
         }
     }
 
@@ -104,6 +108,7 @@ impl SavedQuery {
             forces: self.force.clone(),
             doc_numbers: self.docno.clone(),
             instruments: self.instrument.clone(),
+            current: self.current,
             ..FilterSpec::default()
         }
     }
@@ -129,6 +134,9 @@ impl SavedQuery {
         }
         if self.has_target {
             parts.push("--has-target".into());
+        }
+        if self.current {
+            parts.push("--current".into());
         }
         parts.join(" ")
     }
