@@ -9,7 +9,8 @@
 //! [`query`] + [`search`] → [`output`]. On top of search: [`similar`] measures,
 //! [`stats`] of the index and exports ([`output::export`]). [`service`] holds
 //! the query commands as library calls that the CLI and [`serve`] (the web
-//! page and JSON API) share.
+//! page and JSON API) share; [`saved`] queries follow a question across the
+//! batches the indexer records.
 //!
 //! ```no_run
 //! use plansearch::indexer::{build_index, open_index, IndexConfig};
@@ -48,6 +49,7 @@ pub mod indexer;
 pub mod output;
 pub mod query;
 pub mod read;
+pub mod saved;
 pub mod schema;
 pub mod search;
 pub mod serve;

@@ -79,6 +79,28 @@ pub struct FilterSpec {
     /// Only documents in force: none superseded by a newer version of the
     /// same text in the index (a flag; never inline).
     pub current: bool,
+    /// `--new`, `--new-since` (never inline): only passages of recent
+    /// batches, resolved against the index into [`FilterSpec::batches`].
+    pub new: Option<NewSince>,
+    /// Only passages of these batches (numbers of indexing runs).
+    pub batches: Option<std::ops::RangeInclusive<u32>>,
+}
+
+/// Which new passages a search keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewSince {
+    /// Those the last batch added (the last indexing run that added any).
+    LastBatch,
+    /// Those of the batches whose run started at or after this time (seconds
+    /// since 1970, UTC).
+    Time(u64),
+}
+
+impl NewSince {
+    /// `--new-since` as typed: a date (2026-12-02), or a date and time in UTC.
+    pub fn since(text: &str) -> Result<NewSince, String> {
+        crate::indexer::clock::parse(text).map(NewSince::Time)
+    }
 }
 
 impl FilterSpec {
@@ -98,6 +120,8 @@ impl FilterSpec {
             forces: cat(&self.forces, &more.forces),
             doc_numbers: cat(&self.doc_numbers, &more.doc_numbers),
             sort: self.sort.clone().or_else(|| more.sort.clone()),
+            new: self.new.or(more.new),
+            batches: self.batches.clone().or_else(|| more.batches.clone()),
         }
     }
 }

@@ -34,7 +34,9 @@ use crate::tokenizer::BIGRAMS;
 /// dates). 7: policy instruments per passage (`instrument`). 8: versions of
 /// one text (`version`, `version_date` on title records), `doc_num` indexed
 /// so that a document's passages can be found or left out by its number.
-pub const SCHEMA_VERSION: u32 = 8;
+/// 9: the batch (indexing run) that added each passage (`batch`), for
+/// `search --new`.
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// What a tantivy document of the index is.
 pub mod kinds {
@@ -124,6 +126,10 @@ pub mod names {
     pub const VERSION: &str = "version";
     /// On title records: the date the version stands for, YYYYMMDD.
     pub const VERSION_DATE: &str = "version_date";
+    /// The batch that added the passage: the number of the indexing run
+    /// that first indexed its document (`indexer::Batch`); 0 for documents
+    /// indexed before batches were recorded.
+    pub const BATCH: &str = "batch";
 }
 
 /// Handles to every field.
@@ -199,6 +205,8 @@ pub struct Fields {
     pub version: Field,
     /// See [`names::VERSION_DATE`].
     pub version_date: Field,
+    /// See [`names::BATCH`].
+    pub batch: Field,
 }
 
 /// Literal text: bigrams with positions (phrases are containment), scored
@@ -314,6 +322,7 @@ pub fn build() -> Schema {
     b.add_facet_field(INSTRUMENT, FacetOptions::default().set_stored());
     b.add_u64_field(VERSION, NumericOptions::default().set_fast());
     b.add_u64_field(VERSION_DATE, NumericOptions::default().set_fast());
+    b.add_u64_field(BATCH, NumericOptions::default().set_indexed().set_fast());
     b.build()
 }
 
@@ -358,6 +367,7 @@ impl Fields {
             instrument: f(INSTRUMENT)?,
             version: f(VERSION)?,
             version_date: f(VERSION_DATE)?,
+            batch: f(BATCH)?,
         })
     }
 }

@@ -8,7 +8,7 @@
 //! | [`facets`] | the `facet_tree` of `search --facets --json` | `GET /api/facets` |
 //! | [`crate::similar::similar`] | `similar --json` | `GET /api/similar` |
 //! | [`crate::stats::stats`] | `stats --json` | `GET /api/stats` |
-//! | [`crate::output::export::export`] | `search --csv` | `GET /api/export.csv` |
+//! | [`crate::output::export::export_view`] | `search --csv` / `--jsonl` (`--group-by`, `--facets`) | `GET /api/export.csv`, `/api/export.jsonl` |
 //! | [`document`] | `inspect --json` (evidence) | `GET /api/doc/{id}` |
 
 use std::path::{Path, PathBuf};
@@ -77,8 +77,9 @@ pub struct FacetsResult {
 
 /// The breakdown of every match of `request` (what `search --facets` adds).
 pub fn facets(index: &OpenIndex, request: &SearchRequest) -> Result<FacetsResult> {
-    let prepared = PreparedSearch::new(&index.fields, request)?;
     let snapshot = index.snapshot()?;
+    let request = &search::resolve_new(request, &snapshot.state)?;
+    let prepared = PreparedSearch::new(&index.fields, request)?;
     let facet_tree = snapshot
         .searcher
         .search(prepared.query(), &BreakdownCollector)?

@@ -263,6 +263,87 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
             s.documents, s.passages
         );
     }
+    if s.published {
+        print_new_hits(s, config);
+    }
+}
+
+/// Hits of each saved query listed under the batch summary.
+const NEW_HITS_SHOWN: usize = 3;
+
+/// The batch this run added, and per saved query of the corpus its hits
+/// among the batch's passages, the first few shown.
+fn print_new_hits(s: &Summary, config: &IndexConfig) {
+    if let Some(b) = &s.batch {
+        eprintln!(
+            "batch {} ({}): {} new {}, {} new passages; `plansearch search --new QUERY` searches them",
+            b.number,
+            b.started_label(),
+            b.documents,
+            if b.documents == 1 {
+                "document"
+            } else {
+                "documents"
+            },
+            b.passages
+        );
+    }
+    let queries = match crate::saved::load(&config.corpus) {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("saved queries not read: {e}");
+            return;
+        }
+    };
+    if queries.is_empty() {
+        return;
+    }
+    let Some(b) = &s.batch else {
+        eprintln!(
+            "saved queries: no new passages in this run, so no new hits for {}",
+            queries.len()
+        );
+        return;
+    };
+    let open = match indexer::open_index(&config.index) {
+        Ok(open) => open,
+        Err(e) => {
+            eprintln!("saved queries not run: {e}");
+            return;
+        }
+    };
+    eprintln!("new hits of the saved queries in batch {}:", b.number);
+    for found in crate::saved::new_hits(&open, &queries, b.number, NEW_HITS_SHOWN) {
+        let q = &found.query;
+        match found.results {
+            Err(e) => eprintln!("  {}: not run ({e})", q.name),
+            Ok(r) if r.total == 0 => eprintln!("  {} ({}): none", q.name, q.describe()),
+            Ok(r) => {
+                let passages = if r.total == 1 { "passage" } else { "passages" };
+                eprintln!(
+                    "  {} ({}): {} new {passages}",
+                    q.name,
+                    q.describe(),
+                    r.total
+                );
+                for hit in &r.hits {
+                    eprintln!(
+                        "    {}  {}: {}",
+                        crate::document::cite(&hit.path, hit.passage_no),
+                        hit.title,
+                        around_longest_highlight(&hit.snippet, &hit.highlights, 60)
+                    );
+                }
+                if r.total > r.hits.len() as u64 {
+                    eprintln!(
+                        "    … and {} more: plansearch search --new {}",
+                        r.total - r.hits.len() as u64,
+                        q.describe()
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn list(label: &str, paths: &[String]) {
@@ -272,4 +353,28 @@ fn list(label: &str, paths: &[String]) {
     if paths.len() > LISTED {
         eprintln!("  {label:<8} … and {} more", paths.len() - LISTED);
     }
+}
+
+/// `max` characters of a snippet on one line, from a little before its
+/// longest highlighted range (the query as typed rather than a part of it),
+/// "…" where cut.
+fn around_longest_highlight(text: &str, highlights: &[(usize, usize)], max: usize) -> String {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    let first = highlights
+        .iter()
+        .min_by_key(|h| (std::cmp::Reverse(h.1.saturating_sub(h.0)), h.0))
+        .map_or(0, |h| h.0);
+    let start = first.saturating_sub(max / 3).min(chars.len());
+    let end = (start + max).min(chars.len());
+    let mut out: String = chars[start..end].iter().collect();
+    if start > 0 && !out.starts_with('…') {
+        out.insert(0, '…');
+    }
+    if end < chars.len() && !out.ends_with('…') {
+        out.push('…');
+    }
+    out
 }

@@ -1,8 +1,9 @@
-//! The command line: `plansearch index | search | inspect | similar | stats | serve`.
+//! The command line: `plansearch index | search | inspect | similar | stats | serve | watch`.
 
 mod crosstab;
 mod index;
 mod inspect;
+mod saved;
 mod search;
 mod serve;
 mod similar;
@@ -20,6 +21,7 @@ use clap::{Args, Parser, Subcommand};
 pub use crosstab::CrossTabArgs;
 pub use index::IndexArgs;
 pub use inspect::InspectArgs;
+pub use saved::WatchArgs;
 pub use search::SearchArgs;
 pub use serve::ServeArgs;
 pub use similar::SimilarArgs;
@@ -56,6 +58,10 @@ pub enum Command {
     Crosstab(CrossTabArgs),
     /// Serve the search page and a JSON API (http://127.0.0.1:7700/).
     Serve(ServeArgs),
+    /// Saved queries (add, list, remove), whose new hits each `index` run
+    /// lists; `index --watch` is what watches the folder.
+    #[command(visible_alias = "saved")]
+    Watch(WatchArgs),
 }
 
 /// Where the corpus and the index are.
@@ -126,6 +132,8 @@ impl From<FilterArgs> for crate::query::FilterSpec {
             sort: None,
             instruments: args.instrument,
             current: args.current,
+            new: None,
+            batches: None,
         }
     }
 }
@@ -167,13 +175,16 @@ pub(crate) const WIDE_MINUS: char = '－';
 /// reaches clap with a full-width minus, which the query parser folds back.
 pub fn exclusions_as_words(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let mut after_search = false;
+    let mut after_watch = false;
     args.into_iter()
         .map(|arg| {
             let Some(text) = arg.to_str() else {
                 return arg;
             };
             if !after_search {
-                after_search = text == "search";
+                // `search QUERY`, and `watch add NAME QUERY`.
+                after_search = text == "search" || (after_watch && text == "add");
+                after_watch = matches!(text, "watch" | "saved");
                 return arg;
             }
             match text.strip_prefix('-').and_then(|rest| rest.chars().next()) {
@@ -197,6 +208,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Timeline(args) => timeline::run(args),
         Command::Crosstab(args) => crosstab::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Watch(args) => saved::run(args),
     }
 }
 

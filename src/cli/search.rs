@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::{FilterArgs, Location};
 use crate::output::{self, export};
+use crate::query::NewSince;
 use crate::search::group::GroupBy;
 use crate::search::{HitUnit, Scope, SearchRequest};
 use crate::service::{self, SearchOutput, SearchQuery};
@@ -42,11 +43,13 @@ pub struct SearchArgs {
     /// One JSON object on stdout.
     #[arg(long, conflicts_with_all = ["csv", "jsonl"])]
     json: bool,
-    /// Write every hit as CSV (UTF-8 with a BOM, for Excel), streamed.
-    #[arg(long, conflicts_with_all = ["jsonl", "group_by", "facets", "explain"])]
+    /// Write every hit as CSV (UTF-8 with a BOM, for Excel), streamed; with
+    /// --group-by one row a group, with --facets one row a facet value.
+    #[arg(long, conflicts_with_all = ["jsonl", "explain"])]
     csv: bool,
-    /// Write every hit as one JSON object a line, streamed.
-    #[arg(long, conflicts_with_all = ["group_by", "facets", "explain"])]
+    /// Write every hit as one JSON object a line, streamed; with --group-by
+    /// one group a line, with --facets one facet value a line.
+    #[arg(long, conflicts_with_all = ["explain"])]
     jsonl: bool,
     /// Write --csv or --jsonl to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -73,6 +76,14 @@ pub struct SearchArgs {
     /// date: written, else adopted, published, effective).
     #[arg(long, value_name = "ORDER", default_value = "relevance")]
     sort: String,
+    /// Only passages the last batch added: the last `plansearch index` run
+    /// that found new or changed files.
+    #[arg(long, conflicts_with = "new_since")]
+    new: bool,
+    /// Only passages added by indexing runs since this date (2026-12-02,
+    /// or "2026-12-02 19:40", UTC).
+    #[arg(long, value_name = "DATE")]
+    new_since: Option<String>,
 }
 
 pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
@@ -104,6 +115,10 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
             .join(" "),
         filters: crate::query::FilterSpec {
             sort: Some(args.sort.clone()),
+            new: match &args.new_since {
+                Some(date) => Some(NewSince::since(date).map_err(anyhow::Error::msg)?),
+                None => args.new.then_some(NewSince::LastBatch),
+            },
             ..args.filters.into()
         },
         limit: args.limit.map_or(default_limit, |n| (n > 0).then_some(n)),
@@ -121,21 +136,34 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         anyhow::bail!("--scope doc finds documents that hold all the words anywhere: add --by doc");
     }
     if let Some(format) = export_format {
+        let view = match (args.group_by, args.facets) {
+            (Some(_), true) => {
+                anyhow::bail!("--group-by and --facets are two views: export one at a time")
+            }
+            (Some(by), false) => export::ExportView::Groups(by),
+            (None, true) => export::ExportView::Facets,
+            (None, false) => export::ExportView::Hits,
+        };
+        let what = |n: u64| match view {
+            export::ExportView::Hits => format!("{n} hits"),
+            export::ExportView::Groups(_) => format!("{n} groups"),
+            export::ExportView::Facets => format!("the facet counts of {n} passages"),
+        };
         let written = match &args.output {
             Some(path) => {
                 let file = std::fs::File::create(path)
                     .with_context(|| format!("creating {}", path.display()))?;
                 let mut w = BufWriter::new(file);
-                let n = export::export(&open, &request, format, &mut w)?;
+                let n = export::export_view(&open, &request, view, format, &mut w)?;
                 w.flush()
                     .with_context(|| format!("writing {}", path.display()))?;
-                eprintln!("wrote {n} hits to {}", path.display());
+                eprintln!("wrote {} to {}", what(n), path.display());
                 n
             }
             None => {
                 let stdout = std::io::stdout();
                 let mut w = BufWriter::new(stdout.lock());
-                let n = export::export(&open, &request, format, &mut w)?;
+                let n = export::export_view(&open, &request, view, format, &mut w)?;
                 w.flush()?;
                 n
             }

@@ -161,6 +161,7 @@ mod tests {
             ("report.txt.meta.toml", false),
             ("report.meta.json", false),
             ("metadata.csv", false),
+            ("queries.toml", false),
             (".hidden.txt", false),
             ("保定市各县政府工作报告_节选.xlsx", true),
             ("reports.XLS", true),

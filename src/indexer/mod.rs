@@ -11,6 +11,7 @@
 //! indexer at a time holds the index's lock; searches need none.
 
 mod changes;
+pub mod clock;
 mod layout;
 mod pool;
 mod scan;
@@ -37,7 +38,7 @@ use crate::tokenizer;
 
 pub use changes::Changes;
 pub use layout::{BUILDING_FILE, INFO_FILE, IndexInfo, LOCK_FILE};
-pub use state::{DocEntry, DocPaths, IndexState};
+pub use state::{Batch, DocEntry, DocPaths, IndexState};
 pub use watch::watch;
 
 use layout::{IndexLock, Layout};
@@ -306,6 +307,14 @@ pub struct Summary {
     /// of the files analysed), each with its file and line; the values that
     /// could be used were applied.
     pub override_problems: Vec<OverrideProblem>,
+    /// The batch of this run: the documents it added, if it added any
+    /// (documents indexed before, even in a rebuild, keep their batch).
+    pub batch: Option<Batch>,
+}
+
+/// When a batch's run started, as `2026-12-02 19:40 UTC`.
+pub fn batch_time_label(secs: u64) -> String {
+    clock::label(secs)
 }
 
 impl Summary {
@@ -333,8 +342,9 @@ pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Res
 pub const NATIONAL: &str = "全国";
 
 /// The tantivy documents of an analysed document: one per passage, one
-/// title record, one record per section (distinct heading path).
-pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> {
+/// title record, one record per section (distinct heading path); `batch` is
+/// the number of the batch that added it.
+pub fn to_tantivy_docs(fields: &Fields, doc: &Document, batch: u32) -> Vec<TantivyDocument> {
     let region_code = doc.meta.region.value;
     let national = region_code.is_none() && doc.meta.national;
     let mut names = RegionNames::of(region_code);
@@ -434,6 +444,7 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document) -> Vec<TantivyDocument> 
             }
         }
         t.add_u64(fields.target_count, pm.targets.len() as u64);
+        t.add_u64(fields.batch, u64::from(batch));
         add_issuance(&mut t, fields, &doc.meta.issuance);
         if !pm.targets.is_empty() {
             t.add_text(

@@ -31,6 +31,31 @@ pub struct IndexState {
     /// or moved workbook is not read again. Absent in indexes of files only.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sheets: BTreeMap<String, Vec<(String, String)>>,
+    /// The indexing runs that added documents, oldest first: what
+    /// `search --new` and `--new-since` select by. Kept across rebuilds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batches: Vec<Batch>,
+}
+
+/// One indexing run that added documents: a batch of new passages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batch {
+    /// Its number, counting from 1: what each of its passages records in
+    /// the `batch` field.
+    pub number: u32,
+    /// When the run started, in seconds since 1970 (UTC).
+    pub started: u64,
+    /// Documents it added.
+    pub documents: u32,
+    /// Passages it added.
+    pub passages: u64,
+}
+
+impl Batch {
+    /// When the run started, as `2026-12-02 19:40 UTC`.
+    pub fn started_label(&self) -> String {
+        crate::indexer::batch_time_label(self.started)
+    }
 }
 
 /// One indexed document.
@@ -40,6 +65,10 @@ pub struct DocEntry {
     pub passages: u32,
     /// Size of the file it was read from.
     pub bytes: u64,
+    /// The batch that added it ([`Batch::number`]); 0 when it was indexed
+    /// before batches were recorded.
+    #[serde(default)]
+    pub batch: u32,
 }
 
 impl IndexState {
@@ -91,6 +120,36 @@ impl IndexState {
     /// Passages in the index.
     pub fn passages(&self) -> u64 {
         self.docs.values().map(|d| u64::from(d.passages)).sum()
+    }
+
+    /// The number of the last batch, 0 if none.
+    pub fn last_batch(&self) -> u32 {
+        self.batches.last().map_or(0, |b| b.number)
+    }
+
+    /// The batch numbered `number`.
+    pub fn batch(&self, number: u32) -> Option<&Batch> {
+        self.batches.iter().find(|b| b.number == number)
+    }
+
+    /// Records (or recounts) batch `number`, started at `started`, from the
+    /// documents that carry it; drops it when none does.
+    pub fn count_batch(&mut self, number: u32, started: u64) {
+        let (documents, passages) = self
+            .docs
+            .values()
+            .filter(|d| d.batch == number)
+            .fold((0u32, 0u64), |(n, p), d| (n + 1, p + u64::from(d.passages)));
+        self.batches.retain(|b| b.number != number);
+        if documents > 0 {
+            self.batches.push(Batch {
+                number,
+                started,
+                documents,
+                passages,
+            });
+            self.batches.sort_by_key(|b| b.number);
+        }
     }
 
     /// The paths of `file` and of its rows (`file#row 3`), as indexed.
@@ -158,6 +217,7 @@ mod tests {
                 DocEntry {
                     passages: 3,
                     bytes: 100,
+                    batch: 1,
                 },
             );
         }
@@ -173,6 +233,23 @@ mod tests {
         newer.format = 99;
         assert!(IndexState::from_payload(Some(&newer.to_payload())).is_err());
         assert!(IndexState::from_payload(Some("{not json")).is_err());
+    }
+
+    #[test]
+    fn a_batch_is_counted_from_its_documents_and_older_states_read() {
+        let mut s = state(&[("a.txt", "k1"), ("b.txt", "k2")], &["k1", "k2"]);
+        s.docs.get_mut("k2").unwrap().batch = 2;
+        s.count_batch(1, 100);
+        s.count_batch(2, 200);
+        s.count_batch(3, 300);
+        assert_eq!(s.batches.len(), 2, "batch 3 added nothing");
+        assert_eq!(s.last_batch(), 2);
+        assert_eq!(s.batch(2).unwrap().passages, 3);
+        // A state written before batches were recorded reads as batch 0.
+        let old = r#"{"format":1,"corpus":"c","files":{"a.txt":"k1"},"docs":{"k1":{"passages":2,"bytes":9}}}"#;
+        let old = IndexState::from_payload(Some(old)).unwrap();
+        assert_eq!(old.docs["k1"].batch, 0);
+        assert!(old.batches.is_empty());
     }
 
     #[test]

@@ -75,7 +75,10 @@ pub(crate) fn run(
             let committed = IndexState::of_last_commit(&index, &dir)?;
             layout.abandon_building()?;
             layout.remove_leftovers(&[info.generation.as_deref().unwrap_or_default()])?;
-            let applied = apply(config, &index, committed, scan, &overrides, false, on_event)?;
+            let history = committed.clone();
+            let applied = apply(
+                config, &index, committed, &history, scan, &overrides, false, on_event,
+            )?;
             applied.into_summary(None, true)
         }
         Target::Rebuild { why, resume } => {
@@ -101,7 +104,13 @@ pub(crate) fn run(
             let mut keep = vec![generation.as_str()];
             keep.extend(live_generation.as_deref());
             layout.remove_leftovers(&keep)?;
-            let applied = apply(config, &index, committed, scan, &overrides, true, on_event)?;
+            // The batches of the index being replaced, and the batch of each
+            // of its documents, carry over: a rebuild adds nothing new by
+            // itself.
+            let history = live_state(layout, live_generation.as_deref());
+            let applied = apply(
+                config, &index, committed, &history, scan, &overrides, true, on_event,
+            )?;
             let finished = !applied.interrupted;
             drop(index);
             if finished {
@@ -192,6 +201,23 @@ fn resume_rebuild(layout: &Layout, info: IndexInfo) -> Option<(String, Index, In
     }
 }
 
+/// The file table of the live index, if there is one and it reads; empty
+/// otherwise.
+fn live_state(layout: &Layout, generation: Option<&str>) -> IndexState {
+    let dir = layout.generation_dir(generation);
+    let state = open_tantivy(&dir).and_then(|index| IndexState::of_last_commit(&index, &dir));
+    match state {
+        Ok(state) => state,
+        Err(e) => {
+            log::info!(
+                "no batches carried over from {} ({e}); every document is new",
+                dir.display()
+            );
+            IndexState::new("")
+        }
+    }
+}
+
 fn open_tantivy(dir: &Path) -> Result<Index> {
     let index = Index::open_in_dir(dir)?;
     tokenizer::register(&index);
@@ -206,6 +232,7 @@ struct Applied {
     interrupted: bool,
     analysed_bytes: u64,
     committed: bool,
+    batch: u32,
 }
 
 impl Applied {
@@ -221,15 +248,19 @@ impl Applied {
             analysed_bytes: self.analysed_bytes,
             seconds: 0.0,
             override_problems: Vec::new(),
+            batch: self.after.batch(self.batch).copied(),
         }
     }
 }
 
-/// Updates `index` (whose last commit holds `committed`) to the scanned corpus.
+/// Updates `index` (whose last commit holds `committed`) to the scanned
+/// corpus; `history` is the live index's state, whose batches go on.
+#[allow(clippy::too_many_arguments)]
 fn apply(
     config: &IndexConfig,
     index: &Index,
     committed: IndexState,
+    history: &IndexState,
     scan: Scan,
     overrides: &Overrides,
     checkpoints: bool,
@@ -246,6 +277,20 @@ fn apply(
         );
     }
     state.docs = committed.docs.clone();
+    state.batches = if committed.batches.is_empty() {
+        history.batches.clone()
+    } else {
+        committed.batches.clone()
+    };
+    // This run's batch: the next number, or, going on with an interrupted
+    // rebuild, the batch that rebuild had begun.
+    let (batch, started) = match committed.batches.last() {
+        Some(b) if b.number > history.last_batch() => (b.number, b.started),
+        _ => (
+            history.last_batch().max(committed.last_batch()) + 1,
+            super::clock::now(),
+        ),
+    };
     let mut to_analyse: Vec<SourceFile> = Vec::new();
     let mut bytes_to_analyse = 0;
     for file in &scan.files {
@@ -290,6 +335,7 @@ fn apply(
     // cost a 10x corpus a quarter of its indexing speed and most of its peak
     // memory (the merged segments are read through mmap). Later runs merge.
     let mut writer = Writer::new(index, config, fields, committed.clone(), checkpoints);
+    writer.batch = (batch, started);
     let mut analysed_bytes = 0;
     let mut last_commit = Instant::now();
     let finished = pool::for_each(
@@ -328,7 +374,10 @@ fn apply(
                     for doc in docs {
                         let key = doc.content_hash.clone();
                         if !state.docs.contains_key(&key) {
-                            for t in to_tantivy_docs(&fields, &doc) {
+                            // A document the index held before a rebuild
+                            // keeps the batch that first added it.
+                            let doc_batch = history.docs.get(&key).map_or(batch, |d| d.batch);
+                            for t in to_tantivy_docs(&fields, &doc, doc_batch) {
                                 writer.get()?.add_document(t)?;
                             }
                             state.docs.insert(
@@ -336,6 +385,7 @@ fn apply(
                                 DocEntry {
                                     passages: doc.passages.len() as u32,
                                     bytes: doc.bytes,
+                                    batch: doc_batch,
                                 },
                             );
                         }
@@ -385,6 +435,7 @@ fn apply(
         interrupted,
         analysed_bytes,
         committed: committed_now,
+        batch,
     })
 }
 
@@ -406,6 +457,8 @@ struct Writer<'a> {
     inner: Option<IndexWriter<TantivyDocument>>,
     committed: IndexState,
     no_merges: bool,
+    /// The run's batch number and start time, recounted at each commit.
+    batch: (u32, u64),
 }
 
 impl<'a> Writer<'a> {
@@ -423,6 +476,7 @@ impl<'a> Writer<'a> {
             inner: None,
             committed,
             no_merges,
+            batch: (0, 0),
         }
     }
 
@@ -447,6 +501,7 @@ impl<'a> Writer<'a> {
             self.get()?.delete_term(term);
             state.docs.remove(&key);
         }
+        state.count_batch(self.batch.0, self.batch.1);
         if *state == self.committed {
             return Ok(false);
         }

@@ -83,6 +83,8 @@ pub struct Filters {
     pub instruments: Vec<String>,
     /// Only documents not superseded by a newer version.
     pub current: bool,
+    /// Batch numbers (`--new`, `--new-since`).
+    pub batches: Option<std::ops::RangeInclusive<u32>>,
 }
 
 impl Filters {
@@ -162,6 +164,15 @@ impl Filters {
                         .map_err(Error::Filter)
                 })
                 .collect::<Result<_>>()?,
+            batches: match (&spec.batches, spec.new) {
+                (Some(range), _) => Some(range.clone()),
+                (None, Some(_)) => {
+                    return Err(Error::Filter(
+                        "--new and --new-since need the index's batches: search through the index (plansearch search), not a bare query".into(),
+                    ));
+                }
+                (None, None) => None,
+            },
         })
     }
 
@@ -247,6 +258,19 @@ impl Filters {
         }
         if self.current {
             out.push(Box::new(super::versions::CurrentOnly::new(fields)));
+        }
+        if let Some(range) = &self.batches {
+            out.push(if range.is_empty() {
+                Box::new(EmptyQuery)
+            } else {
+                Box::new(tantivy::query::RangeQuery::new(
+                    Bound::Included(Term::from_field_u64(
+                        fields.batch,
+                        u64::from(*range.start()),
+                    )),
+                    Bound::Included(Term::from_field_u64(fields.batch, u64::from(*range.end()))),
+                ))
+            });
         }
         if !self.forces.is_empty() {
             out.push(terms(fields.force, &self.forces));

@@ -92,8 +92,9 @@ pub struct GroupResults {
 
 /// Runs a search and groups its hits.
 pub fn group(index: &OpenIndex, request: &SearchRequest, by: GroupBy) -> Result<GroupResults> {
-    let prepared = PreparedSearch::new(&index.fields, request)?;
     let snapshot = index.snapshot()?;
+    let request = &super::resolve_new(request, &snapshot.state)?;
+    let prepared = PreparedSearch::new(&index.fields, request)?;
     run_group(
         &snapshot.searcher,
         &index.fields,

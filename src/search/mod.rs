@@ -24,8 +24,8 @@ pub use highlight::Snippet;
 pub use plan::{Plan, ScorePart};
 
 use crate::error::{Error, Result};
-use crate::indexer::{DocPaths, OpenIndex};
-use crate::query::{self, FilterSpec};
+use crate::indexer::{DocPaths, IndexState, OpenIndex};
+use crate::query::{self, FilterSpec, NewSince};
 use crate::schema::Fields;
 
 /// Whether hits are passages or documents.
@@ -271,11 +271,55 @@ impl PreparedSearch {
     }
 }
 
+/// `request` with `--new` or `--new-since` turned into the numbers of the
+/// batches of `state` they mean.
+pub fn resolve_new(request: &SearchRequest, state: &IndexState) -> Result<SearchRequest> {
+    let mut request = request.clone();
+    let filters = &mut request.filters;
+    match filters.new {
+        None => {}
+        Some(_) if filters.batches.is_some() => {}
+        Some(NewSince::LastBatch) => {
+            let last = state.batches.last().ok_or_else(|| {
+                Error::Filter(
+                    "--new: no indexing run of this index has added documents since plansearch began recording batches; the next `plansearch index` that finds new files makes one".into(),
+                )
+            })?;
+            filters.batches = Some(last.number..=last.number);
+        }
+        Some(NewSince::Time(t)) => {
+            filters.batches = Some(match state.batches.iter().find(|b| b.started >= t) {
+                Some(b) => b.number..=u32::MAX,
+                #[allow(clippy::reversed_empty_ranges)]
+                None => 1..=0,
+            });
+        }
+    }
+    Ok(request)
+}
+
+/// The flat facet counts of every match of `request` (issuers, levels of
+/// force, instruments among them), once in passages and once in documents:
+/// what the facet export adds to the breakdown.
+pub fn facet_counts_both(
+    index: &OpenIndex,
+    request: &SearchRequest,
+) -> Result<(FacetCounts, FacetCounts)> {
+    let snapshot = index.snapshot()?;
+    let request = &resolve_new(request, &snapshot.state)?;
+    let prepared = PreparedSearch::new(&index.fields, request)?;
+    let searcher = &snapshot.searcher;
+    let passages = searcher.search(prepared.query(), &facet_tally(&prepared.filters, false))?;
+    let documents = searcher.search(prepared.query(), &facet_tally(&prepared.filters, true))?;
+    Ok((passages, documents))
+}
+
 /// Runs a search on an open index.
 pub fn search(index: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
-    let prepared = PreparedSearch::new(&index.fields, request)?;
     // The last commit's passages and file table together.
     let snapshot = index.snapshot()?;
+    let request = &resolve_new(request, &snapshot.state)?;
+    let prepared = PreparedSearch::new(&index.fields, request)?;
     run(
         &snapshot.searcher,
         &index.fields,
@@ -657,8 +701,9 @@ pub fn for_each_hit(
     request: &SearchRequest,
     on_hit: &mut dyn FnMut(&Hit) -> Result<()>,
 ) -> Result<u64> {
-    let prepared = PreparedSearch::new(&index.fields, request)?;
     let snapshot = index.snapshot()?;
+    let request = &resolve_new(request, &snapshot.state)?;
+    let prepared = PreparedSearch::new(&index.fields, request)?;
     let searcher = &snapshot.searcher;
     let limit = request.limit.unwrap_or(usize::MAX);
     let mut ranked: Vec<(f32, DocAddress, Option<u64>)> = match request.unit {

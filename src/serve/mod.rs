@@ -403,8 +403,16 @@ impl futures_core::Stream for ChunkStream {
     }
 }
 
-async fn api_export(State(state): Shared, uri: Uri) -> Response {
-    let request = match params::Params::parse(&uri).and_then(|p| p.export_request()) {
+async fn api_export_csv(state: Shared, uri: Uri) -> Response {
+    api_export(state, uri, ExportFormat::Csv).await
+}
+
+async fn api_export_jsonl(state: Shared, uri: Uri) -> Response {
+    api_export(state, uri, ExportFormat::Jsonl).await
+}
+
+async fn api_export(State(state): Shared, uri: Uri, format: ExportFormat) -> Response {
+    let (request, view) = match params::Params::parse(&uri).and_then(|p| p.export_request()) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
@@ -423,7 +431,9 @@ async fn api_export(State(state): Shared, uri: Uri) -> Response {
         let _permit = permit;
         let _in_flight = in_flight;
         let checked = st.index().and_then(|index| {
-            PreparedSearch::new(&index.fields, &request)?;
+            let snapshot = index.snapshot()?;
+            let resolved = crate::search::resolve_new(&request, &snapshot.state)?;
+            PreparedSearch::new(&index.fields, &resolved)?;
             Ok(index)
         });
         let index = match checked {
@@ -441,7 +451,7 @@ async fn api_export(State(state): Shared, uri: Uri) -> Response {
             buf: Vec::new(),
             deadline: export_deadline,
         };
-        let written = export::export(&index, &request, ExportFormat::Csv, &mut w)
+        let written = export::export_view(&index, &request, view, format, &mut w)
             .and_then(|_| w.flush().map_err(|e| Error::io("output", e)));
         if let Err(e) = written {
             log::warn!("export stopped: {e}");
@@ -451,11 +461,14 @@ async fn api_export(State(state): Shared, uri: Uri) -> Response {
     match timeout_at(deadline, ready_rx).await {
         Ok(Ok(Ok(()))) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"plansearch-export.csv\"",
+                    header::CONTENT_TYPE,
+                    match format {
+                        ExportFormat::Csv => "text/csv; charset=utf-8",
+                        ExportFormat::Jsonl => "application/x-ndjson; charset=utf-8",
+                    },
                 ),
+                (header::CONTENT_DISPOSITION, export_file_name(view, format)),
             ],
             Body::from_stream(ChunkStream(rx)),
         )
@@ -470,11 +483,24 @@ async fn api_export(State(state): Shared, uri: Uri) -> Response {
     }
 }
 
+/// The file a browser saves an export as.
+fn export_file_name(view: export::ExportView, format: ExportFormat) -> &'static str {
+    use export::ExportView::*;
+    match (view, format) {
+        (Hits, ExportFormat::Csv) => "attachment; filename=\"plansearch-export.csv\"",
+        (Hits, ExportFormat::Jsonl) => "attachment; filename=\"plansearch-export.jsonl\"",
+        (Groups(_), ExportFormat::Csv) => "attachment; filename=\"plansearch-groups.csv\"",
+        (Groups(_), ExportFormat::Jsonl) => "attachment; filename=\"plansearch-groups.jsonl\"",
+        (Facets, ExportFormat::Csv) => "attachment; filename=\"plansearch-facets.csv\"",
+        (Facets, ExportFormat::Jsonl) => "attachment; filename=\"plansearch-facets.jsonl\"",
+    }
+}
+
 async fn not_found(uri: Uri) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         format!(
-            "no such page: {}; the page is at /, the API at /api/search, /api/facets, /api/similar, /api/timeline, /api/crosstab, /api/doc/ID, /api/stats and /api/export.csv",
+            "no such page: {}; the page is at /, the API at /api/search, /api/facets, /api/similar, /api/timeline, /api/crosstab, /api/doc/ID, /api/stats, /api/export.csv and /api/export.jsonl",
             params::shorten(uri.path(), 200)
         ),
     )
@@ -524,7 +550,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/stats", get(api_stats))
         .route("/api/timeline", get(api_timeline))
         .route("/api/crosstab", get(api_crosstab))
-        .route("/api/export.csv", get(api_export))
+        .route("/api/export.csv", get(api_export_csv))
+        .route("/api/export.jsonl", get(api_export_jsonl))
         .route("/api/doc/{*id}", get(api_doc))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -4,7 +4,8 @@
 use axum::http::{StatusCode, Uri};
 
 use super::ApiError;
-use crate::query::FilterSpec;
+use crate::output::export::ExportView;
+use crate::query::{FilterSpec, NewSince};
 use crate::search::group::GroupBy;
 use crate::search::{HitUnit, SearchRequest};
 use crate::service::SearchQuery;
@@ -59,6 +60,10 @@ const FILTERS: &[&str] = &[
     "sort",
     "instrument",
 ];
+
+/// What selects new passages: `new=1` (the last batch), `new_since=DATE`.
+/// Search, facets and exports take them.
+const NEW: &[&str] = &["new", "new_since"];
 
 impl Params {
     /// Reads a request's query string, checking the URL's length.
@@ -154,6 +159,15 @@ impl Params {
         Ok(limit)
     }
 
+    fn new_since(&self) -> Result<Option<NewSince>, ApiError> {
+        if let Some(date) = self.one("new_since").filter(|d| !d.trim().is_empty()) {
+            return NewSince::since(&date)
+                .map(Some)
+                .map_err(|e| ApiError::bad_request(format!("new_since: {e}")));
+        }
+        Ok(self.flag("new")?.then_some(NewSince::LastBatch))
+    }
+
     fn filters(&self) -> Result<FilterSpec, ApiError> {
         Ok(FilterSpec {
             regions: self.all("region"),
@@ -168,6 +182,8 @@ impl Params {
             sort: self.one("sort"),
             instruments: self.all("instrument"),
             current: self.flag("current")?,
+            new: self.new_since()?,
+            batches: None,
         })
     }
 
@@ -199,6 +215,7 @@ impl Params {
             "q", "by", "group_by", "limit", "offset", "page", "facets", "explain",
         ];
         known.extend_from_slice(FILTERS);
+        known.extend_from_slice(NEW);
         self.known(&known)?;
         let mut request = self.query_and_filters()?;
         let group_by = match self.one("group_by").as_deref() {
@@ -329,6 +346,7 @@ impl Params {
     pub fn facets_request(&self) -> Result<SearchRequest, ApiError> {
         let mut known = vec!["q"];
         known.extend_from_slice(FILTERS);
+        known.extend_from_slice(NEW);
         self.known(&known)?;
         Ok(SearchRequest {
             query: self.one("q").unwrap_or_default(),
@@ -337,15 +355,43 @@ impl Params {
         })
     }
 
-    /// `/api/export.csv`: `q`, the filters, `by`, and `limit` (every hit
-    /// without it).
-    pub fn export_request(&self) -> Result<SearchRequest, ApiError> {
-        let mut known = vec!["q", "by", "limit"];
+    /// `/api/export.csv` and `/api/export.jsonl`: `q`, the filters, `by`,
+    /// `new`, `new_since`, `limit` (every hit without it), and the view:
+    /// hits, `group_by=FIELD` (one row a group) or `view=facets` (one row a
+    /// facet value).
+    pub fn export_request(&self) -> Result<(SearchRequest, ExportView), ApiError> {
+        let mut known = vec!["q", "by", "limit", "group_by", "view"];
         known.extend_from_slice(FILTERS);
+        known.extend_from_slice(NEW);
         self.known(&known)?;
         let mut request = self.query_and_filters()?;
         request.limit = self.number("limit")?.filter(|&n| n > 0);
-        Ok(request)
+        let group_by = match self.one("group_by").as_deref() {
+            None | Some("") => None,
+            Some(g) => Some(group_by(g)?),
+        };
+        let view = match (self.one("view").as_deref(), group_by) {
+            (None | Some("" | "hits"), None) => ExportView::Hits,
+            (None | Some("" | "groups"), Some(by)) => ExportView::Groups(by),
+            (Some("facets"), None) => ExportView::Facets,
+            (Some("groups"), None) => {
+                return Err(ApiError::bad_request(
+                    "view=groups needs group_by (region, province, city, year, doc_type, sector)",
+                ));
+            }
+            (Some(v @ ("facets" | "hits")), Some(_)) => {
+                return Err(ApiError::bad_request(format!(
+                    "view={v} and group_by are two views: give one"
+                )));
+            }
+            (Some(other), _) => {
+                return Err(ApiError::bad_request(format!(
+                    "view={} is none of hits, groups, facets",
+                    shorten(other, 40)
+                )));
+            }
+        };
+        Ok((request, view))
     }
 
     /// `/api/similar`: `ref` (a passage id) or `text`, `other_regions`, the

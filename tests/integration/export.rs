@@ -1,7 +1,10 @@
 //! Exports: every hit with all its fields, as CSV (UTF-8 with a BOM) and JSON
 //! lines, identical to the hits of a search.
 
-use plansearch::output::export::{CSV_COLUMNS, ExportFormat, export};
+use plansearch::output::export::{
+    CSV_COLUMNS, ExportFormat, ExportView, FACET_COLUMNS, GROUP_COLUMNS, export, export_view,
+};
+use plansearch::search::group::{GroupBy, group};
 use plansearch::search::{HitUnit, SearchRequest, search};
 use serde_json::Value;
 
@@ -127,4 +130,179 @@ fn exports_on_the_command_line() {
     );
     let none = plansearch(&["search", "--index", &index, "不存在的词语组合xyz", "--csv"]);
     assert_eq!(none.status.code(), Some(1));
+}
+
+/// A CSV export read back: its header and rows, after checking the BOM.
+fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "a BOM for Excel");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let rows = reader.records().map(|r| r.expect("row")).collect();
+    (header, rows)
+}
+
+#[test]
+fn group_by_exports_one_row_a_group_with_its_best_passage() {
+    let index = open(shipped_index());
+    let view = ExportView::Groups(GroupBy::Province);
+    let mut bytes = Vec::new();
+    let n = export_view(
+        &index,
+        &request("冷链物流"),
+        view,
+        ExportFormat::Csv,
+        &mut bytes,
+    )
+    .expect("export");
+    let groups = group(&index, &request("冷链物流"), GroupBy::Province).expect("groups");
+    assert_eq!(n as usize, groups.groups.len());
+    let (header, rows) = read_csv(&bytes);
+    let expected: Vec<&str> = GROUP_COLUMNS.iter().chain(CSV_COLUMNS).copied().collect();
+    assert_eq!(header, expected);
+    assert_eq!(rows.len(), groups.groups.len());
+    let col = |name: &str| header.iter().position(|c| c == name).unwrap();
+    for (row, g) in rows.iter().zip(&groups.groups) {
+        assert_eq!(&row[col("group_by")], "province");
+        assert_eq!(&row[col("group")], g.key.as_deref().unwrap_or(""));
+        assert_eq!(&row[col("label")], g.label);
+        assert_eq!(
+            row[col("group_passages")].parse::<u64>().unwrap(),
+            g.passages
+        );
+        assert_eq!(&row[col("id")], g.best.id);
+        // The best passage in full, as the hit export writes it.
+        assert_eq!(&row[col("passage")], g.best.passage);
+        assert_eq!(
+            &row[col("province")],
+            g.best.region.province.as_deref().unwrap_or("")
+        );
+    }
+    let mut bytes = Vec::new();
+    export_view(
+        &index,
+        &request("冷链物流"),
+        view,
+        ExportFormat::Jsonl,
+        &mut bytes,
+    )
+    .expect("export");
+    let lines: Vec<Value> = String::from_utf8(bytes)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a group a line"))
+        .collect();
+    assert_eq!(lines.len(), groups.groups.len());
+    assert_eq!(lines[0]["group_by"], "province");
+    assert_eq!(lines[0]["passages"], groups.groups[0].passages);
+    assert_eq!(lines[0]["best"]["id"], groups.groups[0].best.id);
+}
+
+#[test]
+fn facet_counts_export_one_row_a_value() {
+    let index = open(shipped_index());
+    let mut req = request("县域经济");
+    let mut bytes = Vec::new();
+    let n = export_view(
+        &index,
+        &req,
+        ExportView::Facets,
+        ExportFormat::Csv,
+        &mut bytes,
+    )
+    .expect("export");
+    req.facet_tree = true;
+    let results = search(&index, &req).expect("search");
+    let tree = results.facet_tree.expect("tree");
+    assert_eq!(n, results.total);
+    let (header, rows) = read_csv(&bytes);
+    assert_eq!(header, FACET_COLUMNS);
+    let find = |facet: &str, value: &str| {
+        rows.iter()
+            .find(|r| &r[0] == facet && &r[1] == value)
+            .unwrap_or_else(|| panic!("{facet} {value}"))
+    };
+    let total = find("total", "");
+    assert_eq!(total[4].parse::<u64>().unwrap(), tree.total.passages);
+    // 张掖市 under 甘肃省, at level 2, with the counts of the tree.
+    let zhangye = find("region", "甘肃省/张掖市");
+    let node = tree
+        .region
+        .iter()
+        .find(|p| p.name == "甘肃省")
+        .and_then(|p| p.children.iter().find(|c| c.name == "张掖市"))
+        .expect("张掖市");
+    assert_eq!((&zhangye[2], &zhangye[3]), ("张掖市", "2"));
+    assert_eq!(zhangye[4].parse::<u64>().unwrap(), node.passages);
+    assert_eq!(zhangye[5].parse::<u64>().unwrap(), node.documents);
+    let years: u64 = rows
+        .iter()
+        .filter(|r| &r[0] == "year")
+        .map(|r| r[4].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(years, tree.total.passages, "every passage in one year row");
+    assert!(
+        rows.iter()
+            .any(|r| &r[0] == "doc_type" && &r[1] == "工作方案")
+    );
+    assert!(rows.iter().any(|r| &r[0] == "targets"));
+}
+
+#[test]
+fn views_export_on_the_command_line() {
+    let index = shipped_index().to_str().unwrap().to_string();
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let file = dir.path().join("years.csv");
+    let out = plansearch(&[
+        "search",
+        "--index",
+        &index,
+        "乡村振兴",
+        "--group-by",
+        "year",
+        "--csv",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("groups to"), "{}", stderr(&out));
+    let (_, rows) = read_csv(&std::fs::read(&file).unwrap());
+    let years: Vec<&str> = rows.iter().map(|r| r.get(1).unwrap()).collect();
+    let known: Vec<u32> = years.iter().filter_map(|y| y.parse().ok()).collect();
+    assert!(
+        known.windows(2).all(|w| w[0] < w[1]),
+        "in year order: {years:?}"
+    );
+    let out = plansearch(&[
+        "search",
+        "--index",
+        &index,
+        "肉牛",
+        "--group-by",
+        "region",
+        "--jsonl",
+        "-n",
+        "2",
+    ]);
+    assert_eq!(stdout(&out).lines().count(), 2, "--limit limits groups");
+    let out = plansearch(&["search", "--index", &index, "肉牛", "--facets", "--jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first: Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(first["facet"], "total");
+    let both = plansearch(&[
+        "search",
+        "--index",
+        &index,
+        "肉牛",
+        "--facets",
+        "--group-by",
+        "year",
+        "--csv",
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(stderr(&both).contains("two views"), "{}", stderr(&both));
 }

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, so the shipped corpus is indexed once.
 
 mod bad_input;
+mod batches;
 mod cli;
 mod common;
 mod crash;

@@ -730,3 +730,53 @@ fn the_crosstab_endpoint_serves_the_json_of_the_cli() {
         assert_eq!(status, 400, "{query:?}: {body}");
     }
 }
+
+#[test]
+fn views_export_as_the_cli_writes_them() {
+    let (server, index) = shipped();
+    let index = index.as_str();
+    // Groups: the bytes of --group-by --csv.
+    let (status, csv) = server.get_with(
+        "/api/export.csv",
+        &[("q", "冷链物流"), ("group_by", "province")],
+    );
+    assert_eq!(status, 200, "{csv}");
+    let out = plansearch(&[
+        "search",
+        "冷链物流",
+        "--group-by",
+        "province",
+        "--csv",
+        "--index",
+        index,
+    ]);
+    assert_eq!(csv, stdout(&out));
+    assert!(csv.starts_with("\u{FEFF}group_by,group,label,group_passages,group_documents,id,"));
+    // Facet counts: the bytes of --facets --jsonl.
+    let (status, jsonl) = server.get_with(
+        "/api/export.jsonl",
+        &[("q", "冷链物流"), ("view", "facets")],
+    );
+    assert_eq!(status, 200, "{jsonl}");
+    let out = plansearch(&[
+        "search",
+        "冷链物流",
+        "--facets",
+        "--jsonl",
+        "--index",
+        index,
+    ]);
+    assert_eq!(jsonl, stdout(&out));
+    let (status, message) = server.error(
+        "/api/export.csv",
+        &[("q", "冷链物流"), ("view", "facets"), ("group_by", "year")],
+    );
+    assert_eq!(status, 400, "{message}");
+    // new=1: the last batch, here the one build of the shipped corpus.
+    let all = server.json("/api/search", &[("q", "冷链物流")]);
+    let new = server.json("/api/search", &[("q", "冷链物流"), ("new", "1")]);
+    assert_eq!(new["total"], all["total"]);
+    let (status, message) =
+        server.error("/api/search", &[("q", "冷链物流"), ("new_since", "明天")]);
+    assert_eq!(status, 400, "{message}");
+}

@@ -71,6 +71,7 @@ function readState() {
     page: Math.max(1, parseInt(p.get("page") || "1", 10) || 1),
     by: p.get("by") === "doc" ? "doc" : "passage",
     has_target: p.get("has_target") === "1",
+    new: p.get("new") === "1",
     doc: p.get("doc") || "",
     sim: p.get("sim") || "",
     other: p.get("other") === "1",
@@ -85,6 +86,7 @@ function stateParams(state) {
   if (state.q) p.set("q", state.q);
   for (const f of FILTERS) for (const v of state[f] || []) p.append(f, v);
   if (state.has_target) p.set("has_target", "1");
+  if (state.new) p.set("new", "1");
   if (state.by === "doc") p.set("by", "doc");
   if (state.page > 1) p.set("page", String(state.page));
   if (state.doc) p.set("doc", state.doc);
@@ -107,6 +109,7 @@ function searchParams(state) {
   p.set("q", state.q);
   for (const f of FILTERS) for (const v of state[f] || []) p.append(f, v);
   if (state.has_target) p.set("has_target", "true");
+  if (state.new) p.set("new", "1");
   if (state.by === "doc") p.set("by", "doc");
   return p;
 }
@@ -177,6 +180,11 @@ function renderChips(state) {
     chips.append(el("span", { class: "chip", dataset: { kind: "has_target" } }, "含量化目标",
       el("button", { type: "button", class: "chip-remove", "aria-label": "去掉筛选 含量化目标",
         onclick: () => go({ ...state, has_target: false, page: 1 }) }, "×")));
+  }
+  if (state.new) {
+    chips.append(el("span", { class: "chip", dataset: { kind: "new" } }, "最新一批",
+      el("button", { type: "button", class: "chip-remove", "aria-label": "去掉筛选 最新一批",
+        onclick: () => go({ ...state, new: false, page: 1 }) }, "×")));
   }
 }
 
@@ -286,7 +294,12 @@ async function renderSearch(state, mine) {
           el("input", { type: "checkbox", id: "by-doc", checked: state.by === "doc",
             onchange: (e) => go({ ...state, by: e.target.checked ? "doc" : "passage", page: 1 }) }),
           " 按文件归并"),
-        el("a", { id: "export-csv", class: "button", href: `/api/export.csv?${exportParams}`, download: "plansearch.csv" }, "导出 CSV"))));
+        el("label", { class: "new" },
+          el("input", { type: "checkbox", id: "new-only", checked: state.new,
+            onchange: (e) => go({ ...state, new: e.target.checked, page: 1 }) }),
+          " 只看最新一批"),
+        el("a", { id: "export-csv", class: "button", href: `/api/export.csv?${exportParams}`, download: "plansearch.csv" }, "导出 CSV"),
+        el("a", { id: "export-facets", class: "button", href: `/api/export.csv?${exportParams}&view=facets`, download: "plansearch-facets.csv" }, "导出分面计数"))));
   if (!results.hits.length) {
     view.append(el("p", { class: "empty" }, "没有匹配的段落。可以去掉筛选条件，或换一种说法。"));
   }

@@ -1,0 +1,130 @@
+//! `plansearch watch add|list|remove`: the saved queries of a corpus
+//! (`queries.toml`), whose new hits each `plansearch index` run lists. Not to
+//! be confused with `plansearch index --watch`, which watches the folder.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+
+use super::{FilterArgs, Location};
+use crate::saved::{self, SavedQuery};
+
+/// `plansearch watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(subcommand)]
+    action: WatchAction,
+}
+
+// Parsed once per process: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+enum WatchAction {
+    /// Save a query under a name, with any filters of `search`.
+    Add {
+        /// Its name (冷链).
+        name: String,
+        /// The query, as `search` takes it.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        #[command(flatten)]
+        location: Location,
+        #[command(flatten)]
+        filters: FilterArgs,
+    },
+    /// List the saved queries, with their hits among the last batch's
+    /// passages when the index is there.
+    List {
+        #[command(flatten)]
+        location: Location,
+    },
+    /// Forget a saved query.
+    Remove {
+        /// Its name.
+        name: String,
+        #[command(flatten)]
+        location: Location,
+    },
+}
+
+pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
+    match args.action {
+        WatchAction::Add {
+            name,
+            query,
+            location,
+            filters,
+        } => {
+            let query = query
+                .iter()
+                .map(|w| match w.strip_prefix(super::WIDE_MINUS) {
+                    Some(rest) => format!("-{rest}"),
+                    None => w.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            super::load_user_dictionary(location.dict_file().as_deref())?;
+            let q = SavedQuery::new(&name, &query, filters.into());
+            let described = q.describe();
+            saved::add(&location.corpus, q).map_err(anyhow::Error::msg)?;
+            eprintln!(
+                "saved {name:?}: {described} (in {}); each `plansearch index` lists its new hits",
+                saved::file(&location.corpus).display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        WatchAction::List { location } => {
+            let queries = saved::load(&location.corpus).map_err(anyhow::Error::msg)?;
+            if queries.is_empty() {
+                eprintln!(
+                    "no saved queries in {}: add one with `plansearch watch add NAME QUERY`",
+                    saved::file(&location.corpus).display()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            // With an index, how many hits each has in the last batch.
+            let last = match crate::indexer::open_index(&location.index) {
+                Ok(open) => {
+                    super::load_user_dictionary(location.dict_file().as_deref())?;
+                    let batch = open.snapshot()?.state.batches.last().copied();
+                    batch.map(|b| (b, saved::new_hits(&open, &queries, b.number, 1)))
+                }
+                Err(_) => None,
+            };
+            if let Some((b, _)) = &last {
+                println!(
+                    "last batch: {} ({}), {} new {}, {} new passages",
+                    b.number,
+                    b.started_label(),
+                    b.documents,
+                    if b.documents == 1 {
+                        "document"
+                    } else {
+                        "documents"
+                    },
+                    b.passages
+                );
+            }
+            for (i, q) in queries.iter().enumerate() {
+                let new = last.as_ref().map(|(_, hits)| match &hits[i].results {
+                    Ok(r) => format!("  [{} new]", r.total),
+                    Err(e) => format!("  [{e}]"),
+                });
+                println!("{}\t{}{}", q.name, q.describe(), new.unwrap_or_default());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        WatchAction::Remove { name, location } => {
+            if saved::remove(&location.corpus, &name).map_err(anyhow::Error::msg)? {
+                eprintln!("removed {name:?}");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                anyhow::bail!(
+                    "no saved query named {name:?} in {}; `plansearch watch list` shows them",
+                    saved::file(&location.corpus).display()
+                )
+            }
+        }
+    }
+}
