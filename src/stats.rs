@@ -40,7 +40,7 @@ pub struct IndexStats {
 /// How many units of each level have documents.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct RegionCoverage {
-    /// Provinces.
+    /// Provinces (national documents, region 全国, are not one).
     pub provinces: usize,
     /// Cities.
     pub cities: usize,
@@ -89,7 +89,12 @@ pub fn stats(index: &OpenIndex) -> Result<IndexStats> {
         with_targets: tree.with_targets,
         targets: tree.targets,
         regions: RegionCoverage {
-            provinces: tree.region.len(),
+            // National documents (region 全国) are listed, not counted as a province.
+            provinces: tree
+                .region
+                .iter()
+                .filter(|r| r.name != crate::indexer::NATIONAL)
+                .count(),
             cities,
             counties,
         },

@@ -72,6 +72,8 @@ function readState() {
     by: p.get("by") === "doc" ? "doc" : "passage",
     has_target: p.get("has_target") === "1",
     new: p.get("new") === "1",
+    current: p.get("current") === "1",
+    sort: ["newest", "oldest"].includes(p.get("sort")) ? p.get("sort") : "",
     doc: p.get("doc") || "",
     sim: p.get("sim") || "",
     other: p.get("other") === "1",
@@ -87,6 +89,8 @@ function stateParams(state) {
   for (const f of FILTERS) for (const v of state[f] || []) p.append(f, v);
   if (state.has_target) p.set("has_target", "1");
   if (state.new) p.set("new", "1");
+  if (state.current) p.set("current", "1");
+  if (state.sort) p.set("sort", state.sort);
   if (state.by === "doc") p.set("by", "doc");
   if (state.page > 1) p.set("page", String(state.page));
   if (state.doc) p.set("doc", state.doc);
@@ -110,6 +114,8 @@ function searchParams(state) {
   for (const f of FILTERS) for (const v of state[f] || []) p.append(f, v);
   if (state.has_target) p.set("has_target", "true");
   if (state.new) p.set("new", "1");
+  if (state.current) p.set("current", "1");
+  if (state.sort) p.set("sort", state.sort);
   if (state.by === "doc") p.set("by", "doc");
   return p;
 }
@@ -298,6 +304,13 @@ async function renderSearch(state, mine) {
           el("input", { type: "checkbox", id: "new-only", checked: state.new,
             onchange: (e) => go({ ...state, new: e.target.checked, page: 1 }) }),
           " 只看最新一批"),
+        el("label", { class: "current" },
+          el("input", { type: "checkbox", id: "current-only", checked: state.current,
+            onchange: (e) => go({ ...state, current: e.target.checked, page: 1 }) }),
+          " 只看现行版本"),
+        el("select", { id: "sort", "aria-label": "排序", onchange: (e) => go({ ...state, sort: e.target.value, page: 1 }) },
+          ...[["", "按相关度"], ["newest", "最新在前"], ["oldest", "最早在前"]].map(([value, label]) =>
+            el("option", { value, selected: state.sort === value }, label))),
         el("a", { id: "export-csv", class: "button", href: `/api/export.csv?${exportParams}`, download: "plansearch.csv" }, "导出 CSV"),
         el("a", { id: "export-facets", class: "button", href: `/api/export.csv?${exportParams}&view=facets`, download: "plansearch-facets.csv" }, "导出分面计数"))));
   if (!results.hits.length) {
