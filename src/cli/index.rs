@@ -276,16 +276,8 @@ const NEW_HITS_SHOWN: usize = 3;
 fn print_new_hits(s: &Summary, config: &IndexConfig) {
     if let Some(b) = &s.batch {
         eprintln!(
-            "batch {} ({}): {} new {}, {} new passages; `plansearch search --new QUERY` searches them",
-            b.number,
-            b.started_label(),
-            b.documents,
-            if b.documents == 1 {
-                "document"
-            } else {
-                "documents"
-            },
-            b.passages
+            "batch {}; `plansearch search --new QUERY` searches them",
+            b.describe()
         );
     }
     let queries = match crate::saved::load(&config.corpus) {

@@ -93,18 +93,7 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
                 Err(_) => None,
             };
             if let Some((b, _)) = &last {
-                println!(
-                    "last batch: {} ({}), {} new {}, {} new passages",
-                    b.number,
-                    b.started_label(),
-                    b.documents,
-                    if b.documents == 1 {
-                        "document"
-                    } else {
-                        "documents"
-                    },
-                    b.passages
-                );
+                println!("last batch: {}", b.describe());
             }
             for (i, q) in queries.iter().enumerate() {
                 let new = last.as_ref().map(|(_, hits)| match &hits[i].results {

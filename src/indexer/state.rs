@@ -56,6 +56,23 @@ impl Batch {
     pub fn started_label(&self) -> String {
         crate::indexer::batch_time_label(self.started)
     }
+
+    /// `2 (2026-12-02 19:40 UTC): 1 new document, 69 new passages`, as the
+    /// index summary and `watch list` print it.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ({}): {} new {}, {} new passages",
+            self.number,
+            self.started_label(),
+            self.documents,
+            if self.documents == 1 {
+                "document"
+            } else {
+                "documents"
+            },
+            self.passages
+        )
+    }
 }
 
 /// One indexed document.
