@@ -6,7 +6,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    // lopdf warns of every encrypted PDF on its own; plansearch reports such a
+    // file with its path and what to do, so lopdf's line would only repeat it.
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn,lopdf=error"))
+        .init();
     let cli =
         plansearch::cli::Cli::parse_from(plansearch::cli::exclusions_as_words(std::env::args_os()));
     match plansearch::cli::run(cli) {
