@@ -46,6 +46,7 @@ pub mod eval;
 pub mod extract;
 pub mod gazetteer;
 pub mod indexer;
+pub mod lexicon;
 pub mod output;
 pub mod query;
 pub mod read;

@@ -44,6 +44,9 @@ pub struct IndexInfo {
     pub tokenizer: String,
     /// Digest of the jieba dictionary (default + policy terms + places + user words).
     pub dictionary_digest: String,
+    /// Digest of the embedded rule tables ([`crate::lexicon::rules_digest`]).
+    #[serde(default)]
+    pub rules_digest: String,
     /// plansearch version.
     pub plansearch_version: String,
     /// Folder of the tantivy index inside the index folder; `None` for an
@@ -59,6 +62,7 @@ impl IndexInfo {
             schema_version: SCHEMA_VERSION,
             tokenizer: tokenizer::TOKENIZER_VERSION.to_string(),
             dictionary_digest: tokenizer::dictionary().digest().to_string(),
+            rules_digest: crate::lexicon::rules_digest().to_string(),
             plansearch_version: env!("CARGO_PKG_VERSION").to_string(),
             generation,
         }
@@ -90,18 +94,29 @@ impl IndexInfo {
     }
 
     /// Why the indexer must rebuild an index built with this info, if so: any
-    /// incompatibility, or another version of plansearch (whose analysis may
-    /// differ).
+    /// incompatibility, other rule tables (the index's labels would differ
+    /// from what this program extracts; searching it still works), or another
+    /// version of plansearch (whose analysis may differ).
     pub fn rebuild_reason(&self) -> Option<String> {
         let version = env!("CARGO_PKG_VERSION");
-        self.incompatibility().or_else(|| {
-            (self.plansearch_version != version).then(|| {
-                format!(
-                    "by plansearch {} (this is {version})",
-                    self.plansearch_version
-                )
+        let rules = crate::lexicon::rules_digest();
+        self.incompatibility()
+            .or_else(|| {
+                (self.rules_digest != rules).then(|| {
+                    format!(
+                        "with other rule tables ({:?}, now {rules}): a table under data/ changed",
+                        self.rules_digest
+                    )
+                })
             })
-        })
+            .or_else(|| {
+                (self.plansearch_version != version).then(|| {
+                    format!(
+                        "by plansearch {} (this is {version})",
+                        self.plansearch_version
+                    )
+                })
+            })
     }
 }
 

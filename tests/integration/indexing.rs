@@ -286,6 +286,11 @@ fn an_index_built_by_another_version_is_rebuilt_and_says_why() {
             "another dictionary",
         ),
         (
+            "rules_digest",
+            serde_json::json!("0000"),
+            "other rule tables",
+        ),
+        (
             "tokenizer",
             serde_json::json!("jieba v0"),
             "other analyzers",
