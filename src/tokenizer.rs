@@ -392,12 +392,6 @@ impl Tokenizer for BigramTokenizer {
 /// last bigram), so that a one-character query is a prefix search over this
 /// field's terms, and a query that spans punctuation (R&D, PM2.5) is one phrase:
 /// the run before the mark ends with a unigram, the run after it starts with one.
-pub fn bigram_tokens(text: &str, out: &mut Vec<Token>) {
-    let mut buffer = TokenBuffer::default();
-    bigram_tokens_into(text, &mut buffer);
-    out.extend(buffer.tokens().iter().cloned());
-}
-
 fn bigram_tokens_into(text: &str, out: &mut TokenBuffer) {
     let folded = fold(text);
     let folded_text: &str = &folded.text;
@@ -490,7 +484,7 @@ pub fn run_bigrams(run: &str) -> Vec<String> {
 /// The bigram-field terms, with their relative positions, that a literal string
 /// (its runs, as [`literal_runs`] gives them) occurs as: a phrase query over
 /// them is exact containment, punctuation between runs standing for any
-/// punctuation. Mirrors [`bigram_tokens`]: a run before a mark ends with its
+/// punctuation. Mirrors [`bigram_tokens_into`]: a run before a mark ends with its
 /// final unigram, a one-character run after a mark is its first unigram, and a
 /// run takes its length plus one positions.
 ///

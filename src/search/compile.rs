@@ -847,7 +847,7 @@ pub fn literal_query(field: Field, runs: &[String]) -> Option<Box<dyn Query>> {
         && run.chars().count() == 1
     {
         // A single character: any bigram starting with it, or a run-final unigram.
-        let pattern = format!("{}.?", regex_escape(run));
+        let pattern = format!("{}.?", regex::escape(run));
         return Some(match RegexQuery::from_pattern(&pattern, field) {
             Ok(q) => Box::new(q),
             Err(_) => Box::new(EmptyQuery),
@@ -864,17 +864,6 @@ pub fn literal_query(field: Field, runs: &[String]) -> Option<Box<dyn Query>> {
         }),
         _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
     }
-}
-
-fn regex_escape(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_punctuation() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

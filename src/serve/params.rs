@@ -406,7 +406,7 @@ impl Params {
             }
             (Some(r), None) => {
                 let r = r.trim().to_string();
-                if !is_passage_id(&r) {
+                if !crate::similar::is_passage_id(&r) {
                     return Err(ApiError::bad_request(format!(
                         "ref={} is not a passage id: give the id a search hit shows (8632332262f6707a:2)",
                         shorten(&r, 60)
@@ -470,19 +470,6 @@ fn group_by(name: &str) -> Result<GroupBy, ApiError> {
             )));
         }
     })
-}
-
-/// `<16 hex digits>:<number>`.
-fn is_passage_id(s: &str) -> bool {
-    match s.split_once(':') {
-        Some((key, n)) => {
-            key.len() == 16
-                && key.bytes().all(|b| b.is_ascii_hexdigit())
-                && !n.is_empty()
-                && n.bytes().all(|b| b.is_ascii_digit())
-        }
-        None => false,
-    }
 }
 
 /// The id of `/api/doc/{id}`, percent-decoded. Anything else after
