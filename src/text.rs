@@ -168,6 +168,17 @@ pub fn truncate_chars(text: &str, max_chars: usize) -> &str {
     }
 }
 
+/// At most `max` characters of `text`, with "…" when cut: for messages and
+/// snippets that must stay on a line.
+pub fn ellipsize(text: &str, max: usize) -> String {
+    let cut = truncate_chars(text, max);
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::text::fold_str;
+use crate::text::{ellipsize, fold_str};
 
 /// The typology as embedded.
 pub const TYPOLOGY_TOML: &str = include_str!("../../data/instruments/typology.toml");
@@ -135,18 +135,8 @@ impl InstrumentTag {
             self.instrument,
             self.category,
             self.cues.join(", "),
-            shorten(&self.sentence, 80)
+            ellipsize(&self.sentence, 80)
         )
-    }
-}
-
-fn shorten(s: &str, chars: usize) -> String {
-    if s.chars().count() <= chars {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(chars).collect();
-        out.push('…');
-        out
     }
 }
 

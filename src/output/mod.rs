@@ -32,16 +32,6 @@ pub fn write_json<T: serde::Serialize + ?Sized>(w: &mut dyn Write, value: &T) ->
     writeln!(w)
 }
 
-/// At most `max` characters of `text`, with "…" when cut.
-pub(crate) fn short(text: &str, max: usize) -> String {
-    let cut = crate::text::truncate_chars(text, max);
-    if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut.to_string()
-    }
-}
-
 /// How text output looks.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {

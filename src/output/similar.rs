@@ -33,7 +33,7 @@ pub fn write_similar_text(
             if !source.heading.is_empty() {
                 writeln!(w, "   {}", style.dim(&source.heading))?;
             }
-            writeln!(w, "   {}", super::short(&source.passage, 120))?;
+            writeln!(w, "   {}", crate::text::ellipsize(&source.passage, 120))?;
             if !source.targets.is_empty() {
                 writeln!(w, "   {}", targets_line(&source.targets))?;
             }
@@ -42,7 +42,7 @@ pub fn write_similar_text(
             w,
             "{} {}",
             style.bold("similar to the text"),
-            super::short(&results.text, 120)
+            crate::text::ellipsize(&results.text, 120)
         )?,
     }
     let terms: Vec<String> = results

@@ -501,7 +501,7 @@ async fn not_found(uri: Uri) -> ApiError {
         StatusCode::NOT_FOUND,
         format!(
             "no such page: {}; the page is at /, the API at /api/search, /api/facets, /api/similar, /api/timeline, /api/crosstab, /api/doc/ID, /api/stats, /api/export.csv and /api/export.jsonl",
-            params::shorten(uri.path(), 200)
+            crate::text::ellipsize(uri.path(), 200)
         ),
     )
 }

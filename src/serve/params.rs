@@ -10,6 +10,7 @@ use crate::search::group::GroupBy;
 use crate::search::{HitUnit, SearchRequest};
 use crate::service::SearchQuery;
 use crate::similar::{SimilarRequest, SimilarTo};
+use crate::text::ellipsize;
 
 /// The caps on a request. Over one, the answer is a JSON error:
 /// 414 for the URL, 400 for the rest.
@@ -33,16 +34,6 @@ impl Caps {
 /// are one name.
 pub struct Params {
     pairs: Vec<(String, String)>,
-}
-
-/// "…" after `max` characters.
-pub fn shorten(text: &str, max: usize) -> String {
-    let cut = crate::text::truncate_chars(text, max);
-    if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut.to_string()
-    }
 }
 
 const FILTERS: &[&str] = &[
@@ -80,7 +71,7 @@ impl Params {
             if *n > Caps::MAX_VALUES {
                 return Err(ApiError::bad_request(format!(
                     "{} is given more than {} times",
-                    shorten(name, 40),
+                    ellipsize(name, 40),
                     Caps::MAX_VALUES
                 )));
             }
@@ -99,7 +90,7 @@ impl Params {
                 };
                 return Err(ApiError::bad_request(format!(
                     "unknown parameter {:?}; {expected}",
-                    shorten(name, 40)
+                    ellipsize(name, 40)
                 )));
             }
         }
@@ -129,7 +120,7 @@ impl Params {
             Some("" | "1" | "true" | "yes") => Ok(true),
             Some(other) => Err(ApiError::bad_request(format!(
                 "{name}={} is not a yes or no: give {name}=true or {name}=false",
-                shorten(other, 40)
+                ellipsize(other, 40)
             ))),
         }
     }
@@ -141,7 +132,7 @@ impl Params {
             Some(v) => v.trim().parse::<usize>().map(Some).map_err(|_| {
                 ApiError::bad_request(format!(
                     "{name}={} is not a number: give a whole number, such as {name}=10",
-                    shorten(&v, 40)
+                    ellipsize(&v, 40)
                 ))
             }),
         }
@@ -201,7 +192,7 @@ impl Params {
             Some(other) => {
                 return Err(ApiError::bad_request(format!(
                     "by={} is neither passage nor doc",
-                    shorten(other, 40)
+                    ellipsize(other, 40)
                 )));
             }
         };
@@ -262,7 +253,7 @@ impl Params {
             Some(other) => {
                 return Err(ApiError::bad_request(format!(
                     "facets={} is none of counts, tree, none",
-                    shorten(other, 40)
+                    ellipsize(other, 40)
                 )));
             }
         }
@@ -323,7 +314,7 @@ impl Params {
             Some(other) => {
                 return Err(ApiError::bad_request(format!(
                     "group_by={} is none of region, province, city, year, sector, doc_type",
-                    shorten(other, 40)
+                    ellipsize(other, 40)
                 )));
             }
         };
@@ -335,7 +326,7 @@ impl Params {
             Some(other) => {
                 return Err(ApiError::bad_request(format!(
                     "by={} is none of instrument, category, year, province",
-                    shorten(other, 40)
+                    ellipsize(other, 40)
                 )));
             }
         };
@@ -387,7 +378,7 @@ impl Params {
             (Some(other), _) => {
                 return Err(ApiError::bad_request(format!(
                     "view={} is none of hits, groups, facets",
-                    shorten(other, 40)
+                    ellipsize(other, 40)
                 )));
             }
         };
@@ -409,7 +400,7 @@ impl Params {
                 if !crate::similar::is_passage_id(&r) {
                     return Err(ApiError::bad_request(format!(
                         "ref={} is not a passage id: give the id a search hit shows (8632332262f6707a:2)",
-                        shorten(&r, 60)
+                        ellipsize(&r, 60)
                     )));
                 }
                 SimilarTo::Passage(r)
@@ -466,7 +457,7 @@ fn group_by(name: &str) -> Result<GroupBy, ApiError> {
         other => {
             return Err(ApiError::bad_request(format!(
                 "group_by={} is none of region, province, city, year, doc_type, sector",
-                shorten(other, 40)
+                ellipsize(other, 40)
             )));
         }
     })
