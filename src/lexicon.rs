@@ -4,7 +4,7 @@
 //! remember to bump the schema version when a word list or weight changes.
 //!
 //! Every file under `data/` that the program embeds is listed in
-//! [`RULE_TABLES`]; a test walks `data/` and fails on a table that is missing
+//! `RULE_TABLES`; a test walks `data/` and fails on a table that is missing
 //! here (only `SOURCE.md` attribution files are not rules).
 
 use std::sync::OnceLock;

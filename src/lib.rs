@@ -3,14 +3,18 @@
 //! compare measures across counties.
 //!
 //! The pipeline, one module per concern:
-//! [`corpus`] (walk, decode, clean, passages) → [`extract`] (region, year, type,
-//! sectors) → [`document`] (one file analysed) → [`indexer`] (tantivy index with
-//! the [`tokenizer`]s and [`schema`], updated incrementally, crash-safe) →
-//! [`query`] + [`search`] → [`output`]. On top of search: [`similar`] measures,
-//! [`stats`] of the index and exports ([`output::export`]). [`service`] holds
-//! the query commands as library calls that the CLI and [`serve`] (the web
-//! page and JSON API) share; [`saved`] queries follow a question across the
-//! batches the indexer records.
+//! [`read`] (bytes of any format to text) → [`corpus`] (walk, clean, passages)
+//! → [`extract`] (region, year, type, sectors, issuance, instruments, targets)
+//! → [`mod@document`] (one file analysed) → [`indexer`] (tantivy index with the
+//! [`tokenizer`]s and [`schema`], updated incrementally, crash-safe) →
+//! [`query`] + [`mod@search`]. On top of search: [`similar`] measures, [`stats`],
+//! [`timeline`], [`crosstab`] and [`export`]s; [`service`] holds the query
+//! commands as the calls the command line and the web API share, and [`saved`]
+//! queries follow a question across batches. The embedded rule tables and
+//! their digest are in [`lexicon`].
+//!
+//! The command line, the web page and API, and terminal output are the
+//! binary's (`src/main.rs`), not this library's.
 //!
 //! ```no_run
 //! use plansearch::indexer::{build_index, open_index, IndexConfig};
@@ -37,23 +41,21 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod cli;
 pub mod corpus;
 pub mod crosstab;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod extract;
 pub mod gazetteer;
 pub mod indexer;
 pub mod lexicon;
-pub mod output;
 pub mod query;
 pub mod read;
 pub mod saved;
 pub mod schema;
 pub mod search;
-pub mod serve;
 pub mod service;
 pub mod similar;
 pub mod stats;

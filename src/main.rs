@@ -1,7 +1,19 @@
 //! The `plansearch` binary: parse the command line, run it, map errors to
 //! exit codes (0 found, 1 nothing found, 2 error), as ripgrep does.
 
+mod cli;
+mod output;
+mod serve;
+
 use std::process::ExitCode;
+
+// The library's modules under the names the command line, page and output
+// code use (`crate::search`, ...): those three are the binary's, the rest is
+// the library an embedding program uses too.
+use plansearch::{
+    crosstab, document, error, export, extract, indexer, query, read, saved, search, service,
+    similar, stats, text, timeline, tokenizer,
+};
 
 use clap::Parser;
 
@@ -10,9 +22,8 @@ fn main() -> ExitCode {
     // file with its path and what to do, so lopdf's line would only repeat it.
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn,lopdf=error"))
         .init();
-    let cli =
-        plansearch::cli::Cli::parse_from(plansearch::cli::exclusions_as_words(std::env::args_os()));
-    match plansearch::cli::run(cli) {
+    let cli = cli::Cli::parse_from(cli::exclusions_as_words(std::env::args_os()));
+    match cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {

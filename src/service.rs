@@ -8,7 +8,7 @@
 //! | [`facets`] | the `facet_tree` of `search --facets --json` | `GET /api/facets` |
 //! | [`crate::similar::similar`] | `similar --json` | `GET /api/similar` |
 //! | [`crate::stats::stats`] | `stats --json` | `GET /api/stats` |
-//! | [`crate::output::export::export_view`] | `search --csv` / `--jsonl` (`--group-by`, `--facets`) | `GET /api/export.csv`, `/api/export.jsonl` |
+//! | [`crate::export::export_view`] | `search --csv` / `--jsonl` (`--group-by`, `--facets`) | `GET /api/export.csv`, `/api/export.jsonl` |
 //! | [`document`] | `inspect --json` (evidence) | `GET /api/doc/{id}` |
 
 use std::path::{Path, PathBuf};

@@ -472,7 +472,7 @@ fn resolve_ref(
 }
 
 /// `<16 hex digits>:<number>`: the id a search hit shows.
-pub(crate) fn is_passage_id(s: &str) -> bool {
+pub fn is_passage_id(s: &str) -> bool {
     match s.split_once(':') {
         Some((key, n)) => {
             key.len() == 16

@@ -484,7 +484,7 @@ pub fn run_bigrams(run: &str) -> Vec<String> {
 /// The bigram-field terms, with their relative positions, that a literal string
 /// (its runs, as [`literal_runs`] gives them) occurs as: a phrase query over
 /// them is exact containment, punctuation between runs standing for any
-/// punctuation. Mirrors [`bigram_tokens_into`]: a run before a mark ends with its
+/// punctuation. Mirrors `bigram_tokens_into`: a run before a mark ends with its
 /// final unigram, a one-character run after a mark is its first unigram, and a
 /// run takes its length plus one positions.
 ///

@@ -8,7 +8,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::{FilterArgs, Location};
-use crate::output::{self, export};
+use crate::export;
+use crate::output;
 use crate::query::NewSince;
 use crate::search::group::GroupBy;
 use crate::search::{HitUnit, Scope, SearchRequest};

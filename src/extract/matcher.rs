@@ -76,13 +76,8 @@ impl WordMatcher {
 }
 
 /// True if jieba, cutting the text around `start..end`, puts token boundaries
-/// at both ends.
-pub fn is_token_span(text: &str, start: usize, end: usize) -> bool {
-    is_token_span_glued(text, start, end, &[])
-}
-
-/// [`is_token_span`], where the span may also end inside a token whose rest is
-/// one of `glue`: 河南省 in 河南省政府, 张掖市 in 张掖/市委.
+/// at both ends, or the span ends inside a token whose rest is one of `glue`:
+/// 河南省 in 河南省政府, 张掖市 in 张掖/市委.
 fn is_token_span_glued(text: &str, start: usize, end: usize, glue: &[&str]) -> bool {
     let mut from = start.saturating_sub(WINDOW_BYTES);
     while !text.is_char_boundary(from) {

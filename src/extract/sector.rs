@@ -158,11 +158,6 @@ impl Taxonomy {
         })
     }
 
-    /// The sectors, in file order.
-    pub fn sectors(&self) -> &[Sector] {
-        &self.sectors
-    }
-
     /// Every keyword and heading phrase (for the jieba dictionary).
     pub fn all_keywords(&self) -> impl Iterator<Item = &str> {
         self.sectors.iter().flat_map(|s| {

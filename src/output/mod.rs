@@ -2,7 +2,6 @@
 //! (JSON with a stable shape).
 
 pub mod crosstab;
-pub mod export;
 mod group;
 mod inspect;
 mod search;
@@ -12,11 +11,8 @@ pub mod timeline;
 mod tree;
 
 pub use group::write_group_text;
-pub use inspect::{
-    InspectEvidence, InspectPassage, InspectReport, inspect_report, write_inspect_json,
-    write_inspect_text,
-};
-pub use search::{write_search_json, write_search_text};
+pub use inspect::{write_inspect_json, write_inspect_text};
+pub use search::write_search_text;
 pub use similar::write_similar_text;
 pub use stats::write_stats_text;
 pub use tree::write_tree_text;

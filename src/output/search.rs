@@ -208,8 +208,3 @@ fn facet_line(values: &[FacetValue], max: usize) -> String {
     }
     parts.join(" · ")
 }
-
-/// Writes search results as one JSON object.
-pub fn write_search_json(w: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
-    super::write_json(w, results)
-}

@@ -33,12 +33,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 use tokio::time::{Instant, timeout_at};
 
 use crate::error::Error;
+use crate::export::{self, ExportFormat};
 use crate::indexer::{INFO_FILE, IndexInfo, OpenIndex, open_index};
-use crate::output::export::{self, ExportFormat};
 use crate::search::PreparedSearch;
 use crate::{service, similar, stats};
-
-pub use params::Caps;
 
 /// How to run the server.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 use axum::http::{StatusCode, Uri};
 
 use super::ApiError;
-use crate::output::export::ExportView;
+use crate::export::ExportView;
 use crate::query::{FilterSpec, NewSince};
 use crate::search::group::GroupBy;
 use crate::search::{HitUnit, SearchRequest};

@@ -1,7 +1,7 @@
 //! Exports: every hit with all its fields, as CSV (UTF-8 with a BOM) and JSON
 //! lines, identical to the hits of a search.
 
-use plansearch::output::export::{
+use plansearch::export::{
     CSV_COLUMNS, ExportFormat, ExportView, FACET_COLUMNS, GROUP_COLUMNS, export, export_view,
 };
 use plansearch::search::group::{GroupBy, group};
