@@ -16,7 +16,7 @@ use crate::query::FilterSpec;
 use crate::search::{Hit, HitUnit, SearchRequest, for_each_hit};
 
 /// What the rows are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rows {
     /// The document's region: county, city or province, the deepest known.
@@ -30,12 +30,11 @@ pub enum Rows {
     /// Top-level sector.
     Sector,
     /// Document type.
-    #[value(name = "doc_type", alias = "type")]
     DocType,
 }
 
 /// What the columns are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Columns {
     /// Policy instrument.
@@ -46,6 +45,29 @@ pub enum Columns {
     Year,
     /// Province.
     Province,
+}
+
+impl crate::vocabulary::Named for Rows {
+    const OPTION: &'static str = "group_by";
+    const NAMES: &'static [(&'static str, Rows)] = &[
+        ("region", Rows::Region),
+        ("province", Rows::Province),
+        ("city", Rows::City),
+        ("year", Rows::Year),
+        ("sector", Rows::Sector),
+        ("doc_type", Rows::DocType),
+        ("type", Rows::DocType),
+    ];
+}
+
+impl crate::vocabulary::Named for Columns {
+    const OPTION: &'static str = "by";
+    const NAMES: &'static [(&'static str, Columns)] = &[
+        ("instrument", Columns::Instrument),
+        ("category", Columns::Category),
+        ("year", Columns::Year),
+        ("province", Columns::Province),
+    ];
 }
 
 impl Columns {

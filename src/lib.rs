@@ -63,3 +63,4 @@ pub mod synonyms;
 pub mod text;
 pub mod timeline;
 pub mod tokenizer;
+pub mod vocabulary;

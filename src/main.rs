@@ -12,7 +12,7 @@ use std::process::ExitCode;
 // the library an embedding program uses too.
 use plansearch::{
     crosstab, document, error, export, extract, indexer, query, read, saved, search, service,
-    similar, stats, text, timeline, tokenizer,
+    similar, stats, text, timeline, tokenizer, vocabulary,
 };
 
 use clap::Parser;

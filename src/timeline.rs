@@ -14,14 +14,14 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tantivy::columnar::StrColumn;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::indexer::OpenIndex;
 use crate::query::FilterSpec;
 use crate::schema::names;
 use crate::search::{HitUnit, SearchRequest, for_each_hit};
 
 /// The administrative level regions are counted at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// 省级.
@@ -33,18 +33,16 @@ pub enum Level {
     County,
 }
 
-impl Level {
-    /// Parses `province`, `city`, `county` (and 省, 市, 县).
-    pub fn parse(s: &str) -> Result<Level> {
-        match s {
-            "province" | "省" => Ok(Level::Province),
-            "city" | "市" => Ok(Level::City),
-            "county" | "县" => Ok(Level::County),
-            _ => Err(Error::Filter(format!(
-                "level={s} is none of province, city, county"
-            ))),
-        }
-    }
+impl crate::vocabulary::Named for Level {
+    const OPTION: &'static str = "level";
+    const NAMES: &'static [(&'static str, Level)] = &[
+        ("province", Level::Province),
+        ("省", Level::Province),
+        ("city", Level::City),
+        ("市", Level::City),
+        ("county", Level::County),
+        ("县", Level::County),
+    ];
 }
 
 /// The region of a passage at a level: its names down to that level, or
@@ -333,6 +331,6 @@ mod tests {
         assert_eq!(r(Level::County).as_deref(), Some("甘肃省张掖市临泽县"));
         // A province's own report has no city.
         assert_eq!(region_at(Level::City, Some("甘肃省"), None, None), None);
-        assert!(Level::parse("country").is_err());
+        assert!(<Level as crate::vocabulary::Named>::from_name("country").is_err());
     }
 }

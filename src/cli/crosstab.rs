@@ -22,10 +22,10 @@ pub struct CrossTabArgs {
     #[command(flatten)]
     filters: FilterArgs,
     /// The rows.
-    #[arg(long, value_enum, default_value_t = Rows::Region)]
+    #[arg(long, default_value = "region", value_parser = super::named::<Rows>())]
     group_by: Rows,
     /// The columns.
-    #[arg(long, value_enum, default_value_t = Columns::Instrument)]
+    #[arg(long, default_value = "instrument", value_parser = super::named::<Columns>())]
     by: Columns,
     /// One JSON object on stdout.
     #[arg(long, conflicts_with_all = ["csv", "jsonl"])]

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 pub use crosstab::CrossTabArgs;
@@ -29,6 +30,7 @@ pub use stats::StatsArgs;
 pub use timeline::TimelineArgs;
 
 use crate::output::Style;
+use crate::vocabulary::Named;
 
 /// Full-text search over Chinese county development documents.
 #[derive(Debug, Parser)]
@@ -164,6 +166,15 @@ pub(crate) fn load_user_dictionary(file: Option<&Path>) -> Result<()> {
         .map_err(anyhow::Error::msg)?
         .warm_up();
     Ok(())
+}
+
+/// A flag's value parser from the option's names ([`Named`]): `--help`
+/// lists the canonical names, aliases are accepted too.
+pub(crate) fn named<T: Named + Clone + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    let values = T::NAMES
+        .iter()
+        .map(|(name, value)| PossibleValue::new(*name).hide(value.name() != *name));
+    PossibleValuesParser::new(values).try_map(|name| T::from_name(&name))
 }
 
 /// The full-width minus an exclusion is handed to clap as (see [`exclusions_as_words`]).

@@ -31,11 +31,11 @@ pub struct SearchArgs {
     #[arg(long, short = 'n')]
     limit: Option<usize>,
     /// Hits are passages or documents.
-    #[arg(long, value_enum, default_value_t = HitUnit::Passage)]
+    #[arg(long, default_value = "passage", value_parser = super::named::<HitUnit>())]
     by: HitUnit,
     /// The best passage per region, province, city, year, type or sector,
     /// with the group's hit count.
-    #[arg(long, value_enum, value_name = "FIELD")]
+    #[arg(long, value_name = "FIELD", value_parser = super::named::<GroupBy>())]
     group_by: Option<GroupBy>,
     /// Print the full breakdown of all hits: region tree, year histogram,
     /// types, sector tree (in --json: "facet_tree").
@@ -71,7 +71,7 @@ pub struct SearchArgs {
     per_region: usize,
     /// Where the words must stand together: in one passage, or (with --by
     /// doc) anywhere in one document.
-    #[arg(long, value_enum, default_value_t = Scope::Passage)]
+    #[arg(long, default_value = "passage", value_parser = super::named::<Scope>())]
     scope: Scope,
     /// Order of hits: relevance, newest or oldest (by the document's own
     /// date: written, else adopted, published, effective).

@@ -21,7 +21,7 @@ pub struct TimelineArgs {
     #[command(flatten)]
     filters: FilterArgs,
     /// Regions are provinces, cities or counties.
-    #[arg(long, value_enum, default_value_t = Level::Province)]
+    #[arg(long, default_value = "province", value_parser = super::named::<Level>())]
     level: Level,
     /// One JSON object on stdout.
     #[arg(long, conflicts_with_all = ["csv", "curve_csv"])]

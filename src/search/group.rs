@@ -19,7 +19,7 @@ use crate::indexer::{DocPaths, OpenIndex};
 use crate::schema::Fields;
 
 /// What to group hits by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     /// The region a document is of: its county, or its city or province for
@@ -32,10 +32,22 @@ pub enum GroupBy {
     /// Year of the document, in year order.
     Year,
     /// Document type.
-    #[value(name = "doc_type", alias = "type")]
     DocType,
     /// Sector (subsectors under a sector filter).
     Sector,
+}
+
+impl crate::vocabulary::Named for GroupBy {
+    const OPTION: &'static str = "group_by";
+    const NAMES: &'static [(&'static str, GroupBy)] = &[
+        ("region", GroupBy::Region),
+        ("province", GroupBy::Province),
+        ("city", GroupBy::City),
+        ("year", GroupBy::Year),
+        ("doc_type", GroupBy::DocType),
+        ("type", GroupBy::DocType),
+        ("sector", GroupBy::Sector),
+    ];
 }
 
 impl GroupBy {

@@ -29,7 +29,7 @@ use crate::query::{self, FilterSpec, NewSince};
 use crate::schema::Fields;
 
 /// Whether hits are passages or documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum HitUnit {
     /// One hit per passage.
@@ -37,6 +37,12 @@ pub enum HitUnit {
     Passage,
     /// One hit per document, its best passage as snippet.
     Doc,
+}
+
+impl crate::vocabulary::Named for HitUnit {
+    const OPTION: &'static str = "by";
+    const NAMES: &'static [(&'static str, HitUnit)] =
+        &[("passage", HitUnit::Passage), ("doc", HitUnit::Doc)];
 }
 
 /// A search as a researcher asks it.
@@ -76,7 +82,7 @@ pub struct SearchRequest {
 }
 
 /// Where a query's words must stand together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     /// In one passage.
@@ -84,6 +90,12 @@ pub enum Scope {
     Passage,
     /// Anywhere in one document (each word in some passage of it).
     Doc,
+}
+
+impl crate::vocabulary::Named for Scope {
+    const OPTION: &'static str = "scope";
+    const NAMES: &'static [(&'static str, Scope)] =
+        &[("passage", Scope::Passage), ("doc", Scope::Doc)];
 }
 
 /// Passages of one document on a page of hits unless asked otherwise.

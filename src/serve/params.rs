@@ -11,6 +11,7 @@ use crate::search::{HitUnit, SearchRequest};
 use crate::service::SearchQuery;
 use crate::similar::{SimilarRequest, SimilarTo};
 use crate::text::ellipsize;
+use crate::vocabulary::Named;
 
 /// The caps on a request. Over one, the answer is a JSON error:
 /// 414 for the URL, 400 for the rest.
@@ -114,6 +115,17 @@ impl Params {
             .map(|(_, v)| v.clone())
     }
 
+    /// The value of an option named by a word ([`Named`]); `None` when
+    /// absent or empty.
+    fn named<T: Named>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        match self.one(name).as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(value) => T::from_name(value)
+                .map(Some)
+                .map_err(|e| ApiError::bad_request(e.to_string())),
+        }
+    }
+
     fn flag(&self, name: &str) -> Result<bool, ApiError> {
         match self.one(name).as_deref().map(str::trim) {
             None | Some("0" | "false" | "no") => Ok(false),
@@ -186,16 +198,7 @@ impl Params {
             count_context: true,
             ..SearchRequest::default()
         };
-        request.unit = match self.one("by").as_deref() {
-            None | Some("" | "passage") => HitUnit::Passage,
-            Some("doc") => HitUnit::Doc,
-            Some(other) => {
-                return Err(ApiError::bad_request(format!(
-                    "by={} is neither passage nor doc",
-                    ellipsize(other, 40)
-                )));
-            }
-        };
+        request.unit = self.named::<HitUnit>("by")?.unwrap_or_default();
         Ok(request)
     }
 
@@ -209,10 +212,7 @@ impl Params {
         known.extend_from_slice(NEW);
         self.known(&known)?;
         let mut request = self.query_and_filters()?;
-        let group_by = match self.one("group_by").as_deref() {
-            None | Some("") => None,
-            Some(g) => Some(group_by(g)?),
-        };
+        let group_by = self.named::<GroupBy>("group_by")?;
         let limit = self.limit(if group_by.is_some() {
             Caps::MAX_LIMIT
         } else {
@@ -273,11 +273,7 @@ impl Params {
             .one("q")
             .filter(|q| !q.trim().is_empty())
             .ok_or_else(|| ApiError::bad_request("give q, the measure to trace (河长制)"))?;
-        let level = match self.one("level") {
-            Some(l) => crate::timeline::Level::parse(&l)
-                .map_err(|e| ApiError::bad_request(e.to_string()))?,
-            None => crate::timeline::Level::Province,
-        };
+        let level = self.named("level")?.unwrap_or_default();
         Ok((q, self.filters()?, level))
     }
 
@@ -304,32 +300,8 @@ impl Params {
             .one("q")
             .filter(|q| !q.trim().is_empty())
             .ok_or_else(|| ApiError::bad_request("give q, the query to count (乡村振兴)"))?;
-        let rows = match self.one("group_by").as_deref().map(str::trim) {
-            None | Some("" | "region") => Rows::Region,
-            Some("province") => Rows::Province,
-            Some("city") => Rows::City,
-            Some("year") => Rows::Year,
-            Some("sector") => Rows::Sector,
-            Some("doc_type" | "type") => Rows::DocType,
-            Some(other) => {
-                return Err(ApiError::bad_request(format!(
-                    "group_by={} is none of region, province, city, year, sector, doc_type",
-                    ellipsize(other, 40)
-                )));
-            }
-        };
-        let columns = match self.one("by").as_deref().map(str::trim) {
-            None | Some("" | "instrument") => Columns::Instrument,
-            Some("category") => Columns::Category,
-            Some("year") => Columns::Year,
-            Some("province") => Columns::Province,
-            Some(other) => {
-                return Err(ApiError::bad_request(format!(
-                    "by={} is none of instrument, category, year, province",
-                    ellipsize(other, 40)
-                )));
-            }
-        };
+        let rows = self.named("group_by")?.unwrap_or(Rows::Region);
+        let columns = self.named("by")?.unwrap_or(Columns::Instrument);
         Ok((q, self.filters()?, rows, columns))
     }
 
@@ -357,10 +329,7 @@ impl Params {
         self.known(&known)?;
         let mut request = self.query_and_filters()?;
         request.limit = self.number("limit")?.filter(|&n| n > 0);
-        let group_by = match self.one("group_by").as_deref() {
-            None | Some("") => None,
-            Some(g) => Some(group_by(g)?),
-        };
+        let group_by = self.named::<GroupBy>("group_by")?;
         let view = match (self.one("view").as_deref(), group_by) {
             (None | Some("" | "hits"), None) => ExportView::Hits,
             (None | Some("" | "groups"), Some(by)) => ExportView::Groups(by),
@@ -444,23 +413,6 @@ fn check_uri(uri: &Uri) -> Result<(), ApiError> {
         ));
     }
     Ok(())
-}
-
-fn group_by(name: &str) -> Result<GroupBy, ApiError> {
-    Ok(match name {
-        "region" => GroupBy::Region,
-        "province" => GroupBy::Province,
-        "city" => GroupBy::City,
-        "year" => GroupBy::Year,
-        "doc_type" | "type" => GroupBy::DocType,
-        "sector" => GroupBy::Sector,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "group_by={} is none of region, province, city, year, doc_type, sector",
-                ellipsize(other, 40)
-            )));
-        }
-    })
 }
 
 /// The id of `/api/doc/{id}`, percent-decoded. Anything else after
