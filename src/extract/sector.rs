@@ -87,7 +87,12 @@ pub struct SectorTag {
 }
 
 impl SectorTag {
-    /// Facet path: `/农业农村/特色种养业` or `/农业农村`.
+    /// `农业农村/特色种养业` or `农业农村`, as hits, exports and the document view name it.
+    pub fn label(&self) -> String {
+        self.facet_path().trim_start_matches('/').to_string()
+    }
+
+    /// The tag as a facet path: `/农业农村/特色种养业` or `/农业农村`.
     pub fn facet_path(&self) -> String {
         match &self.sub {
             Some(sub) => format!("/{}/{}", self.sector, sub),

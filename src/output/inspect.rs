@@ -44,15 +44,15 @@ pub struct InspectReport<'a> {
 /// One passage as inspect shows it.
 #[derive(Debug, Serialize)]
 pub struct InspectPassage<'a> {
-    /// Passage number.
-    pub number: usize,
+    /// Passage number (1-based), as hits call it.
+    pub passage_no: usize,
     /// Heading path.
     pub heading: String,
     /// Text.
     pub text: &'a str,
     /// Pages (first, last), for paged formats.
     pub pages: Option<(u32, u32)>,
-    /// Sector facet paths.
+    /// Sectors (`sector/sub`, as in hits).
     pub sectors: Vec<String>,
     /// Target years in the passage.
     pub target_years: &'a [u16],
@@ -89,11 +89,11 @@ pub fn inspect_report(doc: &Document) -> InspectReport<'_> {
             .passages
             .iter()
             .map(|(p, m)| InspectPassage {
-                number: p.number,
+                passage_no: p.number,
                 heading: p.heading_path(),
                 text: &p.text,
                 pages: p.pages,
-                sectors: m.sectors.iter().map(|s| s.facet_path()).collect(),
+                sectors: m.sectors.iter().map(|s| s.label()).collect(),
                 target_years: &m.target_years,
                 targets: &m.targets,
                 instruments: &m.instruments,
@@ -202,7 +202,7 @@ pub fn write_inspect_text(
             writeln!(
                 w,
                 "#{}{} {}",
-                p.number,
+                p.passage_no,
                 pages,
                 style.dim(&format!("[{sectors}]"))
             )?;

@@ -158,7 +158,7 @@ fn inspect_json_has_the_documented_shape() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|s| s.as_str().unwrap().starts_with("/农业农村"))
+            .any(|s| s.as_str().unwrap().starts_with("农业农村/"))
     );
 }
 
