@@ -1,7 +1,6 @@
 //! `plansearch crosstab`: groups of the passages a query finds against their
 //! policy instruments.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -40,23 +39,17 @@ pub struct CrossTabArgs {
 
 pub(super) fn run(args: CrossTabArgs) -> Result<ExitCode> {
     let open = super::open_or_build(&args.location)?;
-    let query = args.query.join(" ");
+    let query = super::query_string(&args.query);
     let t = crosstab::crosstab(&open, &query, &args.filters.into(), args.group_by, args.by)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if args.json {
-        output::write_json(&mut out, &t)?;
-    } else if args.csv {
-        output::crosstab::write_crosstab_csv(&mut out, &t)?;
-    } else if args.jsonl {
-        output::crosstab::write_crosstab_jsonl(&mut out, &t)?;
-    } else {
-        output::crosstab::write_crosstab_text(&mut out, &t, super::style_for_stdout())?;
-    }
-    out.flush()?;
-    Ok(if t.passages == 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    super::emit(t.passages > 0, |out, style| {
+        if args.json {
+            output::write_json(out, &t)
+        } else if args.csv {
+            output::crosstab::write_crosstab_csv(out, &t)
+        } else if args.jsonl {
+            output::crosstab::write_crosstab_jsonl(out, &t)
+        } else {
+            output::crosstab::write_crosstab_text(out, &t, style)
+        }
     })
 }

@@ -178,12 +178,43 @@ pub(crate) fn named<T: Named + Clone + Send + Sync>() -> impl TypedValueParser<V
 }
 
 /// The full-width minus an exclusion is handed to clap as (see [`exclusions_as_words`]).
-pub(crate) const WIDE_MINUS: char = '－';
+const WIDE_MINUS: char = '－';
+
+/// The query a command's words make: joined by spaces, each exclusion given
+/// back its minus (see [`exclusions_as_words`]).
+pub(crate) fn query_string(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| match w.strip_prefix(WIDE_MINUS) {
+            Some(rest) => format!("-{rest}"),
+            None => w.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Writes a command's result to stdout, locked and flushed, and says its exit
+/// code: 0 when it found something, 1 when not (as grep and ripgrep do).
+pub(crate) fn emit(
+    found: bool,
+    write: impl FnOnce(&mut dyn std::io::Write, Style) -> std::io::Result<()>,
+) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write(&mut out, style_for_stdout())?;
+    std::io::Write::flush(&mut out)?;
+    Ok(if found {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
 
 /// Lets `plansearch search 招商引资 -北京` work: clap would take `-北京` for an
 /// unknown option. No option starts with `-` and a non-ASCII character, a
-/// quote or a parenthesis, so such a word after `search` is an exclusion; it
-/// reaches clap with a full-width minus, which the query parser folds back.
+/// quote or a parenthesis, so such a word after a command that takes a query
+/// (search, timeline, crosstab, watch add) is an exclusion; it reaches clap
+/// with a full-width minus, which [`query_string`] turns back.
 pub fn exclusions_as_words(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let mut after_search = false;
     let mut after_watch = false;
@@ -193,8 +224,10 @@ pub fn exclusions_as_words(args: impl IntoIterator<Item = OsString>) -> Vec<OsSt
                 return arg;
             };
             if !after_search {
-                // `search QUERY`, and `watch add NAME QUERY`.
-                after_search = text == "search" || (after_watch && text == "add");
+                // `search QUERY`, `timeline QUERY`, `crosstab QUERY`, and
+                // `watch add NAME QUERY`.
+                after_search = matches!(text, "search" | "timeline" | "crosstab")
+                    || (after_watch && text == "add");
                 after_watch = matches!(text, "watch" | "saved");
                 return arg;
             }

@@ -56,14 +56,7 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
             location,
             filters,
         } => {
-            let query = query
-                .iter()
-                .map(|w| match w.strip_prefix(super::WIDE_MINUS) {
-                    Some(rest) => format!("-{rest}"),
-                    None => w.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
+            let query = super::query_string(&query);
             super::load_user_dictionary(location.dict_file().as_deref())?;
             let q = SavedQuery::new(&name, &query, filters.into());
             let described = q.describe();

@@ -105,15 +105,7 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         Some(10)
     };
     let request = SearchRequest {
-        query: args
-            .query
-            .iter()
-            .map(|w| match w.strip_prefix(super::WIDE_MINUS) {
-                Some(rest) => format!("-{rest}"),
-                None => w.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
+        query: super::query_string(&args.query),
         filters: crate::query::FilterSpec {
             sort: Some(args.sort.clone()),
             new: match &args.new_since {

@@ -1,6 +1,5 @@
 //! `plansearch timeline`: who first said a measure, and when.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -36,23 +35,17 @@ pub struct TimelineArgs {
 
 pub(super) fn run(args: TimelineArgs) -> Result<ExitCode> {
     let open = super::open_or_build(&args.location)?;
-    let query = args.query.join(" ");
+    let query = super::query_string(&args.query);
     let t = timeline::timeline(&open, &query, &args.filters.into(), args.level)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if args.json {
-        output::write_json(&mut out, &t)?;
-    } else if args.csv {
-        output::timeline::write_timeline_csv(&mut out, &t)?;
-    } else if args.curve_csv {
-        output::timeline::write_curve_csv(&mut out, &t)?;
-    } else {
-        output::timeline::write_timeline_text(&mut out, &t, super::style_for_stdout())?;
-    }
-    out.flush()?;
-    Ok(if t.first_mentions.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    super::emit(!t.first_mentions.is_empty(), |out, style| {
+        if args.json {
+            output::write_json(out, &t)
+        } else if args.csv {
+            output::timeline::write_timeline_csv(out, &t)
+        } else if args.curve_csv {
+            output::timeline::write_curve_csv(out, &t)
+        } else {
+            output::timeline::write_timeline_text(out, &t, style)
+        }
     })
 }

@@ -409,6 +409,17 @@ fn an_exclusion_can_be_its_own_shell_word() {
 }
 
 #[test]
+fn timeline_and_crosstab_take_an_exclusion_as_search_does() {
+    let index = shipped_index().to_str().unwrap().to_string();
+    for command in ["timeline", "crosstab"] {
+        let out = plansearch(&[command, "--index", &index, "招商引资", "-北京", "--json"]);
+        assert!(out.status.success(), "{command}: {}", stderr(&out));
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(v["query"], "招商引资 -北京", "{command}");
+    }
+}
+
+#[test]
 fn explain_shows_the_reading_and_the_score_parts() {
     let index = shipped_index().to_str().unwrap().to_string();
     let out = plansearch(&[
