@@ -26,8 +26,9 @@ use super::ApiError;
 pub const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The API's: a JSON or CSV answer opened in a tab runs nothing, loads
-/// nothing and is never framed.
-const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+/// nothing and is never framed. (No `sandbox`: an export is a download,
+/// which a sandbox may block.)
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Errors longer than this are passed on as they are (no error is).
 const MAX_ERROR_BYTES: usize = 64 << 10;
@@ -211,6 +212,24 @@ fn split_host(host: &str) -> Option<(String, Option<u16>)> {
         return None;
     }
     Some((name, port))
+}
+
+/// `router` behind the guard, for a server bound to `bound`: the folders
+/// errors must not show are the index's and the corpus's (as configured and
+/// as the index recorded it).
+pub fn wrap(
+    router: axum::Router,
+    bound: SocketAddr,
+    config: &super::ServeConfig,
+    recorded_corpus: Option<&Path>,
+) -> axum::Router {
+    let folders: Vec<&Path> = [config.index.as_path()]
+        .into_iter()
+        .chain(config.corpus.as_deref())
+        .chain(recorded_corpus)
+        .collect();
+    let guard = Arc::new(Guard::new(bound, &config.allowed_hosts, &folders));
+    router.layer(axum::middleware::from_fn_with_state(guard, self::guard))
 }
 
 /// The middleware: the Host check first, then the request, then the headers

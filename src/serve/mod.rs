@@ -312,11 +312,8 @@ async fn api_similar_post(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let request = match params::read_json_body(&uri, &headers, body).await {
-        Ok(p) => p.similar_request(),
-        Err(e) => Err(e),
-    };
-    let request = match request {
+    let read = params::read_json_body(&uri, &headers, body).await;
+    let request = match read.and_then(|p| p.similar_request()) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
@@ -626,13 +623,7 @@ pub fn serve(
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let bound = listener.local_addr()?;
         on_bound(bound);
-        let folders = [config.index.as_path()]
-            .into_iter()
-            .chain(config.corpus.as_deref())
-            .chain(recorded_corpus.as_deref())
-            .collect::<Vec<_>>();
-        let guard = Arc::new(guard::Guard::new(bound, &config.allowed_hosts, &folders));
-        let app = router(state).layer(axum::middleware::from_fn_with_state(guard, guard::guard));
+        let app = guard::wrap(router(state), bound, &config, recorded_corpus.as_deref());
         axum::serve(listener, app).await
     })
 }
