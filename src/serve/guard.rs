@@ -89,10 +89,10 @@ impl Guard {
             port: bound.port(),
             names,
             any_ip: ip.is_unspecified(),
+            // A port given with a name (`search.lab:8080`) is dropped.
             allowed: allowed
                 .iter()
-                .map(|n| n.trim().trim_end_matches('.').to_ascii_lowercase())
-                .filter(|n| !n.is_empty())
+                .filter_map(|n| split_host(n).map(|(name, _)| name))
                 .collect(),
             redactions,
         }
@@ -353,7 +353,10 @@ mod tests {
 
     #[test]
     fn elsewhere_its_own_address_and_the_allowed_names() {
-        let allowed = ["Search.Lab.example".to_string()];
+        let allowed = [
+            "Search.Lab.example".to_string(),
+            "proxy.example:8443".to_string(),
+        ];
         let guard = Guard::new("192.168.1.20:80".parse().unwrap(), &allowed, &[]);
         for host in [
             "192.168.1.20",
@@ -363,6 +366,7 @@ mod tests {
         ] {
             assert!(accepts(&guard, host), "{host}");
         }
+        assert!(accepts(&guard, "proxy.example:443"));
         for host in ["localhost:80", "192.168.1.21", "evil.example"] {
             assert!(!accepts(&guard, host), "{host}");
         }
