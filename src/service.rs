@@ -278,10 +278,11 @@ fn reread(
     paths: &[String],
     key: &str,
 ) -> std::result::Result<document::Document, String> {
+    // The messages name no folder: they reach web clients of `serve`, and
+    // the paths shown are relative to the corpus.
     let root = corpus.canonicalize().map_err(|e| {
         format!(
-            "the corpus folder {} cannot be read ({e})",
-            corpus.display()
+            "the corpus folder the index was built from cannot be read ({e}); check that it is mounted, or run `plansearch index` to bring the index up to date"
         )
     })?;
     let overrides = Overrides::load(&root);
@@ -305,7 +306,7 @@ fn reread(
         }
     }
     Err(format!(
-        "the file of this document is no longer in {} as indexed; run `plansearch index` to bring the index up to date",
-        corpus.display()
+        "the file of this document ({}) is no longer in the corpus as indexed; run `plansearch index` to bring the index up to date",
+        paths.first().map_or("", String::as_str)
     ))
 }

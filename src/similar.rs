@@ -152,12 +152,12 @@ pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarRes
         SimilarTo::Text(text) => {
             if text.trim().is_empty() {
                 return Err(Error::Invalid(
-                    "--text is empty: paste the paragraph to compare".into(),
+                    "the text to compare is empty: give the paragraph to compare".into(),
                 ));
             }
             if request.other_regions {
                 return Err(Error::Invalid(
-                    "--other-regions needs a source passage (an id or FILE#N): pasted text has no region".into(),
+                    "leaving out the source's region needs a source passage (an id or FILE#N): a pasted text has no region".into(),
                 ));
             }
             (None, text.clone(), None)
@@ -231,7 +231,7 @@ pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarRes
                     .as_ref()
                     .map_or(String::new(), |h| format!("{}#{}", h.path, h.passage_no));
                 return Err(Error::Invalid(format!(
-                    "--other-regions: the region of {at} is unknown, so there is nothing to leave out; drop --other-regions or filter with --region"
+                    "the region of {at} is unknown, so there is no region to leave out: compare without leaving out the source's region, or filter by region"
                 )));
             };
             excluded_region = Some(facet.to_path_string().trim_start_matches('/').to_string());

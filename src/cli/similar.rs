@@ -44,7 +44,18 @@ pub(super) fn run(args: SimilarArgs) -> Result<ExitCode> {
     let open = super::open_or_build(&args.location)?;
     let to = match (args.reference, args.text) {
         (Some(r), _) => SimilarTo::Passage(r),
-        (None, Some(t)) => SimilarTo::Text(t),
+        (None, Some(t)) => {
+            // The library speaks of the request; here it is the flags.
+            if t.trim().is_empty() {
+                anyhow::bail!("--text is empty: paste the paragraph to compare");
+            }
+            if args.other_regions {
+                anyhow::bail!(
+                    "--other-regions needs a source passage (REF, an id or FILE#N): pasted text has no region"
+                );
+            }
+            SimilarTo::Text(t)
+        }
         (None, None) => anyhow::bail!("give a passage (REF) or --text"),
     };
     let request = SimilarRequest {

@@ -168,7 +168,7 @@ impl Filters {
                 (Some(range), _) => Some(range.clone()),
                 (None, Some(_)) => {
                     return Err(Error::Filter(
-                        "--new and --new-since need the index's batches: search through the index (plansearch search), not a bare query".into(),
+                        "new passages (the last batch, or since a date) need the index's batches: search through the index (plansearch search), not a bare query".into(),
                     ));
                 }
                 (None, None) => None,

@@ -294,7 +294,7 @@ pub fn resolve_new(request: &SearchRequest, state: &IndexState) -> Result<Search
         Some(NewSince::LastBatch) => {
             let last = state.batches.last().ok_or_else(|| {
                 Error::Filter(
-                    "--new: no indexing run of this index has added documents since plansearch began recording batches; the next `plansearch index` that finds new files makes one".into(),
+                    "new passages of the last batch: no indexing run of this index has added documents since plansearch began recording batches; the next `plansearch index` that finds new files makes one".into(),
                 )
             })?;
             filters.batches = Some(last.number..=last.number);

@@ -182,7 +182,7 @@ impl Query for CurrentOnly {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let Some(searcher) = enable_scoring.searcher() else {
             return Err(tantivy::TantivyError::InvalidArgument(
-                "--current needs a searcher".into(),
+                "leaving out superseded versions needs a searcher".into(),
             ));
         };
         let versions = Versions::read(searcher)?;

@@ -11,6 +11,7 @@
 //! generation from `plansearch.json` and a fresh reader of its last commit, so
 //! commits of `plansearch index` and rebuilds show without a restart.
 
+mod guard;
 mod params;
 
 use std::io::{self, Write};
@@ -25,7 +26,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
@@ -56,6 +57,9 @@ pub struct ServeConfig {
     pub max_concurrent: usize,
     /// Requests waiting or running at once; over it: 503 at once.
     pub max_queue: usize,
+    /// Host names the server answers to besides its own address (a name in
+    /// DNS, a reverse proxy's); any other Host is refused (DNS rebinding).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl ServeConfig {
@@ -70,6 +74,7 @@ impl ServeConfig {
             export_time_cap: Duration::from_secs(120),
             max_concurrent: cores,
             max_queue: 256,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -211,8 +216,9 @@ async fn admit(
     }
     match timeout_at(deadline, state.permits.clone().acquire_owned()).await {
         Ok(Ok(permit)) if Instant::now() < deadline => Ok((permit, in_flight)),
-        Ok(Ok(_)) => Err(over_time(state)),
-        _ => Err(busy(state)),
+        // Its time ran out waiting its turn: the time cap, as for a request
+        // that ran too long; "busy" is for the queue cap alone.
+        _ => Err(over_time(state)),
     }
 }
 
@@ -296,6 +302,27 @@ async fn api_similar(State(state): Shared, uri: Uri) -> Response {
     )
 }
 
+/// `POST /api/similar`: the parameters as a JSON object, for a pasted text
+/// longer than a URL holds.
+async fn api_similar_post(
+    State(state): Shared,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let read = params::read_json_body(&uri, &headers, body).await;
+    let request = match read.and_then(|p| p.similar_request()) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    respond(
+        blocking(state, move |_, index| {
+            Ok(similar::similar(index, &request)?)
+        })
+        .await,
+    )
+}
+
 async fn api_timeline(State(state): Shared, uri: Uri) -> Response {
     let (q, filters, level) = match params::Params::parse(&uri).and_then(|p| p.timeline_request()) {
         Ok(r) => r,
@@ -329,7 +356,23 @@ async fn api_stats(State(state): Shared, uri: Uri) -> Response {
     if let Err(e) = params::Params::parse(&uri).and_then(|p| p.known(&[])) {
         return e.into_response();
     }
-    respond(blocking(state, move |_, index| Ok(stats::stats(index)?)).await)
+    respond(
+        blocking(state, move |_, index| {
+            // The folders by name: no server path to a web client.
+            let mut stats = stats::stats(index)?;
+            stats.index = folder_name(&stats.index);
+            stats.corpus = folder_name(&stats.corpus);
+            Ok(stats)
+        })
+        .await,
+    )
+}
+
+/// The last component of a path.
+fn folder_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 async fn api_doc(State(state): Shared, uri: Uri) -> Response {
@@ -507,24 +550,14 @@ async fn not_found(uri: Uri) -> ApiError {
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "only GET is served: every endpoint reads, none writes",
+        "only GET is served (and POST on /api/similar, for a long text): every endpoint reads, none writes",
     )
 }
 
+/// A file of the page; its security headers are added by [`guard`], as on
+/// every response.
 fn asset(content_type: &'static str, body: &'static str) -> Response {
-    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-    );
-    response
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 /// The router: the page, its assets and the API.
@@ -544,7 +577,7 @@ fn router(state: Arc<AppState>) -> Router {
         )
         .route("/api/search", get(api_search))
         .route("/api/facets", get(api_facets))
-        .route("/api/similar", get(api_similar))
+        .route("/api/similar", get(api_similar).post(api_similar_post))
         .route("/api/stats", get(api_stats))
         .route("/api/timeline", get(api_timeline))
         .route("/api/crosstab", get(api_crosstab))
@@ -569,6 +602,11 @@ pub fn serve(
         .max_blocking_threads(max_concurrent + 2)
         .enable_all()
         .build()?;
+    // The corpus the index was built from, as it was given then.
+    let recorded_corpus = index
+        .snapshot()
+        .ok()
+        .map(|s| PathBuf::from(&s.state.corpus));
     let state = Arc::new(AppState {
         dir: config.index.clone(),
         corpus: config.corpus.clone(),
@@ -581,7 +619,9 @@ pub fn serve(
     });
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
-        on_bound(listener.local_addr()?);
-        axum::serve(listener, router(state)).await
+        let bound = listener.local_addr()?;
+        on_bound(bound);
+        let app = guard::wrap(router(state), bound, &config, recorded_corpus.as_deref());
+        axum::serve(listener, app).await
     })
 }

@@ -1,7 +1,9 @@
 //! The query strings of the API, read into the requests of the library, with
 //! the caps checked on the way.
 
-use axum::http::{StatusCode, Uri};
+use axum::body::Body;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use futures_core::Stream;
 
 use super::ApiError;
 use crate::export::ExportView;
@@ -25,8 +27,12 @@ impl Caps {
     pub const MAX_LIMIT: usize = 100;
     /// Deepest a page reaches: `offset + limit` at most this, else 400.
     pub const MAX_WINDOW: usize = 10_000;
-    /// Longest pasted text for `/api/similar?text=`, in characters: 400.
+    /// Longest pasted text for `/api/similar` (`text`), in characters: 400.
     pub const MAX_TEXT_CHARS: usize = 5_000;
+    /// Largest JSON body of `POST /api/similar`, in bytes: 413. Room for a
+    /// text at [`Caps::MAX_TEXT_CHARS`] however it is escaped (`\uXXXX`
+    /// pairs take 12 bytes a character) and the filters.
+    pub const MAX_BODY_BYTES: usize = 128 << 10;
     /// Most values of one parameter (`region=…&region=…`): 400.
     pub const MAX_VALUES: usize = 50;
 }
@@ -63,7 +69,54 @@ impl Params {
         check_uri(uri)?;
         let query = uri.query().unwrap_or("");
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .map(|(k, v)| (k.replace('-', "_"), v.into_owned()))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Params::from_pairs(pairs)
+    }
+
+    /// Reads a JSON object, `{"text": "…", "region": ["甘肃", "河南"],
+    /// "limit": 5, "other_regions": true}`: the parameters of the query
+    /// string, a list for a repeated one.
+    pub fn from_json(body: &[u8]) -> Result<Params, ApiError> {
+        let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body is not JSON ({e}): send an object such as {{\"text\": \"…\", \"limit\": 10}}"
+            ))
+        })?;
+        let serde_json::Value::Object(object) = value else {
+            return Err(ApiError::bad_request(
+                "the body is JSON but not an object: send {\"text\": \"…\", \"limit\": 10}",
+            ));
+        };
+        let mut pairs = Vec::new();
+        for (name, value) in object {
+            let values = match value {
+                serde_json::Value::Array(values) => values,
+                one => vec![one],
+            };
+            for value in values {
+                let text = match value {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(s) => s,
+                    serde_json::Value::Bool(b) => b.to_string(),
+                    serde_json::Value::Number(n) => n.to_string(),
+                    serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                        return Err(ApiError::bad_request(format!(
+                            "{} holds a list or an object inside: give a text, a number, true or false, or a list of them",
+                            shorten(&name, 40)
+                        )));
+                    }
+                };
+                pairs.push((name.clone(), text));
+            }
+        }
+        Params::from_pairs(pairs)
+    }
+
+    fn from_pairs(pairs: Vec<(String, String)>) -> Result<Params, ApiError> {
+        let pairs: Vec<(String, String)> = pairs
+            .into_iter()
+            .map(|(k, v)| (k.replace('-', "_"), v))
             .collect();
         let mut times: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (name, _) in &pairs {
@@ -399,6 +452,77 @@ impl Params {
             ..SimilarRequest::new(to)
         })
     }
+}
+
+/// The parameters of a POST: a JSON object in the body (at most
+/// [`Caps::MAX_BODY_BYTES`], else 413), none in the URL.
+pub async fn read_json_body(
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Params, ApiError> {
+    check_uri(uri)?;
+    if uri.query().is_some_and(|q| !q.is_empty()) {
+        return Err(ApiError::bad_request(
+            "a POST takes its parameters in the JSON body, not in the URL: move them into the object",
+        ));
+    }
+    if let Some(kind) = headers.get(header::CONTENT_TYPE) {
+        let kind = kind.to_str().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = kind.split(';').next().unwrap_or("").trim();
+        if essence != "application/json" {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "the body is {}, not JSON: send it with Content-Type: application/json",
+                    shorten(essence, 60)
+                ),
+            ));
+        }
+    }
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is over the cap of {} bytes: paste one paragraph (at most {} characters)",
+                Caps::MAX_BODY_BYTES,
+                Caps::MAX_TEXT_CHARS
+            ),
+        )
+    };
+    // A body somewhat over the cap is read to its end (and dropped), so
+    // that the client, still sending, gets the 413 rather than a broken
+    // connection; one far over it is refused unread.
+    const MAX_DRAINED: usize = 8 * Caps::MAX_BODY_BYTES;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_DRAINED as u64) {
+        return Err(too_large());
+    }
+    // Read frame by frame, so a body without a length stops at the cap too.
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await
+    {
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(format!("the body could not be read ({e}): send it again"))
+        })?;
+        seen = seen.saturating_add(chunk.len());
+        if seen > MAX_DRAINED {
+            break;
+        }
+        if seen <= Caps::MAX_BODY_BYTES {
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    if seen > Caps::MAX_BODY_BYTES {
+        return Err(too_large());
+    }
+    Params::from_json(&bytes)
 }
 
 fn check_uri(uri: &Uri) -> Result<(), ApiError> {

@@ -245,8 +245,11 @@ fn every_endpoint_serves_the_json_of_the_cli() {
     assert_eq!(api, cli);
 
     // stats.
+    // The API names the folders, not their paths on the server.
     let api = server.json("/api/stats", &[]);
-    let cli = cli_json(&["stats", "--json", "--index", index]);
+    let mut cli = cli_json(&["stats", "--json", "--index", index]);
+    cli["index"] = "index".into();
+    cli["corpus"] = "corpus".into();
     assert_eq!(api, cli);
 
     // export: the bytes of --csv.
@@ -294,6 +297,350 @@ fn pages_follow_each_other() {
     );
     assert_eq!(ids(&offset), first[1..3]);
     assert_eq!(page2["total"], all["total"]);
+}
+
+impl Client {
+    /// POST `path` with a body: status and body.
+    fn post(&self, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+        let mut response = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .header("Content-Type", content_type)
+            .send(body)
+            .expect("the server answers");
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(100 << 20)
+            .read_to_string()
+            .expect("body");
+        (status, body)
+    }
+
+    /// POST a JSON object to `/api/similar`.
+    fn post_similar(&self, body: &Value) -> (u16, String) {
+        self.post(
+            "/api/similar",
+            "application/json",
+            body.to_string().as_bytes(),
+        )
+    }
+
+    /// GET `target` over a raw connection with `Host: host`: status, head
+    /// and body.
+    fn get_as_host(&self, target: &str, host: &str) -> (u16, String, String) {
+        let addr = self.base.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(addr).expect("connects");
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("sends");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("reads");
+        let status = answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status line");
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        (status, head.to_ascii_lowercase(), body.to_string())
+    }
+
+    /// The port the server listens on.
+    fn port(&self) -> &str {
+        self.base.rsplit(':').next().expect("a port")
+    }
+}
+
+/// 4,000 characters of a real document (a government work report), from
+/// after its title lines.
+fn long_chinese_text() -> String {
+    let report = std::fs::read_to_string(crate::common::root().join("corpus/documents/00002.txt"))
+        .expect("a shipped document");
+    let text: String = report.chars().skip(300).take(4_000).collect();
+    assert_eq!(text.chars().count(), 4_000);
+    assert!(text.chars().filter(|c| *c >= '\u{4e00}').count() > 3_000);
+    text
+}
+
+#[test]
+fn similar_takes_a_long_pasted_text_by_post() {
+    let (server, index) = shipped();
+    let text = long_chinese_text();
+    // GET cannot carry it: percent-encoded, 4,000 characters are 36 KB.
+    let (status, _) = server.error("/api/similar", &[("text", &text)]);
+    assert_eq!(status, 414);
+    // POST can, and answers what the CLI prints.
+    let (status, body) = server.post_similar(&serde_json::json!({"text": text, "limit": 5}));
+    assert_eq!(status, 200, "{body}");
+    let api: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(api["hits"].as_array().unwrap().len(), 5, "{body}");
+    let cli = cli_json(&[
+        "similar", "--text", &text, "-n", "5", "--json", "--index", &index,
+    ]);
+    assert_eq!(api, cli);
+
+    // The parameters of the GET, a list for a repeated filter, `-` or `_`.
+    let short = "发展肉牛养殖和优质牧草，建设农产品加工园区";
+    let get = server.json(
+        "/api/similar",
+        &[
+            ("text", short),
+            ("region", "甘肃"),
+            ("region", "河南"),
+            ("limit", "3"),
+        ],
+    );
+    let (status, body) = server.post_similar(&serde_json::json!({
+        "text": short, "region": ["甘肃", "河南"], "limit": 3
+    }));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), get);
+    let get = server.json(
+        "/api/similar",
+        &[("ref", "2b29ce2e01909cf3:5"), ("other-regions", "true")],
+    );
+    let (status, body) = server.post_similar(&serde_json::json!({
+        "ref": "2b29ce2e01909cf3:5", "other-regions": true
+    }));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), get);
+
+    // The caps and what is not a request, each a JSON error.
+    let error = |(status, body): (u16, String)| -> (u16, String) {
+        let value: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{body}"));
+        (status, value["error"].as_str().expect("error").to_string())
+    };
+    let over: String = text.chars().chain(text.chars()).take(5_001).collect();
+    let (status, message) = error(server.post_similar(&serde_json::json!({ "text": over })));
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("5000"), "{message}");
+    let huge = format!(r#"{{"text": "{}"}}"#, "农".repeat(50_000));
+    let (status, message) = error(server.post("/api/similar", "application/json", huge.as_bytes()));
+    assert_eq!(status, 413, "{message}");
+    assert!(message.contains("cap"), "{message}");
+    let (status, message) = error(server.post("/api/similar", "text/plain", b"text=x"));
+    assert_eq!(status, 415, "{message}");
+    let (status, message) = error(server.post("/api/similar", "application/json", b"{\"text\": "));
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("not JSON"), "{message}");
+    let (status, message) =
+        error(server.post_similar(&serde_json::json!({"text": short, "colour": "red"})));
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("unknown parameter"), "{message}");
+    let (status, message) = error(server.post(
+        "/api/similar?limit=3",
+        "application/json",
+        br#"{"text": "x"}"#,
+    ));
+    assert_eq!(status, 400, "{message}");
+    // Other endpoints still take GET only.
+    let (status, _) = server.post("/api/stats", "application/json", b"{}");
+    assert_eq!(status, 405);
+}
+
+#[test]
+fn api_errors_speak_of_the_request_not_of_cli_flags() {
+    let (server, index) = shipped();
+    for (status, message) in [
+        server.error("/api/similar", &[("text", "  ")]),
+        server.error(
+            "/api/similar",
+            &[("text", "冷链物流"), ("other_regions", "true")],
+        ),
+    ] {
+        assert_eq!(status, 400, "{message}");
+        assert!(!message.contains("--"), "{message}");
+    }
+    let (status, body) = server.post_similar(&serde_json::json!({"text": "   "}));
+    assert_eq!(status, 400);
+    assert!(body.contains("the text to compare is empty"), "{body}");
+    assert!(!body.contains("--"), "{body}");
+    // The command line names its flag.
+    let out = plansearch(&["similar", "--text", "  ", "--index", &index]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--text is empty"), "{}", stderr(&out));
+}
+
+#[test]
+fn every_answer_has_the_security_headers() {
+    let (server, _) = shipped();
+    let headers_of = |path: &str| {
+        let response = server
+            .agent
+            .get(&format!("{}{path}", server.base))
+            .call()
+            .unwrap();
+        let get = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .unwrap_or_else(|| panic!("{path}: no {name}"))
+                .to_str()
+                .unwrap()
+                .to_string()
+        };
+        (
+            response.status().as_u16(),
+            get("x-content-type-options"),
+            get("x-frame-options"),
+            get("referrer-policy"),
+            get("content-security-policy"),
+        )
+    };
+    // JSON, CSV, JSONL, a JSON error, the page and its files.
+    for path in [
+        "/api/search?q=%E8%82%89%E7%89%9B",
+        "/api/stats",
+        "/api/export.csv?q=%E8%82%89%E7%89%9B",
+        "/api/export.jsonl?q=%E8%82%89%E7%89%9B",
+        "/api/doc/0123456789abcdef",
+        "/api/nothing",
+        "/",
+        "/app.js",
+        "/style.css",
+    ] {
+        let (status, nosniff, frame, referrer, csp) = headers_of(path);
+        assert!(status == 200 || status == 404, "{path}: {status}");
+        assert_eq!(nosniff, "nosniff", "{path}");
+        assert_eq!(frame, "DENY", "{path}");
+        assert_eq!(referrer, "no-referrer", "{path}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        if path == "/" {
+            // The page's own script and style sheet, nothing inline.
+            assert!(csp.contains("default-src 'self'"), "{csp}");
+            assert!(
+                !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+                "{csp}"
+            );
+        } else {
+            assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        }
+    }
+    // The page has no inline script or style the policy would block.
+    let (_, html) = server.get("/");
+    assert!(!html.contains("<script>") && !html.contains("<style") && !html.contains("style=\""));
+    assert!(!html.contains(" onclick=") && !html.contains(" onload="));
+}
+
+#[test]
+fn a_host_other_than_the_servers_is_refused() {
+    let server = Server::start(shipped_index(), &["--allow-host", "search.lab.example"]);
+    let port = server.port().to_string();
+    // DNS rebinding: a page on evil.example re-points its name at 127.0.0.1.
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("127.0.0.1.evil.example:{port}"),
+    ] {
+        let (status, head, body) = server.get_as_host("/api/stats", &host);
+        assert_eq!(status, 403, "{host}: {body}");
+        assert!(head.contains("application/json"), "{head}");
+        let value: Value = serde_json::from_str(&body).expect("a JSON error");
+        let message = value["error"].as_str().unwrap();
+        assert!(message.contains("does not answer to the host"), "{message}");
+        let (status, _, _) = server.get_as_host("/", &host);
+        assert_eq!(status, 403, "{host}");
+    }
+    // Its own names with its port, and the name it was allowed.
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        "search.lab.example".to_string(),
+    ] {
+        let (status, _, body) = server.get_as_host("/api/stats", &host);
+        assert_eq!(status, 200, "{host}: {body}");
+    }
+    let (status, _, _) = server.get_as_host("/api/stats", "127.0.0.1:1");
+    assert_eq!(status, 403);
+}
+
+#[test]
+fn no_answer_shows_a_server_path() {
+    let dir = TempDir::new().unwrap();
+    let docs = shipped_documents();
+    let corpus = corpus_with(dir.path(), &docs[..2]);
+    let index = dir.path().join("index");
+    plansearch::indexer::build_index(&test_config(&corpus, &index), &mut |_| {}).unwrap();
+    // The corpus given as an absolute path, as the index recorded it.
+    let server = Server::start(&index, &["--corpus", corpus.to_str().unwrap()]);
+    let temp = dir.path().to_str().unwrap().to_string();
+    let hit = server.json("/api/search", &[("q", "发展"), ("limit", "1")]);
+    let id = hit["hits"][0]["id"].as_str().unwrap().to_string();
+    let check = |what: &str, body: &str| {
+        assert!(!body.contains(&temp), "{what}: {body}");
+        assert!(!body.contains("\"/"), "{what}: {body}");
+    };
+    let (status, body) = server.get(&format!("/api/doc/{id}"));
+    assert_eq!(status, 200);
+    check("doc", &body);
+    let (_, body) = server.get("/api/stats");
+    check("stats", &body);
+    let stats: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(stats["corpus"], "corpus");
+    assert_eq!(stats["index"], "index");
+    // The corpus gone (an unmounted share): the note says so, without
+    // the path.
+    std::fs::rename(&corpus, dir.path().join("elsewhere")).unwrap();
+    let (status, body) = server.get(&format!("/api/doc/{id}"));
+    assert_eq!(status, 200);
+    check("doc without corpus", &body);
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        doc["evidence_note"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be read"),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_request_out_of_time_while_waiting_gets_the_time_cap_message() {
+    // One search at a time and a short cap: requests that wait their turn
+    // past it run out of time; none is refused as "busy" (the queue, 256,
+    // is far from full).
+    let server = Server::start(
+        shipped_index(),
+        &["--max-concurrent", "1", "--time-cap-ms", "20"],
+    );
+    let client = &server.client;
+    let answers: Vec<(u16, String)> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..16)
+            .map(|_| {
+                scope.spawn(move || {
+                    (0..4)
+                        .map(|_| {
+                            client.get_with(
+                                "/api/search",
+                                &[("q", "发展 OR 建设"), ("facets", "tree"), ("limit", "100")],
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect()
+    });
+    let refused: Vec<&String> = answers
+        .iter()
+        .filter(|(status, _)| *status == 503)
+        .map(|(_, body)| body)
+        .collect();
+    assert!(
+        !refused.is_empty(),
+        "64 searches, one at a time, within 20 ms each"
+    );
+    for body in refused {
+        assert!(body.contains("took longer than the time cap"), "{body}");
+        assert!(!body.contains("busy"), "{body}");
+    }
 }
 
 #[test]
