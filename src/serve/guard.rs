@@ -124,9 +124,9 @@ impl Guard {
                 return Ok(());
             }
         }
-        let shown = super::params::shorten(host, 80);
+        let shown = crate::text::ellipsize(host, 80);
         let name =
-            split_host(host).map_or(shown.clone(), |(name, _)| super::params::shorten(&name, 80));
+            split_host(host).map_or(shown.clone(), |(name, _)| crate::text::ellipsize(&name, 80));
         Err(ApiError::new(
             StatusCode::FORBIDDEN,
             format!(

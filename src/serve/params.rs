@@ -103,7 +103,7 @@ impl Params {
                     serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
                         return Err(ApiError::bad_request(format!(
                             "{} holds a list or an object inside: give a text, a number, true or false, or a list of them",
-                            shorten(&name, 40)
+                            ellipsize(&name, 40)
                         )));
                     }
                 };
@@ -475,7 +475,7 @@ pub async fn read_json_body(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 format!(
                     "the body is {}, not JSON: send it with Content-Type: application/json",
-                    shorten(essence, 60)
+                    ellipsize(essence, 60)
                 ),
             ));
         }
