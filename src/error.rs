@@ -30,6 +30,36 @@ pub enum Error {
         /// What differs.
         why: String,
     },
+    /// A run would remove most of the index because most of the corpus is
+    /// gone; nothing was changed.
+    #[error("{} holds only {} of the {} files indexed from it: updating would remove {} from the index (is a share unmounted or a folder moved?); nothing was changed", .corpus.display(), .indexed - .removed, .indexed, .removed)]
+    MassRemoval {
+        /// The corpus folder.
+        corpus: PathBuf,
+        /// Indexed files no longer found.
+        removed: usize,
+        /// Files in the index.
+        indexed: usize,
+    },
+    /// The disk filled up while indexing; the index is as it was before the run.
+    #[error("no space left for the index at {}: {detail}; the index is as it was before this run{}; free some space (a rebuild needs about as much again as the index takes) and run again", .path.display(), if *.removed_rebuild { ", and the unfinished rebuild was removed" } else { "" })]
+    OutOfSpace {
+        /// The index folder.
+        path: PathBuf,
+        /// The failure as reported.
+        detail: String,
+        /// An unfinished rebuild was removed to free its space.
+        removed_rebuild: bool,
+    },
+    /// Files of the index are damaged (a disk error, a bad copy, a hand
+    /// edit); a rebuild from the corpus repairs it.
+    #[error("the index at {} is damaged: {why}; rebuilding it from the corpus repairs it", .path.display())]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// Which files, and how.
+        why: String,
+    },
     /// The query could not be understood.
     #[error("bad query: {0}")]
     Query(String),

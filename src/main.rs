@@ -30,8 +30,25 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("plansearch: {err:#}");
+            let library_error = err.chain().find_map(|c| c.downcast_ref::<error::Error>());
+            if let Some(advice) = library_error.and_then(advice) {
+                eprintln!("{advice}");
+            }
             ExitCode::from(2)
         }
+    }
+}
+
+/// What to type next, for the library's errors whose way out is a command
+/// line option (the library's messages name none).
+fn advice(err: &error::Error) -> Option<&'static str> {
+    use error::Error;
+    match err {
+        Error::Damaged { .. } => Some("run `plansearch index --full` to rebuild it"),
+        Error::MassRemoval { .. } => Some(
+            "if the files were removed on purpose, run `plansearch index --allow-empty` to remove them from the index too",
+        ),
+        _ => None,
     }
 }
 

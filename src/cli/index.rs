@@ -28,6 +28,11 @@ pub struct IndexArgs {
     /// of updating what changed.
     #[arg(long)]
     full: bool,
+    /// Let this run remove more than half of the indexed files; without it,
+    /// such a run (an emptied or unmounted corpus folder) fails and changes
+    /// nothing.
+    #[arg(long)]
+    allow_empty: bool,
     /// Keep running and index files as they arrive in the corpus folder.
     #[arg(long)]
     watch: bool,
@@ -53,6 +58,7 @@ pub(super) fn run(args: IndexArgs) -> Result<ExitCode> {
         config.threads = t.max(1);
     }
     config.full = args.full;
+    config.allow_mass_removal = args.allow_empty;
     config.checkpoint = Duration::from_secs(args.checkpoint);
     stop_on_ctrl_c(&config);
     if args.watch {
@@ -106,7 +112,12 @@ fn watch(config: &IndexConfig, args: &IndexArgs) -> Result<ExitCode> {
                 );
             }
         }
-        Err(e) => eprintln!("plansearch: {e}"),
+        Err(e) => {
+            eprintln!("plansearch: {e}");
+            if let Some(advice) = crate::advice(e) {
+                eprintln!("{advice}");
+            }
+        }
     };
     indexer::watch(
         config,

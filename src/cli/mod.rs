@@ -243,6 +243,44 @@ pub fn exclusions_as_words(args: impl IntoIterator<Item = OsString>) -> Vec<OsSt
 
 /// Runs a parsed command line; the exit code follows ripgrep: 0 found, 1 none.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli)));
+    match outcome {
+        Ok(Ok(code)) => Ok(code),
+        Ok(Err(e)) => Err(damage_of_opened_index().map_or(e, anyhow::Error::from)),
+        Err(panic) => Err(damage_of_opened_index().map_or_else(
+            || {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                anyhow::anyhow!("internal error ({what}); please report it")
+            },
+            anyhow::Error::from,
+        )),
+    }
+}
+
+/// The index a query command opened, for [`damage_of_opened_index`].
+static OPENED_INDEX: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// When a command that opened an index failed or panicked: whether the index
+/// is damaged, which is then the error to report (with the way to repair it)
+/// rather than whatever tantivy said or did on reading a damaged file.
+fn damage_of_opened_index() -> Option<crate::error::Error> {
+    use crate::error::Error;
+    let dir = OPENED_INDEX.get()?;
+    match crate::indexer::open_index(dir) {
+        Ok(open) => open.damage(),
+        Err(Error::Tantivy(e)) => Some(Error::Damaged {
+            path: dir.clone(),
+            why: format!("it cannot be opened ({e})"),
+        }),
+        Err(_) => None,
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index(args) => index::run(args),
         Command::Search(args) => search::run(args),
@@ -261,6 +299,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 pub(crate) fn open_or_build(location: &Location) -> Result<crate::indexer::OpenIndex> {
     use crate::indexer::{IndexConfig, open_index};
     load_user_dictionary(location.dict_file().as_deref())?;
+    let _ = OPENED_INDEX.set(location.index.clone());
     match open_index(&location.index) {
         Ok(open) => Ok(open),
         Err(crate::error::Error::NoIndex(_)) => {

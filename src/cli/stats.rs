@@ -22,6 +22,11 @@ pub struct StatsArgs {
 
 pub(super) fn run(args: StatsArgs) -> Result<ExitCode> {
     let open = super::open_or_build(&args.location)?;
+    // A report on the index reads all of it: damage shows here, not as
+    // wrong counts.
+    if let Some(damage) = open.damage() {
+        return Err(damage.into());
+    }
     let s = stats::stats(&open)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -12,6 +12,8 @@
 
 mod changes;
 pub mod clock;
+mod directory;
+mod integrity;
 mod layout;
 mod pool;
 mod scan;
@@ -104,7 +106,7 @@ pub fn open_index(dir: &Path) -> Result<OpenIndex> {
                 why,
             });
         }
-        match Index::open_in_dir(layout.generation_dir(info.generation.as_deref())) {
+        match directory::open(&layout.generation_dir(info.generation.as_deref())) {
             Ok(index) => {
                 tokenizer::register(&index);
                 let fields = Fields::new(&index.schema())?;
@@ -122,12 +124,22 @@ pub fn open_index(dir: &Path) -> Result<OpenIndex> {
                 log::debug!("opening {}: {e}; trying again", dir.display());
                 attempts += 1;
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
 }
 
 impl OpenIndex {
+    /// What is wrong with the files of the index, if anything (every file
+    /// of the last commit is read).
+    pub fn damage(&self) -> Option<Error> {
+        let dir = Layout::new(&self.dir).generation_dir(self.info.generation.as_deref());
+        integrity::damage(&self.index, &dir).map(|why| Error::Damaged {
+            path: self.dir.clone(),
+            why,
+        })
+    }
+
     /// The last commit: a searcher and the file table of the same commit.
     /// Taken anew only when a commit landed since the last call.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
@@ -162,12 +174,24 @@ impl OpenIndex {
 }
 
 fn snapshot_of(index: &Index, dir: &Path) -> Result<Snapshot> {
-    for _ in 0..20 {
+    const ATTEMPTS: usize = 20;
+    for attempt in 1..=ATTEMPTS {
         let meta = index.load_metas()?;
-        let reader: IndexReader = index
+        let opened: tantivy::Result<IndexReader> = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+            .try_into();
+        let reader = match opened {
+            Ok(reader) => reader,
+            // A reader without tantivy's lock (see `directory`) can see a
+            // file of the commit it read deleted by a writer's clean-up once
+            // a newer commit landed: read the newer one.
+            Err(e) if attempt < ATTEMPTS => {
+                log::debug!("opening {}: {e}; trying again", dir.display());
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let searcher = reader.searcher();
         // The reader loads the commit anew: it must be the one whose table
         // was just read, else a commit landed in between; read both again.
@@ -221,6 +245,11 @@ pub struct IndexConfig {
     pub checkpoint: Duration,
     /// Set to stop: the run commits what is done and returns.
     pub stop: Arc<AtomicBool>,
+    /// Let a run remove more than half of the indexed files. Off, such a run
+    /// fails and changes nothing: a corpus that is suddenly (almost) empty
+    /// is far more often an unmounted share or a moved folder than a
+    /// researcher's intent.
+    pub allow_mass_removal: bool,
 }
 
 impl IndexConfig {
@@ -236,6 +265,7 @@ impl IndexConfig {
             full: false,
             checkpoint: Duration::from_secs(30),
             stop: Arc::new(AtomicBool::new(false)),
+            allow_mass_removal: false,
         }
     }
 }

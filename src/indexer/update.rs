@@ -53,7 +53,17 @@ pub(crate) fn run(
         Err(Error::StaleIndex { why, .. }) => Err(why),
         Err(e) => return Err(e),
     };
-    let target = choose_target(config, layout, &live);
+    let target = match choose_target(config, layout, &live) {
+        // An update would build on the damage (and report success): rebuild.
+        Target::Live(info) => match live_damage(layout, &info) {
+            Some(why) => Target::Rebuild {
+                why: format!("the index is damaged: {why}"),
+                resume: None,
+            },
+            None => Target::Live(info),
+        },
+        rebuild => rebuild,
+    };
     let overrides = Overrides::load(&config.corpus);
     let mut scan = scan::scan(&config.corpus, config.threads, &config.stop, &overrides)?;
     let mut override_problems = overrides.problems.clone();
@@ -68,6 +78,13 @@ pub(crate) fn run(
         });
     }
     let live_generation = live.ok().flatten().and_then(|i| i.generation);
+    if !config.allow_mass_removal {
+        refuse_mass_removal(
+            config,
+            &live_state(layout, live_generation.as_deref()),
+            &scan,
+        )?;
+    }
     let mut summary = match target {
         Target::Live(info) => {
             let dir = layout.generation_dir(info.generation.as_deref());
@@ -78,7 +95,8 @@ pub(crate) fn run(
             let history = committed.clone();
             let applied = apply(
                 config, &index, committed, &history, scan, &overrides, false, on_event,
-            )?;
+            )
+            .map_err(|e| out_of_space(layout, None, e))?;
             applied.into_summary(None, true)
         }
         Target::Rebuild { why, resume } => {
@@ -93,7 +111,8 @@ pub(crate) fn run(
                     (generation, index, committed)
                 }
                 None => {
-                    let (generation, index) = start_rebuild(layout)?;
+                    let (generation, index) =
+                        start_rebuild(layout).map_err(|e| out_of_space(layout, None, e))?;
                     on_event(Event::Rebuilding {
                         why: &why,
                         dir: &layout.generation_dir(Some(&generation)),
@@ -110,9 +129,10 @@ pub(crate) fn run(
             let history = live_state(layout, live_generation.as_deref());
             let applied = apply(
                 config, &index, committed, &history, scan, &overrides, true, on_event,
-            )?;
-            let finished = !applied.interrupted;
+            );
             drop(index);
+            let applied = applied.map_err(|e| out_of_space(layout, Some(&generation), e))?;
+            let finished = !applied.interrupted;
             if finished {
                 layout.publish_building()?;
                 layout.remove_leftovers(&[generation.as_str()])?;
@@ -166,16 +186,100 @@ fn choose_target(
     }
 }
 
+/// A run that failed for want of space: the unfinished rebuild (if any) is
+/// removed, or every later run would resume it and fail again, the disk
+/// still full; the error says so. Other errors pass unchanged: a rebuild that
+/// failed for another reason is resumed by the next run.
+fn out_of_space(layout: &Layout, rebuild: Option<&str>, e: Error) -> Error {
+    let Some(detail) = space_problem(&e, layout.root()) else {
+        return e;
+    };
+    let mut removed = false;
+    if let Some(generation) = rebuild {
+        let dir = layout.generation_dir(Some(generation));
+        let cleaned = layout
+            .abandon_building()
+            .and_then(|()| super::layout::remove_dir_if_exists(&dir));
+        match cleaned {
+            Ok(()) => removed = true,
+            Err(e) => log::warn!("cannot remove the unfinished rebuild: {e}"),
+        }
+    }
+    log::debug!("indexing failed: {e}");
+    Error::OutOfSpace {
+        path: layout.root().to_path_buf(),
+        detail,
+        removed_rebuild: removed,
+    }
+}
+
+/// How the disk (or a quota, or a file size limit) is full, if that is why
+/// `e` happened: from the error's causes, or, since tantivy's writer threads
+/// report a failed write only as "a worker thread encountered an error", by
+/// trying to write a megabyte into `dir`.
+fn space_problem(e: &Error, dir: &Path) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && is_full(io)
+        {
+            return Some(io.to_string());
+        }
+        cause = c.source();
+    }
+    let probe = dir.join(".space-probe");
+    let written = std::fs::File::create(&probe).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(&vec![0; 1 << 20])?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    written.err().filter(is_full).map(|io| io.to_string())
+}
+
+fn is_full(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+    matches!(e.kind(), StorageFull | QuotaExceeded | FileTooLarge)
+}
+
+/// Fails when more than half of the files in the live index (`live`) are
+/// no longer in the scanned corpus (files that cannot be read now count as
+/// present: they are kept).
+fn refuse_mass_removal(config: &IndexConfig, live: &IndexState, scan: &Scan) -> Result<()> {
+    let present: std::collections::HashSet<&str> =
+        scan.files.iter().map(|f| f.source.rel.as_str()).collect();
+    let indexed = live.files.len();
+    let removed = live
+        .files
+        .keys()
+        .filter(|p| !present.contains(document::file_of(p)) && !scan.is_unreadable(p))
+        .count();
+    if removed * 2 > indexed {
+        return Err(Error::MassRemoval {
+            corpus: config.corpus.clone(),
+            removed,
+            indexed,
+        });
+    }
+    Ok(())
+}
+
+/// What is wrong with the files of the live index, if anything.
+fn live_damage(layout: &Layout, info: &IndexInfo) -> Option<String> {
+    let dir = layout.generation_dir(info.generation.as_deref());
+    match open_tantivy(&dir) {
+        Ok(index) => super::integrity::damage(&index, &dir),
+        Err(e) => Some(format!("it cannot be opened ({e})")),
+    }
+}
+
 /// A new, empty generation, recorded as the rebuild in progress.
 fn start_rebuild(layout: &Layout) -> Result<(String, Index)> {
     layout.abandon_building()?;
     let generation = layout.new_generation()?;
     let dir = layout.generation_dir(Some(&generation));
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let index = Index::builder()
-        .schema(schema::build())
-        .settings(schema::settings())
-        .create_in_dir(&dir)?;
+    let index = super::directory::create(&dir, schema::build(), schema::settings())?;
     tokenizer::register(&index);
     // Recorded only once the generation exists: a crash before this leaves a
     // folder that the next run removes.
@@ -219,7 +323,7 @@ fn live_state(layout: &Layout, generation: Option<&str>) -> IndexState {
 }
 
 fn open_tantivy(dir: &Path) -> Result<Index> {
-    let index = Index::open_in_dir(dir)?;
+    let index = super::directory::open(dir)?;
     tokenizer::register(&index);
     Ok(index)
 }

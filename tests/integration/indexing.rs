@@ -335,6 +335,50 @@ fn a_missing_corpus_is_an_error_that_leaves_the_index_alone() {
     assert_eq!(inventory(&index), before);
 }
 
+/// An unmounted share looks like an empty folder: a run that would remove
+/// more than half of the index changes nothing unless told to; a normal
+/// removal (here one file of four) goes through as before.
+#[test]
+fn a_run_that_would_empty_the_index_is_refused_until_allowed() {
+    let (_dir, corpus, index) = small_corpus(4);
+    index_once(&corpus, &index);
+    let (one, _) = first_document(&corpus);
+    std::fs::remove_file(one).unwrap();
+    assert_eq!(index_once(&corpus, &index).changes.removed.len(), 1);
+    let before = inventory(&index);
+
+    for entry in std::fs::read_dir(corpus.join("documents")).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    let err = build_index(&test_config(&corpus, &index), &mut |_| {}).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::MassRemoval {
+                removed: 3,
+                indexed: 3,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
+    assert_eq!(inventory(&index), before);
+    // --full is no way around it.
+    let mut full = test_config(&corpus, &index);
+    full.full = true;
+    assert!(matches!(
+        build_index(&full, &mut |_| {}),
+        Err(Error::MassRemoval { .. })
+    ));
+    assert_eq!(inventory(&index), before);
+
+    let mut allowed = test_config(&corpus, &index);
+    allowed.allow_mass_removal = true;
+    let summary = build_index(&allowed, &mut |_| {}).unwrap();
+    assert_eq!((summary.changes.removed.len(), summary.documents), (3, 0));
+}
+
 #[test]
 fn a_stopped_update_commits_what_is_done_and_the_next_run_finishes() {
     let docs = shipped_documents();
