@@ -1,4 +1,7 @@
-//! Errors of the library; each says what to do next.
+//! Errors of the library; each says what went wrong in the terms of the
+//! request (a folder, an index, a query), never of a front end's options:
+//! the command line adds its own advice (`advice` in main.rs), the API its
+//! status code.
 
 use std::path::PathBuf;
 
@@ -17,13 +20,13 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The corpus folder does not exist or is not a folder.
-    #[error("corpus folder {} does not exist; pass --corpus DIR with your documents", .0.display())]
+    #[error("corpus folder {} does not exist", .0.display())]
     NoCorpus(PathBuf),
     /// There is no index where one was expected.
-    #[error("no index at {}; run `plansearch index --corpus DIR --index {}` first", .0.display(), .0.display())]
+    #[error("no index at {}", .0.display())]
     NoIndex(PathBuf),
     /// The index was built by another version of plansearch or another dictionary.
-    #[error("the index at {} was built {}; run `plansearch index --full` to rebuild it", .path.display(), .why)]
+    #[error("the index at {} was built {}; it must be rebuilt from the corpus", .path.display(), .why)]
     StaleIndex {
         /// The index folder.
         path: PathBuf,
@@ -67,7 +70,7 @@ pub enum Error {
     #[error("bad filter: {0}")]
     Filter(String),
     /// The index folder holds something else.
-    #[error("{} is not a plansearch index (it has no plansearch.json) and is not empty; pass --index with a new or empty folder", .0.display())]
+    #[error("{} is not a plansearch index (it has no plansearch.json) and is not empty", .0.display())]
     NotAnIndex(PathBuf),
     /// Another indexer holds the index.
     #[error("{0}")]

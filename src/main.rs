@@ -29,10 +29,10 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("plansearch: {err:#}");
             let library_error = err.chain().find_map(|c| c.downcast_ref::<error::Error>());
-            if let Some(advice) = library_error.and_then(advice) {
-                eprintln!("{advice}");
+            match library_error.and_then(advice) {
+                Some(advice) => eprintln!("plansearch: {err:#}; {advice}"),
+                None => eprintln!("plansearch: {err:#}"),
             }
             ExitCode::from(2)
         }
@@ -40,16 +40,24 @@ fn main() -> ExitCode {
 }
 
 /// What to type next, for the library's errors whose way out is a command
-/// line option (the library's messages name none).
-fn advice(err: &error::Error) -> Option<&'static str> {
+/// line (the library's messages name no option).
+pub(crate) fn advice(err: &error::Error) -> Option<String> {
     use error::Error;
-    match err {
-        Error::Damaged { .. } => Some("run `plansearch index --full` to rebuild it"),
-        Error::MassRemoval { .. } => Some(
-            "if the files were removed on purpose, run `plansearch index --allow-empty` to remove them from the index too",
+    Some(match err {
+        Error::NoCorpus(_) => "pass --corpus DIR with your documents".into(),
+        Error::NoIndex(dir) => format!(
+            "run `plansearch index --corpus DIR --index {}` first",
+            dir.display()
         ),
-        _ => None,
-    }
+        Error::StaleIndex { .. } | Error::Damaged { .. } => {
+            "run `plansearch index --full` to rebuild it".into()
+        }
+        Error::NotAnIndex(_) => "pass --index with a new or empty folder".into(),
+        Error::MassRemoval { .. } => {
+            "if the files were removed on purpose, run `plansearch index --allow-empty` to remove them from the index too".into()
+        }
+        _ => return None,
+    })
 }
 
 /// Output piped into `head` that closes early is not an error.

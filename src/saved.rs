@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
 use crate::indexer::OpenIndex;
 use crate::query::FilterSpec;
 use crate::search::{SearchRequest, SearchResults, search};
@@ -151,19 +152,21 @@ impl SavedQuery {
     }
 
     /// Whether the query and its filters read: the problem otherwise.
-    pub fn check(&self) -> std::result::Result<(), String> {
+    pub fn check(&self) -> Result<()> {
+        let invalid = |why: String| Err(Error::Invalid(why));
         if self.name.is_empty() {
-            return Err("a saved query needs a name".into());
+            return invalid("a saved query needs a name".into());
         }
         if self.name.chars().any(char::is_control) {
-            return Err(format!("{:?}: a name is one line", self.name));
+            return invalid(format!("{:?}: a name is one line", self.name));
         }
         if self.query.is_empty() {
-            return Err(format!("{}: the query is empty", self.name));
+            return invalid(format!("{}: the query is empty", self.name));
         }
-        let parsed = crate::query::parse(&self.query).map_err(|e| format!("{}: {e}", self.name))?;
+        let of_this = |e: String| Error::Invalid(format!("{}: {e}", self.name));
+        let parsed = crate::query::parse(&self.query).map_err(|e| of_this(e.to_string()))?;
         crate::search::Filters::resolve(&self.filters().and(&parsed.filters))
-            .map_err(|e| format!("{}: {e}", self.name))?;
+            .map_err(|e| of_this(e.to_string()))?;
         Ok(())
     }
 }
@@ -181,22 +184,22 @@ pub fn file(corpus: &Path) -> PathBuf {
 }
 
 /// The saved queries of a corpus (none without the file).
-pub fn load(corpus: &Path) -> std::result::Result<Vec<SavedQuery>, String> {
+pub fn load(corpus: &Path) -> Result<Vec<SavedQuery>> {
     let path = file(corpus);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(e) => return Err(Error::io(&path, e)),
     };
     let parsed: QueriesFile =
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
     for (i, q) in parsed.queries.iter().enumerate() {
         if parsed.queries[..i].iter().any(|p| p.name == q.name) {
-            return Err(format!(
+            return Err(Error::Invalid(format!(
                 "{}: two saved queries are named {:?}; rename one",
                 path.display(),
                 q.name
-            ));
+            )));
         }
     }
     Ok(parsed.queries)
@@ -205,20 +208,20 @@ pub fn load(corpus: &Path) -> std::result::Result<Vec<SavedQuery>, String> {
 /// Saves `query` in the corpus's file, after the others; a name already
 /// saved is refused. The file is appended to, so what was written by hand
 /// stays as it was.
-pub fn add(corpus: &Path, query: SavedQuery) -> std::result::Result<(), String> {
+pub fn add(corpus: &Path, query: SavedQuery) -> Result<()> {
     query.check()?;
     let existing = load(corpus)?;
     if existing.iter().any(|q| q.name == query.name) {
-        return Err(format!(
-            "a query named {:?} is saved already: `plansearch watch remove {}` first, or pick another name",
-            query.name, query.name
-        ));
+        return Err(Error::Invalid(format!(
+            "a query named {:?} is saved already: remove it first, or pick another name",
+            query.name
+        )));
     }
     let path = file(corpus);
     let block = toml::to_string(&QueriesFile {
         queries: vec![query],
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| Error::Invalid(e.to_string()))?;
     let mut text = std::fs::read_to_string(&path).unwrap_or_else(|_| HEADER.to_string());
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
@@ -230,24 +233,25 @@ pub fn add(corpus: &Path, query: SavedQuery) -> std::result::Result<(), String> 
 
 /// Removes the saved query `name`; false if there is none. The file is
 /// written anew (comments written by hand do not survive).
-pub fn remove(corpus: &Path, name: &str) -> std::result::Result<bool, String> {
+pub fn remove(corpus: &Path, name: &str) -> Result<bool> {
     let mut queries = load(corpus)?;
     let before = queries.len();
     queries.retain(|q| q.name != name);
     if queries.len() == before {
         return Ok(false);
     }
-    let body = toml::to_string(&QueriesFile { queries }).map_err(|e| e.to_string())?;
+    let body =
+        toml::to_string(&QueriesFile { queries }).map_err(|e| Error::Invalid(e.to_string()))?;
     write(&file(corpus), &format!("{HEADER}\n{body}"))?;
     Ok(true)
 }
 
 /// Writes a file whole: to a temporary file beside it, then renamed.
-fn write(path: &Path, text: &str) -> std::result::Result<(), String> {
+fn write(path: &Path, text: &str) -> Result<()> {
     let tmp = path.with_extension("toml.tmp");
     std::fs::write(&tmp, text)
         .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| format!("writing {}: {e}", path.display()))
+        .map_err(|e| Error::io(path, e))
 }
 
 /// What a saved query finds among the passages of one batch.
@@ -310,7 +314,7 @@ mod tests {
         assert_eq!(queries[0].describe(), "冷链物流 region:甘肃 year:2020..");
         assert_eq!(queries[0].filters().regions, ["甘肃"]);
         let again = add(corpus, SavedQuery::new("冷链", "x", FilterSpec::default()));
-        assert!(again.unwrap_err().contains("saved already"));
+        assert!(again.unwrap_err().to_string().contains("saved already"));
         let bad = SavedQuery::new(
             "坏",
             "x",
@@ -345,6 +349,6 @@ mod tests {
             "[[query]]\nname = \"x\"\nquery = \"y\"\nregin = [\"甘肃\"]\n",
         )
         .unwrap();
-        assert!(load(corpus).unwrap_err().contains("regin"));
+        assert!(load(corpus).unwrap_err().to_string().contains("regin"));
     }
 }

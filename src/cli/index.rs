@@ -112,12 +112,10 @@ fn watch(config: &IndexConfig, args: &IndexArgs) -> Result<ExitCode> {
                 );
             }
         }
-        Err(e) => {
-            eprintln!("plansearch: {e}");
-            if let Some(advice) = crate::advice(e) {
-                eprintln!("{advice}");
-            }
-        }
+        Err(e) => match crate::advice(e) {
+            Some(advice) => eprintln!("plansearch: {e}; {advice}"),
+            None => eprintln!("plansearch: {e}"),
+        },
     };
     indexer::watch(
         config,

@@ -60,7 +60,7 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
             super::load_user_dictionary(location.dict_file().as_deref())?;
             let q = SavedQuery::new(&name, &query, filters.into());
             let described = q.describe();
-            saved::add(&location.corpus, q).map_err(anyhow::Error::msg)?;
+            saved::add(&location.corpus, q)?;
             eprintln!(
                 "saved {name:?}: {described} (in {}); each `plansearch index` lists its new hits",
                 saved::file(&location.corpus).display()
@@ -68,7 +68,7 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         WatchAction::List { location } => {
-            let queries = saved::load(&location.corpus).map_err(anyhow::Error::msg)?;
+            let queries = saved::load(&location.corpus)?;
             if queries.is_empty() {
                 eprintln!(
                     "no saved queries in {}: add one with `plansearch watch add NAME QUERY`",
@@ -98,7 +98,7 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         WatchAction::Remove { name, location } => {
-            if saved::remove(&location.corpus, &name).map_err(anyhow::Error::msg)? {
+            if saved::remove(&location.corpus, &name)? {
                 eprintln!("removed {name:?}");
                 Ok(ExitCode::SUCCESS)
             } else {

@@ -152,7 +152,7 @@ fn choose_target(
 ) -> Target {
     if config.full {
         return Target::Rebuild {
-            why: "--full was given".into(),
+            why: "a full rebuild was asked for".into(),
             resume: None,
         };
     }

@@ -415,7 +415,7 @@ fn compile_doc_scope(builder: &mut Builder, children: &[Node], filters: &Filters
     builder
         .wanted
         .readings
-        .push("scope: all words anywhere in the document (--scope doc)".into());
+        .push("scope: all words anywhere in the document".into());
     top.push(Plan::Scaled(Box::new(Plan::Any(scored))));
     top.extend(filters.queries(fields).into_iter().map(Plan::Filter));
     let plan = Plan::All(top);
