@@ -16,6 +16,7 @@
 //! field and per query), and it neither folds nor drops punctuation. Its re-export
 //! of jieba-rs pins the version we build on (see the README).
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
@@ -162,12 +163,41 @@ fn add_dictionary_line(jieba: &mut Jieba, line: &str) {
 
 /// Sets this process's dictionary, with the user's words; call before anything
 /// tokenizes. Fails if the dictionary was already built with other words.
-pub fn init_dictionary(user_words: &[String]) -> Result<&'static Dictionary, String> {
+pub fn init_dictionary(user_words: &[String]) -> crate::error::Result<&'static Dictionary> {
     let dict = DICTIONARY.get_or_init(|| Dictionary::new(user_words));
     if dict.user_words != dictionary_lines(user_words) {
-        return Err("the jieba dictionary was already built with other user words".into());
+        return Err(crate::error::Error::Invalid(
+            "the jieba dictionary of this process was already built with other user words: load the user dictionary before anything is indexed or searched".into(),
+        ));
     }
     Ok(dict)
+}
+
+/// The name of a corpus's own user dictionary, used when no other is given.
+pub const CORPUS_DICTIONARY: &str = "dict.txt";
+
+/// The user dictionary for a corpus: the one given, else the corpus's
+/// `dict.txt` when there is one. Index and searches must agree on it (the
+/// index records the dictionary's digest), so every front end asks here.
+pub fn user_dictionary_file(corpus: &Path, given: Option<&Path>) -> Option<PathBuf> {
+    given.map(Path::to_path_buf).or_else(|| {
+        let default = corpus.join(CORPUS_DICTIONARY);
+        default.is_file().then_some(default)
+    })
+}
+
+/// Sets this process's dictionary with the words of a user dictionary file
+/// (one `word [freq [tag]]` a line), or with none.
+pub fn load_user_dictionary(file: Option<&Path>) -> crate::error::Result<&'static Dictionary> {
+    let words: Vec<String> = match file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| crate::error::Error::io(path, e))?
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
+    init_dictionary(&words)
 }
 
 /// This process's dictionary (built without user words if nobody set it).

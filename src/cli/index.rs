@@ -59,6 +59,7 @@ pub(super) fn run(args: IndexArgs) -> Result<ExitCode> {
     }
     config.full = args.full;
     config.allow_mass_removal = args.allow_empty;
+    config.dict = args.location.dict.clone();
     config.checkpoint = Duration::from_secs(args.checkpoint);
     stop_on_ctrl_c(&config);
     if args.watch {

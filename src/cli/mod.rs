@@ -143,10 +143,7 @@ impl From<FilterArgs> for crate::query::FilterSpec {
 impl Location {
     /// The user dictionary in effect: `--dict`, else the corpus's dict.txt.
     pub fn dict_file(&self) -> Option<PathBuf> {
-        self.dict.clone().or_else(|| {
-            let default = self.corpus.join("dict.txt");
-            default.is_file().then_some(default)
-        })
+        crate::tokenizer::user_dictionary_file(&self.corpus, self.dict.as_deref())
     }
 }
 
@@ -154,16 +151,11 @@ impl Location {
 /// tokenizes. Index and search must use the same words: the index records the
 /// dictionary's digest and refuses to open with another.
 pub(crate) fn load_user_dictionary(file: Option<&Path>) -> Result<()> {
-    let words: Vec<String> = match file {
-        Some(path) => std::fs::read_to_string(path)
-            .with_context(|| format!("reading the user dictionary {}", path.display()))?
-            .lines()
-            .map(str::to_string)
-            .collect(),
-        None => Vec::new(),
-    };
-    crate::tokenizer::init_dictionary(&words)
-        .map_err(anyhow::Error::msg)?
+    crate::tokenizer::load_user_dictionary(file)
+        .with_context(|| match file {
+            Some(path) => format!("loading the user dictionary {}", path.display()),
+            None => "loading the dictionary".into(),
+        })?
         .warm_up();
     Ok(())
 }

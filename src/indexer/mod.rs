@@ -250,9 +250,20 @@ pub struct IndexConfig {
     /// is far more often an unmounted share or a moved folder than a
     /// researcher's intent.
     pub allow_mass_removal: bool,
+    /// The user dictionary; `None`: the corpus's `dict.txt` when present
+    /// ([`tokenizer::user_dictionary_file`]), as every front end reads it.
+    pub dict: Option<PathBuf>,
 }
 
 impl IndexConfig {
+    /// Sets this process's dictionary as the corpus asks (its user
+    /// dictionary), so that a library caller builds the index the command
+    /// line searches; fails if the process already tokenized with other words.
+    pub fn load_dictionary(&self) -> Result<()> {
+        let file = tokenizer::user_dictionary_file(&self.corpus, self.dict.as_deref());
+        tokenizer::load_user_dictionary(file.as_deref()).map(|_| ())
+    }
+
     /// Defaults: one thread per core (at most 4), 256 MB writer budget, a
     /// checkpoint every 30 s.
     pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>) -> IndexConfig {
@@ -266,6 +277,7 @@ impl IndexConfig {
             checkpoint: Duration::from_secs(30),
             stop: Arc::new(AtomicBool::new(false)),
             allow_mass_removal: false,
+            dict: None,
         }
     }
 }
@@ -362,6 +374,7 @@ pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Res
     if !config.corpus.is_dir() {
         return Err(Error::NoCorpus(config.corpus.clone()));
     }
+    config.load_dictionary()?;
     let layout = Layout::claim(&config.index)?;
     let _lock = IndexLock::acquire(&layout)?;
     update::run(config, &layout, on_event)

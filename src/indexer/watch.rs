@@ -44,6 +44,7 @@ pub fn watch(
     if !config.corpus.is_dir() {
         return Err(Error::NoCorpus(config.corpus.clone()));
     }
+    config.load_dictionary()?;
     let layout = Layout::claim(&config.index)?;
     let _lock = IndexLock::acquire(&layout)?;
     let (tx, rx) = channel();

@@ -382,6 +382,28 @@ fn a_run_that_would_empty_the_index_is_refused_until_allowed() {
     assert_eq!((summary.changes.removed.len(), summary.documents), (3, 0));
 }
 
+/// The library reads a corpus's `dict.txt` as the command line does: an
+/// index it builds is one the CLI searches. A process that already tokenized
+/// without those words is refused (with the reason) rather than building an
+/// index that every search would then call stale.
+#[test]
+fn the_library_reads_the_corpus_dictionary_as_the_command_line_does() {
+    // This test process's dictionary has no user words.
+    assert!(plansearch::tokenizer::dictionary().user_words().is_empty());
+    let (_dir, corpus, index) = small_corpus(2);
+    std::fs::write(corpus.join("dict.txt"), "百千工程\n").unwrap();
+    let err = build_index(&test_config(&corpus, &index), &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("other user words"), "{err}");
+    assert!(
+        !index.join(INFO_FILE).exists(),
+        "no index built with the wrong words"
+    );
+    // Without the file, it builds.
+    std::fs::remove_file(corpus.join("dict.txt")).unwrap();
+    index_once(&corpus, &index);
+    assert!(index.join(INFO_FILE).exists());
+}
+
 #[test]
 fn a_stopped_update_commits_what_is_done_and_the_next_run_finishes() {
     let docs = shipped_documents();
