@@ -135,19 +135,22 @@ pub fn write_timeline_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
     w.write_all("\u{FEFF}".as_bytes())?;
     let mut csv = csv::Writer::from_writer(&mut *w);
     let err = |e: csv::Error| io::Error::other(e.to_string());
-    csv.write_record(TIMELINE_COLUMNS).map_err(err)?;
+    crate::export::write_safe_record(&mut csv, TIMELINE_COLUMNS).map_err(err)?;
     for m in &t.first_mentions {
-        csv.write_record([
-            m.region.clone(),
-            m.first_year.to_string(),
-            m.earliest_document_year.to_string(),
-            m.censored.to_string(),
-            m.path.clone(),
-            m.passage_no.to_string(),
-            m.id.clone(),
-            m.title.clone(),
-            m.snippet.clone(),
-        ])
+        crate::export::write_safe_record(
+            &mut csv,
+            [
+                m.region.clone(),
+                m.first_year.to_string(),
+                m.earliest_document_year.to_string(),
+                m.censored.to_string(),
+                m.path.clone(),
+                m.passage_no.to_string(),
+                m.id.clone(),
+                m.title.clone(),
+                m.snippet.clone(),
+            ],
+        )
         .map_err(err)?;
     }
     csv.flush()?;
@@ -159,16 +162,22 @@ pub fn write_curve_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
     w.write_all("\u{FEFF}".as_bytes())?;
     let mut csv = csv::Writer::from_writer(&mut *w);
     let err = |e: csv::Error| io::Error::other(e.to_string());
-    csv.write_record(["year", "new", "cumulative", "covered", "without_documents"])
-        .map_err(err)?;
+    crate::export::write_safe_record(
+        &mut csv,
+        ["year", "new", "cumulative", "covered", "without_documents"],
+    )
+    .map_err(err)?;
     for y in &t.curve {
-        csv.write_record([
-            y.year.to_string(),
-            y.new.to_string(),
-            y.cumulative.to_string(),
-            y.covered.to_string(),
-            y.without_documents.to_string(),
-        ])
+        crate::export::write_safe_record(
+            &mut csv,
+            [
+                y.year.to_string(),
+                y.new.to_string(),
+                y.cumulative.to_string(),
+                y.covered.to_string(),
+                y.without_documents.to_string(),
+            ],
+        )
         .map_err(err)?;
     }
     csv.flush()?;
