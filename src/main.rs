@@ -16,6 +16,7 @@ use plansearch::{
 };
 
 use clap::Parser;
+use output::terminal::{safe, say};
 
 fn main() -> ExitCode {
     // lopdf warns of every encrypted PDF on its own; plansearch reports such a
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("plansearch: {err:#}");
+            say!("plansearch: {}", safe(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

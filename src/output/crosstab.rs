@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::Style;
+use super::terminal::safe;
 use super::tree::{pad, width};
 use crate::crosstab::{Columns, CrossTab};
 use crate::timeline::bar;
@@ -33,7 +34,7 @@ pub fn write_crosstab_text(w: &mut dyn Write, t: &CrossTab, style: Style) -> io:
         w,
         "{} \"{}\": {} passages ({counted})",
         style.bold("crosstab"),
-        t.query,
+        safe(&t.query),
         t.passages
     )?;
     if t.passages == 0 {

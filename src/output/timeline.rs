@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::Style;
+use super::terminal::safe;
 use super::tree::pad;
 use crate::timeline::{Timeline, bar};
 
@@ -21,7 +22,7 @@ pub fn write_timeline_text(w: &mut dyn Write, t: &Timeline, style: Style) -> io:
         w,
         "{} \"{}\": {} of {} {level} with documents say it; first mention by the documents' own year",
         style.bold("timeline"),
-        t.query,
+        safe(&t.query),
         t.first_mentions.len(),
         t.regions
     )?;
@@ -85,8 +86,8 @@ pub fn write_timeline_text(w: &mut dyn Write, t: &Timeline, style: Style) -> io:
             pad(&m.region, 24),
             pad(&m.first_year.to_string(), 5),
             pad(&earliest, 12),
-            m.title,
-            m.path,
+            safe(&m.title),
+            safe(&m.path),
             m.passage_no
         )?;
     }
