@@ -638,3 +638,27 @@ fn index_into_a_closed_pipe_completes_and_exits_0() {
     found.sort();
     assert_eq!(found, seeds);
 }
+
+/// `stats` reports on an index and does not build one: with none, it says
+/// so and how to build it.
+#[test]
+fn stats_without_an_index_says_how_to_build_one() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let index = dir.path().join("index");
+    let out = plansearch(&[
+        "stats",
+        "--corpus",
+        crate::common::root().join("corpus").to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.contains("no index at") && message.contains("plansearch index --corpus"),
+        "{message}"
+    );
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+    assert!(stdout(&out).is_empty());
+    assert!(!index.exists(), "stats built an index");
+}
