@@ -303,9 +303,33 @@ pub fn analyze_bytes(path: &str, bytes: &[u8]) -> Result<Document, SkipReason> {
     doc.content_hash = content_hash(bytes);
     doc.bytes = bytes.len() as u64;
     if doc.passages.is_empty() {
-        return Err(SkipReason::Empty);
+        return Err(nothing_left(&doc.read.dropped, &doc.cleaned.page_meta));
     }
     Ok(doc)
+}
+
+/// Why a document that was read has no passage: everything in it was page
+/// furniture that the reader and cleaning dropped (a breadcrumb, a toolbar,
+/// a "来源:" line), which has its own reason, or it had no text at all.
+fn nothing_left(dropped: &[read::Dropped], page_meta: &[String]) -> SkipReason {
+    let dropped = dropped
+        .iter()
+        .map(|d| (d.what, d.count, d.sample.as_str()))
+        .chain(page_meta.iter().map(|m| ("page metadata", 1, m.as_str())));
+    let mut lines = 0;
+    let mut first = None;
+    for (what, count, sample) in dropped {
+        lines += count;
+        first.get_or_insert((what, sample));
+    }
+    match first {
+        Some((what, sample)) => SkipReason::OnlyBoilerplate {
+            lines,
+            what,
+            sample: sample.to_string(),
+        },
+        None => SkipReason::Empty,
+    }
 }
 
 /// Analyses decoded text.
@@ -329,6 +353,14 @@ pub fn analyze_extracted(path: &str, extracted: read::Extracted) -> Document {
     // A document of one line is its title and its text: it is still found.
     if passages.is_empty() && meta.title_line.is_some() {
         passages = corpus::split_passages(&cleaned.text, &cleaned.lines, None);
+    }
+    // A title-only document ("标题:二00二年政府工作报告", a front matter
+    // title with no body): the title, taken out of the text as page
+    // metadata, is its one passage, so that it is still found.
+    if passages.is_empty()
+        && let Some(title) = meta.title.value.as_deref()
+    {
+        passages = corpus::split_passages(title, &[corpus::LineInfo::default()], None);
     }
     let passages = passages
         .into_iter()

@@ -224,7 +224,7 @@ pub fn export_view(
                     let mut csv = bom_csv(w)?;
                     let header: Vec<&str> =
                         GROUP_COLUMNS.iter().chain(CSV_COLUMNS).copied().collect();
-                    csv.write_record(&header).map_err(csv_error)?;
+                    write_safe_record(&mut csv, &header).map_err(csv_error)?;
                     for g in &groups.groups {
                         let mut record = vec![
                             by_name.clone(),
@@ -234,7 +234,7 @@ pub fn export_view(
                             g.documents.to_string(),
                         ];
                         record.extend(csv_record(&g.best));
-                        csv.write_record(&record).map_err(csv_error)?;
+                        write_safe_record(&mut csv, &record).map_err(csv_error)?;
                     }
                     csv.flush().map_err(write_error)?;
                 }
@@ -256,16 +256,19 @@ pub fn export_view(
                 }
                 ExportFormat::Csv => {
                     let mut csv = bom_csv(w)?;
-                    csv.write_record(FACET_COLUMNS).map_err(csv_error)?;
+                    write_safe_record(&mut csv, FACET_COLUMNS).map_err(csv_error)?;
                     for r in &rows {
-                        csv.write_record([
-                            r.facet.to_string(),
-                            r.value.clone().unwrap_or_default(),
-                            r.name.clone(),
-                            r.level.to_string(),
-                            r.passages.to_string(),
-                            r.documents.to_string(),
-                        ])
+                        write_safe_record(
+                            &mut csv,
+                            [
+                                r.facet.to_string(),
+                                r.value.clone().unwrap_or_default(),
+                                r.name.clone(),
+                                r.level.to_string(),
+                                r.passages.to_string(),
+                                r.documents.to_string(),
+                            ],
+                        )
                         .map_err(csv_error)?;
                     }
                     csv.flush().map_err(write_error)?;
@@ -284,6 +287,47 @@ fn bom_csv(w: &mut dyn Write) -> Result<csv::Writer<&mut dyn Write>> {
     Ok(csv::Writer::from_writer(w))
 }
 
+/// A cell Excel (or LibreOffice) would not run as a formula. A cell that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula
+/// to a spreadsheet (`=HYPERLINK(…)` in a title scraped from a web page
+/// would open a link, `@SUM(…)` or `-1+cmd|…` run): such a cell gets a
+/// leading apostrophe, the OWASP convention, which the spreadsheet shows
+/// as text and hides. A plain number (`-3.5`, `+12`) is left as it is, so
+/// that it stays a number: it cannot run anything. Documented in
+/// docs/usage.md.
+pub fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// `-3.5`, `+12`, `-0.25`: a sign, digits, at most one decimal point.
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && !(digits.contains('.') && fraction.is_empty())
+}
+
+/// Writes one CSV record with every cell made [`formula_safe`]: every CSV
+/// plansearch writes goes through here.
+pub fn write_safe_record<W: Write, I, S>(csv: &mut csv::Writer<W>, record: I) -> csv::Result<()>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    csv.write_record(
+        record
+            .into_iter()
+            .map(|c| formula_safe(c.as_ref()).into_owned()),
+    )
+}
+
 /// Writes every hit of a search to `w`; returns how many.
 pub fn export(
     index: &OpenIndex,
@@ -298,9 +342,9 @@ pub fn export(
         }),
         ExportFormat::Csv => {
             let mut csv = bom_csv(w)?;
-            csv.write_record(CSV_COLUMNS).map_err(csv_error)?;
+            write_safe_record(&mut csv, CSV_COLUMNS).map_err(csv_error)?;
             let n = for_each_hit(index, request, &mut |hit| {
-                csv.write_record(csv_record(hit)).map_err(csv_error)
+                write_safe_record(&mut csv, csv_record(hit)).map_err(csv_error)
             })?;
             csv.flush().map_err(write_error)?;
             Ok(n)
@@ -360,5 +404,50 @@ fn csv_error(e: csv::Error) -> Error {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => write_error(io),
         other => Error::io("output", std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_get_an_apostrophe() {
+        let cases: &[(&str, &str)] = &[
+            // Titles and passages as scraped pages and reports have them.
+            (
+                "=HYPERLINK(\"http://x.example/\",\"关于印发张掖市肉牛产业发展实施方案的通知\")",
+                "'=HYPERLINK(\"http://x.example/\",\"关于印发张掖市肉牛产业发展实施方案的通知\")",
+            ),
+            ("+86 0936-8212345", "'+86 0936-8212345"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            ("—— 2018年政府工作报告", "—— 2018年政府工作报告"),
+            ("-", "'-"),
+            ("-.5", "'-.5"),
+            ("1.", "1."),
+            // Plain numbers stay numbers.
+            ("-3.5", "-3.5"),
+            ("+12", "+12"),
+            ("-0.25", "-0.25"),
+            ("2018", "2018"),
+            // Anything else is left as it is.
+            ("张掖市 = 甘肃省", "张掖市 = 甘肃省"),
+            ("'=already safe", "'=already safe"),
+            ("", ""),
+        ];
+        for (cell, want) in cases {
+            assert_eq!(formula_safe(cell), *want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn every_cell_of_a_record_is_made_safe() {
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        write_safe_record(&mut csv, ["=1+1", "肉牛", "-3.5", "@A1"]).unwrap();
+        let bytes = csv.into_inner().unwrap();
+        assert_eq!(String::from_utf8(bytes).unwrap(), "'=1+1,肉牛,-3.5,'@A1\n");
     }
 }

@@ -16,6 +16,7 @@ use plansearch::{
 };
 
 use clap::Parser;
+use output::terminal::{safe, say};
 
 fn main() -> ExitCode {
     // lopdf warns of every encrypted PDF on its own; plansearch reports such a
@@ -30,9 +31,11 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let library_error = err.chain().find_map(|c| c.downcast_ref::<error::Error>());
+            let message = format!("{err:#}");
+            let message = safe(&message);
             match library_error.and_then(advice) {
-                Some(advice) => eprintln!("plansearch: {err:#}; {advice}"),
-                None => eprintln!("plansearch: {err:#}"),
+                Some(advice) => say!("plansearch: {message}; {advice}"),
+                None => say!("plansearch: {message}"),
             }
             ExitCode::from(2)
         }

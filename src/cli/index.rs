@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Location;
 use crate::indexer::{self, Event, IndexConfig, Summary};
+use crate::output::terminal::{safe, say};
 
 /// Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect.
 const INTERRUPTED: u8 = 130;
@@ -80,10 +81,10 @@ fn stop_on_ctrl_c(config: &IndexConfig) {
     let stop = config.stop.clone();
     let handler = ctrlc::set_handler(move || {
         if stop.swap(true, Ordering::SeqCst) {
-            eprintln!("plansearch: stopped; the index stays at its last commit");
+            say!("plansearch: stopped; the index stays at its last commit");
             std::process::exit(i32::from(INTERRUPTED));
         }
-        eprintln!("plansearch: stopping after committing what is done (Ctrl-C again to quit now)");
+        say!("plansearch: stopping after committing what is done (Ctrl-C again to quit now)");
     });
     if let Err(e) = handler {
         log::warn!("Ctrl-C will not stop indexing cleanly: {e}");
@@ -93,9 +94,9 @@ fn stop_on_ctrl_c(config: &IndexConfig) {
 fn watch(config: &IndexConfig, args: &IndexArgs) -> Result<ExitCode> {
     let mut on_event = |e: Event| {
         if let Event::Watching = e {
-            eprintln!(
+            say!(
                 "watching {} for changes (Ctrl-C to stop)",
-                config.corpus.display()
+                shown(&config.corpus)
             );
         } else {
             report_phase(&e);
@@ -106,16 +107,16 @@ fn watch(config: &IndexConfig, args: &IndexArgs) -> Result<ExitCode> {
             if summary.rebuilt.is_some() || !summary.changes.is_empty() || summary.interrupted {
                 print_summary(summary, config);
             } else {
-                eprintln!(
+                say!(
                     "{}: no changes ({} unchanged)",
-                    config.corpus.display(),
+                    shown(&config.corpus),
                     summary.changes.unchanged
                 );
             }
         }
         Err(e) => match crate::advice(e) {
-            Some(advice) => eprintln!("plansearch: {e}; {advice}"),
-            None => eprintln!("plansearch: {e}"),
+            Some(advice) => say!("plansearch: {}; {advice}", safe(&e.to_string())),
+            None => say!("plansearch: {}", safe(&e.to_string())),
         },
     };
     indexer::watch(
@@ -136,15 +137,15 @@ fn watch(config: &IndexConfig, args: &IndexArgs) -> Result<ExitCode> {
 fn report_phase(e: &Event) {
     match e {
         Event::Rebuilding { why, dir } => {
-            eprintln!("building a new index in {} ({why})", dir.display());
+            say!("building a new index in {} ({why})", shown(dir));
         }
         Event::Resuming {
             why,
             dir,
             documents,
-        } => eprintln!(
+        } => say!(
             "resuming the rebuild in {} ({why}; {documents} documents done)",
-            dir.display()
+            shown(dir)
         ),
         _ => {}
     }
@@ -175,8 +176,8 @@ pub(super) fn index_with_progress(config: &IndexConfig, quiet: bool) -> Result<S
     let summary = indexer::build_index(config, &mut on_event).with_context(|| {
         format!(
             "indexing {} into {}",
-            config.corpus.display(),
-            config.index.display()
+            shown(&config.corpus),
+            shown(&config.index)
         )
     })?;
     bar.finish_and_clear();
@@ -195,10 +196,10 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
         0 => String::new(),
         n => format!(", {n} copied"),
     };
-    eprintln!(
+    say!(
         "{what} {} from {}: {} added, {} updated, {} moved{copies}, {} removed, {} unchanged, {} skipped in {:.2} s",
-        config.index.display(),
-        config.corpus.display(),
+        shown(&config.index),
+        shown(&config.corpus),
         c.added.len(),
         c.updated.len(),
         c.moved.len(),
@@ -212,9 +213,9 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
             1 => "1 problem".to_string(),
             n => format!("{n} problems"),
         };
-        eprintln!("{problems} with given metadata (the rest of it was applied):");
+        say!("{problems} with given metadata (the rest of it was applied):");
         for p in &s.override_problems {
-            eprintln!("  {p}");
+            say!("  {}", safe(&p.to_string()));
         }
     }
     if s.rebuilt.is_none() {
@@ -225,13 +226,19 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
     let moved: Vec<String> = c
         .moved
         .iter()
-        .map(|(from, to)| format!("{from} -> {to}"))
+        .map(|(from, to)| format!("{} -> {}", safe(from), safe(to)))
         .collect();
     list("moved", &moved);
     let copies: Vec<String> = c
         .copies
         .iter()
-        .map(|(path, of)| format!("{path} (same content as {of}, indexed once)"))
+        .map(|(path, of)| {
+            format!(
+                "{} (same content as {}, indexed once)",
+                safe(path),
+                safe(of)
+            )
+        })
         .collect();
     list("copy", &copies);
     list("removed", &c.removed);
@@ -241,20 +248,18 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
         } else {
             "files"
         };
-        eprintln!("skipped {} {files}:", c.skipped.len());
+        say!("skipped {} {files}:", c.skipped.len());
         for k in &c.skipped {
-            eprintln!("  {}: {}", k.path, k.reason);
+            say!("  {}: {}", safe(&k.path), safe(&k.reason.to_string()));
         }
     }
     if s.interrupted {
         if !s.committed {
-            eprintln!("interrupted before anything was committed: the index is as it was");
+            say!("interrupted before anything was committed: the index is as it was");
         } else if s.published {
-            eprintln!(
-                "interrupted: what was done is committed; run `plansearch index` again to finish"
-            );
+            say!("interrupted: what was done is committed; run `plansearch index` again to finish");
         } else {
-            eprintln!(
+            say!(
                 "interrupted: the rebuild is not finished and searches still use the previous index; run `plansearch index` again to resume it"
             );
         }
@@ -268,9 +273,10 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
                 s.mb_per_s()
             ),
         };
-        eprintln!(
+        say!(
             "index: {} documents, {} passages{analysed}",
-            s.documents, s.passages
+            s.documents,
+            s.passages
         );
     }
     if s.published {
@@ -285,7 +291,7 @@ const NEW_HITS_SHOWN: usize = 3;
 /// among the batch's passages, the first few shown.
 fn print_new_hits(s: &Summary, config: &IndexConfig) {
     if let Some(b) = &s.batch {
-        eprintln!(
+        say!(
             "batch {}; `plansearch search --new QUERY` searches them",
             b.describe()
         );
@@ -293,7 +299,7 @@ fn print_new_hits(s: &Summary, config: &IndexConfig) {
     let queries = match crate::saved::load(&config.corpus) {
         Ok(q) => q,
         Err(e) => {
-            eprintln!("saved queries not read: {e}");
+            say!("saved queries not read: {}", safe(&e.to_string()));
             return;
         }
     };
@@ -301,7 +307,7 @@ fn print_new_hits(s: &Summary, config: &IndexConfig) {
         return;
     }
     let Some(b) = &s.batch else {
-        eprintln!(
+        say!(
             "saved queries: no new passages in this run, so no new hits for {}",
             queries.len()
         );
@@ -310,37 +316,37 @@ fn print_new_hits(s: &Summary, config: &IndexConfig) {
     let open = match indexer::open_index(&config.index) {
         Ok(open) => open,
         Err(e) => {
-            eprintln!("saved queries not run: {e}");
+            say!("saved queries not run: {}", safe(&e.to_string()));
             return;
         }
     };
-    eprintln!("new hits of the saved queries in batch {}:", b.number);
+    say!("new hits of the saved queries in batch {}:", b.number);
     for found in crate::saved::new_hits(&open, &queries, b.number, NEW_HITS_SHOWN) {
         let q = &found.query;
         match found.results {
-            Err(e) => eprintln!("  {}: not run ({e})", q.name),
-            Ok(r) if r.total == 0 => eprintln!("  {} ({}): none", q.name, q.describe()),
+            Err(e) => say!("  {}: not run ({})", safe(&q.name), safe(&e.to_string())),
+            Ok(r) if r.total == 0 => say!("  {} ({}): none", safe(&q.name), safe(&q.describe())),
             Ok(r) => {
                 let passages = if r.total == 1 { "passage" } else { "passages" };
-                eprintln!(
+                say!(
                     "  {} ({}): {} new {passages}",
-                    q.name,
-                    q.describe(),
+                    safe(&q.name),
+                    safe(&q.describe()),
                     r.total
                 );
                 for hit in &r.hits {
-                    eprintln!(
+                    say!(
                         "    {}  {}: {}",
-                        crate::document::cite(&hit.path, hit.passage_no),
-                        hit.title,
-                        around_longest_highlight(&hit.snippet, &hit.highlights, 60)
+                        safe(&crate::document::cite(&hit.path, hit.passage_no)),
+                        safe(&hit.title),
+                        safe(&around_longest_highlight(&hit.snippet, &hit.highlights, 60))
                     );
                 }
                 if r.total > r.hits.len() as u64 {
-                    eprintln!(
+                    say!(
                         "    … and {} more: plansearch search --new {}",
                         r.total - r.hits.len() as u64,
-                        q.describe()
+                        safe(&q.describe())
                     );
                 }
             }
@@ -348,12 +354,17 @@ fn print_new_hits(s: &Summary, config: &IndexConfig) {
     }
 }
 
+/// A path as the terminal shows it: see [`safe`].
+fn shown(path: &std::path::Path) -> String {
+    safe(&path.display().to_string()).into_owned()
+}
+
 fn list(label: &str, paths: &[String]) {
     for p in paths.iter().take(LISTED) {
-        eprintln!("  {label:<8} {p}");
+        say!("  {label:<8} {}", safe(p));
     }
     if paths.len() > LISTED {
-        eprintln!("  {label:<8} … and {} more", paths.len() - LISTED);
+        say!("  {label:<8} … and {} more", paths.len() - LISTED);
     }
 }
 

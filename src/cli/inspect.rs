@@ -10,6 +10,7 @@ use clap::Args;
 use crate::document;
 use crate::extract::Overrides;
 use crate::output;
+use crate::output::terminal::{safe, say};
 
 /// `plansearch inspect`.
 #[derive(Debug, Args)]
@@ -58,7 +59,7 @@ pub(super) fn run(args: InspectArgs) -> Result<ExitCode> {
         .iter()
         .chain(docs.iter().flat_map(|d| &d.override_problems))
     {
-        eprintln!("warning: {problem}");
+        say!("warning: {}", safe(&problem.to_string()));
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

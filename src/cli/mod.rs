@@ -30,6 +30,7 @@ pub use stats::StatsArgs;
 pub use timeline::TimelineArgs;
 
 use crate::output::Style;
+use crate::output::terminal::{safe, say};
 use crate::vocabulary::Named;
 
 /// Full-text search over Chinese county development documents.
@@ -295,10 +296,10 @@ pub(crate) fn open_or_build(location: &Location) -> Result<crate::indexer::OpenI
     match open_index(&location.index) {
         Ok(open) => Ok(open),
         Err(crate::error::Error::NoIndex(_)) => {
-            eprintln!(
+            say!(
                 "no index at {} yet: building it from {} first",
-                location.index.display(),
-                location.corpus.display()
+                safe(&location.index.display().to_string()),
+                safe(&location.corpus.display().to_string())
             );
             let config = IndexConfig::new(&location.corpus, &location.index);
             let summary = index::index_with_progress(&config, false)?;

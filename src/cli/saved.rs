@@ -2,12 +2,14 @@
 //! (`queries.toml`), whose new hits each `plansearch index` run lists. Not to
 //! be confused with `plansearch index --watch`, which watches the folder.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::{FilterArgs, Location};
+use crate::output::terminal::{safe, say};
 use crate::saved::{self, SavedQuery};
 
 /// `plansearch watch`.
@@ -61,18 +63,18 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
             let q = SavedQuery::new(&name, &query, filters.into());
             let described = q.describe();
             saved::add(&location.corpus, q)?;
-            eprintln!(
+            say!(
                 "saved {name:?}: {described} (in {}); each `plansearch index` lists its new hits",
-                saved::file(&location.corpus).display()
+                safe(&saved::file(&location.corpus).display().to_string())
             );
             Ok(ExitCode::SUCCESS)
         }
         WatchAction::List { location } => {
             let queries = saved::load(&location.corpus)?;
             if queries.is_empty() {
-                eprintln!(
+                say!(
                     "no saved queries in {}: add one with `plansearch watch add NAME QUERY`",
-                    saved::file(&location.corpus).display()
+                    safe(&saved::file(&location.corpus).display().to_string())
                 );
                 return Ok(ExitCode::from(1));
             }
@@ -85,26 +87,35 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
                 }
                 Err(_) => None,
             };
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
             if let Some((b, _)) = &last {
-                println!("last batch: {}", b.describe());
+                writeln!(out, "last batch: {}", b.describe())?;
             }
             for (i, q) in queries.iter().enumerate() {
                 let new = last.as_ref().map(|(_, hits)| match &hits[i].results {
                     Ok(r) => format!("  [{} new]", r.total),
                     Err(e) => format!("  [{e}]"),
                 });
-                println!("{}\t{}{}", q.name, q.describe(), new.unwrap_or_default());
+                writeln!(
+                    out,
+                    "{}\t{}{}",
+                    safe(&q.name),
+                    safe(&q.describe()),
+                    safe(&new.unwrap_or_default())
+                )?;
             }
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         WatchAction::Remove { name, location } => {
             if saved::remove(&location.corpus, &name)? {
-                eprintln!("removed {name:?}");
+                say!("removed {name:?}");
                 Ok(ExitCode::SUCCESS)
             } else {
                 anyhow::bail!(
                     "no saved query named {name:?} in {}; `plansearch watch list` shows them",
-                    saved::file(&location.corpus).display()
+                    safe(&saved::file(&location.corpus).display().to_string())
                 )
             }
         }

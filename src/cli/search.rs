@@ -10,6 +10,7 @@ use clap::Args;
 use super::{FilterArgs, Location};
 use crate::export;
 use crate::output;
+use crate::output::terminal::{safe, say};
 use crate::query::NewSince;
 use crate::search::group::GroupBy;
 use crate::search::{HitUnit, Scope, SearchRequest};
@@ -150,7 +151,7 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
                 let n = export::export_view(&open, &request, view, format, &mut w)?;
                 w.flush()
                     .with_context(|| format!("writing {}", path.display()))?;
-                eprintln!("wrote {} to {}", what(n), path.display());
+                say!("wrote {} to {}", what(n), safe(&path.display().to_string()));
                 n
             }
             None => {

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::Location;
+use crate::output::terminal::{safe, say};
 use crate::serve::{ServeConfig, serve};
 
 /// `plansearch serve`.
@@ -38,7 +39,7 @@ pub struct ServeArgs {
 pub(super) fn run(args: ServeArgs) -> Result<ExitCode> {
     let open = super::open_or_build(&args.location)?;
     if let Some(warning) = exposure_warning(args.addr.addr) {
-        eprintln!("{warning}");
+        say!("{warning}");
     }
     let mut config = ServeConfig::new(&args.location.index);
     config.addr = args.addr.addr;
@@ -50,11 +51,9 @@ pub(super) fn run(args: ServeArgs) -> Result<ExitCode> {
     if let Some(n) = args.max_concurrent {
         config.max_concurrent = n.max(1);
     }
-    let index_dir = args.location.index.display().to_string();
+    let index_dir = safe(&args.location.index.display().to_string()).into_owned();
     serve(config, open, |addr| {
-        eprintln!(
-            "plansearch serve: listening on http://{addr}/ (index {index_dir}); Ctrl-C stops"
-        );
+        say!("plansearch serve: listening on http://{addr}/ (index {index_dir}); Ctrl-C stops");
     })
     .with_context(|| format!("serving on {}", args.addr.addr))?;
     Ok(ExitCode::SUCCESS)

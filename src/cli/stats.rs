@@ -20,8 +20,23 @@ pub struct StatsArgs {
     json: bool,
 }
 
+/// Unlike `search`, which builds a missing index on first use so that the
+/// first query works, `stats` reports on an index and never builds one: with
+/// no index it says so and how to build it (exit 2), rather than spend
+/// minutes indexing to report on what it has just made.
 pub(super) fn run(args: StatsArgs) -> Result<ExitCode> {
-    let open = super::open_or_build(&args.location)?;
+    let location = &args.location;
+    super::load_user_dictionary(location.dict_file().as_deref())?;
+    let open = match crate::indexer::open_index(&location.index) {
+        Ok(open) => open,
+        Err(crate::error::Error::NoIndex(_)) => anyhow::bail!(
+            "no index at {} yet, so no statistics: build it with `plansearch index --corpus {} --index {}` (or run a search, which builds it first)",
+            location.index.display(),
+            location.corpus.display(),
+            location.index.display()
+        ),
+        Err(e) => return Err(e.into()),
+    };
     // A report on the index reads all of it: damage shows here, not as
     // wrong counts.
     if let Some(damage) = open.damage() {

@@ -93,10 +93,12 @@ pub(crate) fn run(
             layout.abandon_building()?;
             layout.remove_leftovers(&[info.generation.as_deref().unwrap_or_default()])?;
             let history = committed.clone();
-            let applied = apply(
-                config, &index, committed, &history, scan, &overrides, false, on_event,
-            )
-            .map_err(|e| out_of_space(layout, None, e))?;
+            let base = Base {
+                committed,
+                history: &history,
+            };
+            let applied = apply(config, &index, base, scan, &overrides, false, on_event)
+                .map_err(|e| out_of_space(layout, None, e))?;
             applied.into_summary(None, true)
         }
         Target::Rebuild { why, resume } => {
@@ -127,9 +129,11 @@ pub(crate) fn run(
             // of its documents, carry over: a rebuild adds nothing new by
             // itself.
             let history = live_state(layout, live_generation.as_deref());
-            let applied = apply(
-                config, &index, committed, &history, scan, &overrides, true, on_event,
-            );
+            let base = Base {
+                committed,
+                history: &history,
+            };
+            let applied = apply(config, &index, base, scan, &overrides, true, on_event);
             drop(index);
             let applied = applied.map_err(|e| out_of_space(layout, Some(&generation), e))?;
             let finished = !applied.interrupted;
@@ -248,11 +252,13 @@ fn is_full(e: &std::io::Error) -> bool {
 fn refuse_mass_removal(config: &IndexConfig, live: &IndexState, scan: &Scan) -> Result<()> {
     let present: std::collections::HashSet<&str> =
         scan.files.iter().map(|f| f.source.rel.as_str()).collect();
-    let indexed = live.files.len();
-    let removed = live
-        .files
-        .keys()
-        .filter(|p| !present.contains(document::file_of(p)) && !scan.is_unreadable(p))
+    // Files on disk, not documents: a spreadsheet is one file of many rows.
+    let files: std::collections::BTreeSet<&str> =
+        live.files.keys().map(|p| document::file_of(p)).collect();
+    let indexed = files.len();
+    let removed = files
+        .iter()
+        .filter(|f| !present.contains(*f) && !scan.is_unreadable(f))
         .count();
     if removed * 2 > indexed {
         return Err(Error::MassRemoval {
@@ -357,20 +363,108 @@ impl Applied {
     }
 }
 
-/// Updates `index` (whose last commit holds `committed`) to the scanned
-/// corpus; `history` is the live index's state, whose batches go on.
-#[allow(clippy::too_many_arguments)]
+/// What a run starts from: the last commit of the index it writes, and the
+/// live index's state, whose batches go on (the same for an update; for a
+/// rebuild, the index being replaced).
+struct Base<'a> {
+    committed: IndexState,
+    history: &'a IndexState,
+}
+
+/// Updates `index` (whose last commit holds `base.committed`) to the scanned
+/// corpus. With `checkpoints` (a rebuild), commits now and then.
 fn apply(
     config: &IndexConfig,
     index: &Index,
-    committed: IndexState,
-    history: &IndexState,
+    base: Base,
     scan: Scan,
     overrides: &Overrides,
     checkpoints: bool,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<Applied> {
     let fields = Fields::new(&index.schema())?;
+    let Base { committed, history } = base;
+    let mut state = carried_state(config, &committed, history);
+    let batch = this_batch(&committed, history);
+    let (to_analyse, bytes_to_analyse) = plan(&mut state, &committed, &scan);
+    let mut skipped = scan.skipped;
+    for s in &mut skipped {
+        note_kept(s, &committed);
+        on_event(Event::Skipped(s));
+    }
+    on_event(Event::Start {
+        files: to_analyse.len(),
+        bytes: bytes_to_analyse,
+    });
+
+    // A rebuild (the run that commits checkpoints) merges no segments while
+    // it writes: merging re-reads and rewrites what was just written, which
+    // cost a 10x corpus a quarter of its indexing speed and most of its peak
+    // memory (the merged segments are read through mmap). Later runs merge.
+    let mut writer = Writer::new(index, config, fields, committed.clone(), checkpoints);
+    writer.batch = batch;
+    let mut analysed_bytes = 0;
+    let mut last_commit = Instant::now();
+    let finished = pool::for_each(
+        &to_analyse,
+        config.threads,
+        &config.stop,
+        |file| {
+            // A bug in analysis must cost one file, not the batch.
+            std::panic::catch_unwind(|| document::load_file(file, overrides))
+                .unwrap_or(Err(SkipReason::Internal))
+                .map(|docs| (file.rel.clone(), docs))
+                .map_err(|reason| crate::corpus::Skipped {
+                    path: file.rel.clone(),
+                    reason,
+                })
+        },
+        |outcome| {
+            match outcome {
+                Ok((rel, docs)) => {
+                    replace_entries_of_file(&mut state, &rel, &docs);
+                    for doc in docs {
+                        add_document(&mut state, &mut writer, &fields, history, batch.0, &doc)?;
+                        analysed_bytes += doc.bytes;
+                        log::info!("indexed {}", doc.path);
+                        on_event(Event::Indexed(&doc));
+                        if checkpoints && last_commit.elapsed() >= config.checkpoint {
+                            writer.commit(&mut state)?;
+                            last_commit = Instant::now();
+                            log::info!("checkpoint: {} documents committed", state.docs.len());
+                            on_event(Event::Checkpoint {
+                                documents: state.docs.len(),
+                            });
+                        }
+                    }
+                }
+                Err(mut s) => {
+                    forget_skipped(&mut state, &committed, &mut s);
+                    on_event(Event::Skipped(&s));
+                    skipped.push(s);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let interrupted = !finished;
+    on_event(Event::Committing);
+    let committed_now = writer.commit(&mut state)?;
+    writer.finish()?;
+    Ok(Applied {
+        before: committed,
+        after: state,
+        skipped,
+        interrupted,
+        analysed_bytes,
+        committed: committed_now,
+        batch: batch.0,
+    })
+}
+
+/// The new file table's start: the documents and batches of the last
+/// commit (the live index's batches when a rebuild has none yet), no files.
+fn carried_state(config: &IndexConfig, committed: &IndexState, history: &IndexState) -> IndexState {
     let mut state = IndexState::new(&config.corpus.to_string_lossy());
     if !committed.files.is_empty() && committed.corpus != state.corpus {
         log::warn!(
@@ -386,15 +480,24 @@ fn apply(
     } else {
         committed.batches.clone()
     };
-    // This run's batch: the next number, or, going on with an interrupted
-    // rebuild, the batch that rebuild had begun.
-    let (batch, started) = match committed.batches.last() {
+    state
+}
+
+/// This run's batch and its start: the next number, or, going on with an
+/// interrupted rebuild, the batch that rebuild had begun.
+fn this_batch(committed: &IndexState, history: &IndexState) -> (u32, u64) {
+    match committed.batches.last() {
         Some(b) if b.number > history.last_batch() => (b.number, b.started),
         _ => (
             history.last_batch().max(committed.last_batch()) + 1,
             super::clock::now(),
         ),
-    };
+    }
+}
+
+/// Enters the files whose documents are indexed already into `state`, and
+/// returns the others, to analyse, with their bytes.
+fn plan(state: &mut IndexState, committed: &IndexState, scan: &Scan) -> (Vec<SourceFile>, u64) {
     let mut to_analyse: Vec<SourceFile> = Vec::new();
     let mut bytes_to_analyse = 0;
     for file in &scan.files {
@@ -424,123 +527,74 @@ fn apply(
             state.files.insert(path.clone(), key.clone());
         }
     }
-    let mut skipped = scan.skipped;
-    for s in &mut skipped {
-        note_kept(s, &committed);
-        on_event(Event::Skipped(s));
-    }
-    on_event(Event::Start {
-        files: to_analyse.len(),
-        bytes: bytes_to_analyse,
-    });
+    (to_analyse, bytes_to_analyse)
+}
 
-    // A rebuild (the run that commits checkpoints) merges no segments while
-    // it writes: merging re-reads and rewrites what was just written, which
-    // cost a 10x corpus a quarter of its indexing speed and most of its peak
-    // memory (the merged segments are read through mmap). Later runs merge.
-    let mut writer = Writer::new(index, config, fields, committed.clone(), checkpoints);
-    writer.batch = (batch, started);
-    let mut analysed_bytes = 0;
-    let mut last_commit = Instant::now();
-    let finished = pool::for_each(
-        &to_analyse,
-        config.threads,
-        &config.stop,
-        |file| {
-            // A bug in analysis must cost one file, not the batch.
-            std::panic::catch_unwind(|| document::load_file(file, overrides))
-                .unwrap_or(Err(SkipReason::Internal))
-                .map(|docs| (file.rel.clone(), docs))
-                .map_err(|reason| crate::corpus::Skipped {
-                    path: file.rel.clone(),
-                    reason,
-                })
-        },
-        |outcome| {
-            match outcome {
-                Ok((rel, docs)) => {
-                    // The file's entries from before (a spreadsheet's old rows
-                    // among them) give way to what it holds now.
-                    let old: Vec<String> =
-                        state.paths_of_file(&rel).map(|(p, _)| p.clone()).collect();
-                    for path in old {
-                        state.files.remove(&path);
-                    }
-                    if let Some(row) = docs.first().and_then(|d| d.row.as_ref()) {
-                        let rows = docs
-                            .iter()
-                            .filter_map(|d| {
-                                Some((d.row.as_ref()?.suffix.clone(), d.content_hash.clone()))
-                            })
-                            .collect();
-                        state.sheets.insert(row.file_key.clone(), rows);
-                    }
-                    for doc in docs {
-                        let key = doc.content_hash.clone();
-                        if !state.docs.contains_key(&key) {
-                            // A document the index held before a rebuild
-                            // keeps the batch that first added it.
-                            let doc_batch = history.docs.get(&key).map_or(batch, |d| d.batch);
-                            for t in to_tantivy_docs(&fields, &doc, doc_batch) {
-                                writer.get()?.add_document(t)?;
-                            }
-                            state.docs.insert(
-                                key.clone(),
-                                DocEntry {
-                                    passages: doc.passages.len() as u32,
-                                    bytes: doc.bytes,
-                                    batch: doc_batch,
-                                },
-                            );
-                        }
-                        state.files.insert(doc.path.clone(), key);
-                        analysed_bytes += doc.bytes;
-                        log::info!("indexed {}", doc.path);
-                        on_event(Event::Indexed(&doc));
-                        if checkpoints && last_commit.elapsed() >= config.checkpoint {
-                            writer.commit(&mut state)?;
-                            last_commit = Instant::now();
-                            log::info!("checkpoint: {} documents committed", state.docs.len());
-                            on_event(Event::Checkpoint {
-                                documents: state.docs.len(),
-                            });
-                        }
-                    }
-                }
-                Err(mut s) => {
-                    // An unreadable file keeps what was indexed; a file that is
-                    // now empty, binary or broken is no longer indexed.
-                    if matches!(s.reason, SkipReason::Unreadable(_)) {
-                        note_kept(&mut s, &committed);
-                    } else {
-                        let gone: Vec<String> = state
-                            .paths_of_file(&s.path)
-                            .map(|(p, _)| p.clone())
-                            .collect();
-                        for path in gone {
-                            state.files.remove(&path);
-                        }
-                    }
-                    on_event(Event::Skipped(&s));
-                    skipped.push(s);
-                }
-            }
-            Ok(())
-        },
-    )?;
-    let interrupted = !finished;
-    on_event(Event::Committing);
-    let committed_now = writer.commit(&mut state)?;
-    writer.finish()?;
-    Ok(Applied {
-        before: committed,
-        after: state,
-        skipped,
-        interrupted,
-        analysed_bytes,
-        committed: committed_now,
-        batch,
-    })
+/// The file's entries from before (a spreadsheet's old rows among them) give
+/// way to what it holds now.
+fn replace_entries_of_file(state: &mut IndexState, rel: &str, docs: &[document::Document]) {
+    let old: Vec<String> = state.paths_of_file(rel).map(|(p, _)| p.clone()).collect();
+    for path in old {
+        state.files.remove(&path);
+    }
+    if let Some(row) = docs.first().and_then(|d| d.row.as_ref()) {
+        let rows = docs
+            .iter()
+            .filter_map(|d| Some((d.row.as_ref()?.suffix.clone(), d.content_hash.clone())))
+            .collect();
+        state.sheets.insert(row.file_key.clone(), rows);
+    }
+}
+
+/// Writes an analysed document unless the index holds it already (a copy),
+/// and enters its path.
+fn add_document(
+    state: &mut IndexState,
+    writer: &mut Writer,
+    fields: &Fields,
+    history: &IndexState,
+    batch: u32,
+    doc: &document::Document,
+) -> Result<()> {
+    let key = doc.content_hash.clone();
+    if !state.docs.contains_key(&key) {
+        // A document the index held before a rebuild keeps the batch that
+        // first added it.
+        let doc_batch = history.docs.get(&key).map_or(batch, |d| d.batch);
+        for t in to_tantivy_docs(fields, doc, doc_batch) {
+            writer.get()?.add_document(t)?;
+        }
+        state.docs.insert(
+            key.clone(),
+            DocEntry {
+                passages: doc.passages.len() as u32,
+                bytes: doc.bytes,
+                batch: doc_batch,
+            },
+        );
+    }
+    state.files.insert(doc.path.clone(), key);
+    Ok(())
+}
+
+/// An unreadable file keeps what was indexed; a file that is now empty,
+/// binary or broken is no longer indexed.
+fn forget_skipped(
+    state: &mut IndexState,
+    committed: &IndexState,
+    skipped: &mut crate::corpus::Skipped,
+) {
+    if matches!(skipped.reason, SkipReason::Unreadable(_)) {
+        note_kept(skipped, committed);
+    } else {
+        let gone: Vec<String> = state
+            .paths_of_file(&skipped.path)
+            .map(|(p, _)| p.clone())
+            .collect();
+        for path in gone {
+            state.files.remove(&path);
+        }
+    }
 }
 
 /// Says so when an unreadable file keeps the version indexed before.

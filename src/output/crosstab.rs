@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::Style;
+use super::terminal::safe;
 use super::tree::{pad, width};
 use crate::crosstab::{Columns, CrossTab};
 use crate::timeline::bar;
@@ -33,7 +34,7 @@ pub fn write_crosstab_text(w: &mut dyn Write, t: &CrossTab, style: Style) -> io:
         w,
         "{} \"{}\": {} passages ({counted})",
         style.bold("crosstab"),
-        t.query,
+        safe(&t.query),
         t.passages
     )?;
     if t.passages == 0 {
@@ -121,11 +122,11 @@ pub fn write_crosstab_csv(w: &mut dyn Write, t: &CrossTab) -> io::Result<()> {
     let err = |e: csv::Error| io::Error::other(e.to_string());
     let mut header = vec![format!("{:?}", t.rows).to_lowercase()];
     header.extend(t.column_values.iter().cloned());
-    csv.write_record(&header).map_err(err)?;
+    crate::export::write_safe_record(&mut csv, &header).map_err(err)?;
     for r in &t.row_values {
         let mut rec = vec![r.clone()];
         rec.extend(t.column_values.iter().map(|c| t.get(r, c).to_string()));
-        csv.write_record(&rec).map_err(err)?;
+        crate::export::write_safe_record(&mut csv, &rec).map_err(err)?;
     }
     csv.flush()?;
     Ok(())

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::Style;
+use super::terminal::safe;
 use crate::search::group::{GroupBy, GroupResults};
 use crate::search::highlight::Snippet;
 
@@ -57,7 +58,7 @@ pub fn write_group_text(w: &mut dyn Write, r: &GroupResults, style: Style) -> io
             plural(g.passages, "passage", "passages")
                 + ", "
                 + &plural(g.documents, "document", "documents"),
-            hit.title,
+            safe(&hit.title),
             style.dim(&format!(
                 "[{place}{year} · {doc_type}] {}",
                 crate::document::cite(&hit.path, hit.passage_no)

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::terminal::safe;
 use super::{Style, region_label};
 use crate::document::{Document, SheetRow};
 use crate::extract::{DocType, Evidence, Issuance, RegionNames, Target};
@@ -127,7 +128,7 @@ fn evidence_block<T>(
         w,
         "{} {}  {}",
         style.bold(&format!("{name:<9}")),
-        value,
+        safe(&value),
         style.dim(&format!("({how})"))
     )?;
     for line in &e.evidence {
@@ -144,7 +145,7 @@ pub fn write_inspect_text(
     show_passages: bool,
 ) -> io::Result<()> {
     let r = inspect_report(doc);
-    writeln!(w, "{}  {}", style.bold("file"), r.path)?;
+    writeln!(w, "{}  {}", style.bold("file"), safe(r.path))?;
     write_read_info(w, style, &doc.read)?;
     if let Some(row) = r.row {
         let columns: Vec<String> = row
@@ -158,8 +159,8 @@ pub fn write_inspect_text(
             style.bold("row "),
             row.sheet,
             row.row,
-            row.columns_from,
-            columns.join(", ")
+            safe(&row.columns_from),
+            safe(&columns.join(", "))
         )?;
     }
     evidence_block(
@@ -209,12 +210,15 @@ pub fn write_inspect_text(
             if !p.heading.is_empty() {
                 writeln!(w, "   {}", style.dim(&p.heading))?;
             }
-            writeln!(w, "   {}", p.text)?;
+            // A passage keeps its line breaks; each line is made safe.
+            for line in p.text.lines() {
+                writeln!(w, "   {}", safe(line))?;
+            }
             for t in p.targets {
-                writeln!(w, "   {} {}", style.dim("target"), t.summary())?;
+                writeln!(w, "   {} {}", style.dim("target"), safe(&t.summary()))?;
             }
             for i in p.instruments {
-                writeln!(w, "   {} {}", style.dim("instrument"), i.explain())?;
+                writeln!(w, "   {} {}", style.dim("instrument"), safe(&i.explain()))?;
             }
         }
     }
@@ -265,7 +269,7 @@ fn write_issuance(w: &mut dyn Write, style: Style, i: &Issuance) -> io::Result<(
             "{} {} {}  {}",
             style.bold("amended  "),
             a.date,
-            a.kind,
+            safe(&a.kind),
             style.dim(&format!("({})", a.by))
         )?;
     }

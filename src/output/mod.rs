@@ -7,6 +7,7 @@ mod inspect;
 mod search;
 mod similar;
 mod stats;
+pub mod terminal;
 pub mod timeline;
 mod tree;
 
@@ -19,7 +20,7 @@ pub use tree::write_tree_text;
 
 use std::io::{self, Write};
 
-use crate::search::highlight::{Snippet, mark};
+use crate::search::highlight::Snippet;
 
 /// Writes any result as one pretty JSON object and a newline: the same JSON
 /// a JSON API serves.
@@ -36,11 +37,15 @@ pub struct Style {
 }
 
 impl Style {
+    /// `text` in a colour, made [`terminal::safe`] first: what is painted
+    /// is titles, headings, paths and passages, and an escape in them must
+    /// not reach the terminal.
     fn paint(&self, code: &str, text: &str) -> String {
+        let text = terminal::safe(text);
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
-            text.to_string()
+            text.into_owned()
         }
     }
 
@@ -52,12 +57,30 @@ impl Style {
         self.paint("2", text)
     }
 
+    /// The snippet with its highlights marked (in colour, or in 【】), each
+    /// character made [`terminal::safe`].
     pub(crate) fn highlight(&self, snippet: &Snippet) -> String {
-        if self.color {
-            mark(snippet, "\x1b[1;31m", "\x1b[0m")
+        let (open, close) = if self.color {
+            ("\x1b[1;31m", "\x1b[0m")
         } else {
-            mark(snippet, "【", "】")
+            ("【", "】")
+        };
+        let mut out = String::new();
+        let mut ranges = snippet.highlights.iter().peekable();
+        let mut buf = [0u8; 4];
+        for (i, c) in snippet.text.chars().enumerate() {
+            if ranges.peek().is_some_and(|r| r.0 == i) {
+                out.push_str(open);
+            }
+            out.push_str(&terminal::safe(c.encode_utf8(&mut buf)));
+            if let Some(&&(_, end)) = ranges.peek()
+                && end == i + 1
+            {
+                out.push_str(close);
+                ranges.next();
+            }
         }
+        out
     }
 }
 

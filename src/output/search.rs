@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::terminal::safe;
 use super::{Style, region_label};
 use crate::search::highlight::Snippet;
 use crate::search::{FacetValue, Hit, SearchResults};
@@ -61,20 +62,27 @@ pub(crate) fn hit_block(w: &mut dyn Write, hit: &Hit, rank: usize, style: Style)
         writeln!(
             w,
             "   superseded by {} ({}, {}); --current leaves out superseded versions",
-            s.title, s.date, s.path
+            safe(&s.title),
+            safe(&s.date),
+            safe(&s.path)
         )?;
     }
     if !hit.targets.is_empty() {
-        writeln!(w, "   {}", targets_line(&hit.targets))?;
+        writeln!(w, "   {}", safe(&targets_line(&hit.targets)))?;
     }
     if let Some(parts) = &hit.explain {
         for p in parts {
-            writeln!(w, "     {:>7.2}  {}", p.score, p.part)?;
+            writeln!(w, "     {:>7.2}  {}", p.score, safe(&p.part))?;
         }
     }
     if let Some(evidence) = &hit.instrument_evidence {
         for e in evidence {
-            writeln!(w, "     {}  {e}", style.dim("instrument"))?;
+            writeln!(
+                w,
+                "     {}  {}",
+                style.dim("instrument"),
+                safe(&e.to_string())
+            )?;
         }
     }
     if let Some(n) = hit.more_from_document {
@@ -173,7 +181,7 @@ pub fn write_search_text(
                     w,
                     "{} {}",
                     style.bold(&format!("{name}:")),
-                    facet_line(values, 12)
+                    safe(&facet_line(values, 12))
                 )?;
             }
         }

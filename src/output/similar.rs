@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use super::Style;
 use super::search::{hit_block, targets_line};
+use super::terminal::safe;
 use crate::similar::SimilarResults;
 
 /// Writes similar passages as text: the source, the key terms that made the
@@ -19,7 +20,7 @@ pub fn write_similar_text(
                 w,
                 "{} {}  {}",
                 style.bold("similar to"),
-                crate::document::cite(&source.path, source.passage_no),
+                safe(&crate::document::cite(&source.path, source.passage_no)),
                 style.dim(&format!(
                     "[{} · {}]",
                     super::region_label(
@@ -33,16 +34,20 @@ pub fn write_similar_text(
             if !source.heading.is_empty() {
                 writeln!(w, "   {}", style.dim(&source.heading))?;
             }
-            writeln!(w, "   {}", crate::text::ellipsize(&source.passage, 120))?;
+            writeln!(
+                w,
+                "   {}",
+                safe(&crate::text::ellipsize(&source.passage, 120))
+            )?;
             if !source.targets.is_empty() {
-                writeln!(w, "   {}", targets_line(&source.targets))?;
+                writeln!(w, "   {}", safe(&targets_line(&source.targets)))?;
             }
         }
         None => writeln!(
             w,
             "{} {}",
             style.bold("similar to the text"),
-            crate::text::ellipsize(&results.text, 120)
+            safe(&crate::text::ellipsize(&results.text, 120))
         )?,
     }
     let terms: Vec<String> = results
@@ -63,7 +68,7 @@ pub fn write_similar_text(
     if let Some(region) = &results.excluded_region {
         scope.push_str(&format!(", outside {region}"));
     }
-    writeln!(w, "{scope}")?;
+    writeln!(w, "{}", safe(&scope))?;
     for (i, h) in results.hits.iter().enumerate() {
         writeln!(w)?;
         hit_block(w, &h.hit, i + 1, style)?;
@@ -71,7 +76,7 @@ pub fn write_similar_text(
             w,
             "   {} {}",
             style.dim("shares:"),
-            h.shared_terms.join(" · ")
+            safe(&h.shared_terms.join(" · "))
         )?;
     }
     Ok(())

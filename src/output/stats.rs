@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::Style;
+use super::terminal::safe;
 use super::tree::{pad, write_histogram};
 use crate::search::breakdown::{TreeNode, ValueCount};
 use crate::stats::IndexStats;
@@ -50,9 +51,13 @@ pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats, style: Style) -> io::
         w,
         "{} {} (schema {}), built from {}",
         style.bold("index"),
-        s.index,
+        safe(&s.index),
         s.schema_version,
-        if s.corpus.is_empty() { "?" } else { &s.corpus }
+        if s.corpus.is_empty() {
+            "?".into()
+        } else {
+            safe(&s.corpus)
+        }
     )?;
     writeln!(
         w,

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::Style;
+use super::terminal::safe;
 use super::tree::pad;
 use crate::timeline::{Timeline, bar};
 
@@ -21,7 +22,7 @@ pub fn write_timeline_text(w: &mut dyn Write, t: &Timeline, style: Style) -> io:
         w,
         "{} \"{}\": {} of {} {level} with documents say it; first mention by the documents' own year",
         style.bold("timeline"),
-        t.query,
+        safe(&t.query),
         t.first_mentions.len(),
         t.regions
     )?;
@@ -85,8 +86,8 @@ pub fn write_timeline_text(w: &mut dyn Write, t: &Timeline, style: Style) -> io:
             pad(&m.region, 24),
             pad(&m.first_year.to_string(), 5),
             pad(&earliest, 12),
-            m.title,
-            m.path,
+            safe(&m.title),
+            safe(&m.path),
             m.passage_no
         )?;
     }
@@ -135,19 +136,22 @@ pub fn write_timeline_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
     w.write_all("\u{FEFF}".as_bytes())?;
     let mut csv = csv::Writer::from_writer(&mut *w);
     let err = |e: csv::Error| io::Error::other(e.to_string());
-    csv.write_record(TIMELINE_COLUMNS).map_err(err)?;
+    crate::export::write_safe_record(&mut csv, TIMELINE_COLUMNS).map_err(err)?;
     for m in &t.first_mentions {
-        csv.write_record([
-            m.region.clone(),
-            m.first_year.to_string(),
-            m.earliest_document_year.to_string(),
-            m.censored.to_string(),
-            m.path.clone(),
-            m.passage_no.to_string(),
-            m.id.clone(),
-            m.title.clone(),
-            m.snippet.clone(),
-        ])
+        crate::export::write_safe_record(
+            &mut csv,
+            [
+                m.region.clone(),
+                m.first_year.to_string(),
+                m.earliest_document_year.to_string(),
+                m.censored.to_string(),
+                m.path.clone(),
+                m.passage_no.to_string(),
+                m.id.clone(),
+                m.title.clone(),
+                m.snippet.clone(),
+            ],
+        )
         .map_err(err)?;
     }
     csv.flush()?;
@@ -159,16 +163,22 @@ pub fn write_curve_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
     w.write_all("\u{FEFF}".as_bytes())?;
     let mut csv = csv::Writer::from_writer(&mut *w);
     let err = |e: csv::Error| io::Error::other(e.to_string());
-    csv.write_record(["year", "new", "cumulative", "covered", "without_documents"])
-        .map_err(err)?;
+    crate::export::write_safe_record(
+        &mut csv,
+        ["year", "new", "cumulative", "covered", "without_documents"],
+    )
+    .map_err(err)?;
     for y in &t.curve {
-        csv.write_record([
-            y.year.to_string(),
-            y.new.to_string(),
-            y.cumulative.to_string(),
-            y.covered.to_string(),
-            y.without_documents.to_string(),
-        ])
+        crate::export::write_safe_record(
+            &mut csv,
+            [
+                y.year.to_string(),
+                y.new.to_string(),
+                y.cumulative.to_string(),
+                y.covered.to_string(),
+                y.without_documents.to_string(),
+            ],
+        )
         .map_err(err)?;
     }
     csv.flush()?;

@@ -496,7 +496,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
         other => return Err(SkipReason::Unsupported(other.name())),
     };
     limits.check()?;
-    if extracted.is_empty() {
+    // A title the container gives (front matter, a page's title) with no
+    // body is still a document: its title is its text.
+    if extracted.is_empty() && extracted.meta.title.is_none() {
         return Err(SkipReason::Empty);
     }
     Ok(extracted)

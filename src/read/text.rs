@@ -28,8 +28,18 @@ pub struct Decoded {
 /// Why a file was not indexed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
-    /// Zero bytes or only whitespace.
+    /// Zero bytes, or nothing but whitespace and punctuation.
     Empty,
+    /// Every line was page furniture that cleaning drops (a breadcrumb, a
+    /// toolbar, a "来源:" line): how many lines, the first kind and line.
+    OnlyBoilerplate {
+        /// Lines dropped.
+        lines: usize,
+        /// The first kind dropped ("breadcrumb", "toolbar", "page metadata").
+        what: &'static str,
+        /// That line, as it read.
+        sample: String,
+    },
     /// A kind of file plansearch does not read: the kind detected, e.g. "RAR archive".
     Binary(&'static str),
     /// A format plansearch knows but has no reader for in this build.
@@ -61,6 +71,14 @@ impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SkipReason::Empty => write!(f, "empty file"),
+            SkipReason::OnlyBoilerplate {
+                lines,
+                what,
+                sample,
+            } => write!(
+                f,
+                "no document text: {lines} line(s) of web-page furniture only ({what} \"{sample}\"); save the page with its article"
+            ),
             SkipReason::Binary(kind) => write!(
                 f,
                 "not a document format plansearch reads ({kind}); save it as PDF, DOCX or text"
@@ -230,13 +248,20 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, kind)| *kind)
 }
 
-/// UTF-16 without a byte-order mark: ASCII-range characters leave a zero in
-/// every other byte.
+/// UTF-16 without a byte-order mark. Two signs, each checked by decoding:
+/// ASCII-range characters leave a zero in every other byte (English, or
+/// Chinese with many figures); Chinese text has few zeros (2-8% of its
+/// bytes) but, read in the right byte order, almost every code unit is an
+/// ideograph, punctuation or ASCII. Random or binary bytes read as UTF-16
+/// land in those ranges less than half the time and leave unpaired
+/// surrogates and control characters; 8-bit text (ASCII, GBK, UTF-8) read
+/// as UTF-16 gives units made of two ASCII bytes or Hangul and private-use
+/// units: neither is taken for UTF-16.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
-    let sample = &bytes[..bytes.len().min(4096)];
+    let sample = &bytes[..bytes.len().min(8192)];
     let pairs = sample.len() / 2;
     let zeros_at = |offset: usize| {
         sample
@@ -247,13 +272,102 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
             .count()
     };
     let (even, odd) = (zeros_at(0), zeros_at(1));
-    if odd * 10 >= pairs * 3 && even * 20 < pairs {
-        Some(UTF_16LE)
-    } else if even * 10 >= pairs * 3 && odd * 20 < pairs {
-        Some(UTF_16BE)
-    } else {
-        None
+    let le = utf16_shares(sample, u16::from_le_bytes);
+    let be = utf16_shares(sample, u16::from_be_bytes);
+    let ascii_le = odd * 10 >= pairs * 3 && even * 20 < pairs;
+    let ascii_be = even * 10 >= pairs * 3 && odd * 20 < pairs;
+    let le_fits = le.is_text() && (ascii_le || le.is_chinese());
+    let be_fits = be.is_text() && (ascii_be || be.is_chinese());
+    match (le_fits, be_fits) {
+        (true, false) => Some(UTF_16LE),
+        (false, true) => Some(UTF_16BE),
+        // ASCII read in the wrong order is ideographs too: the zeros tell.
+        (true, true) if ascii_le => Some(UTF_16LE),
+        (true, true) if ascii_be => Some(UTF_16BE),
+        (true, true) if le.text >= be.text => Some(UTF_16LE),
+        (true, true) => Some(UTF_16BE),
+        (false, false) => None,
     }
+}
+
+/// How the code units of a sample read in one byte order: how many are
+/// text (CJK, punctuation, ASCII, Latin, paired surrogates), how many of
+/// those are ideographs, how many are made of two printable ASCII bytes
+/// (as every unit of ASCII text read as UTF-16 is), and how many cannot be
+/// in text at all (controls other than tab, line breaks and form feed;
+/// unpaired surrogates; noncharacters).
+#[derive(Debug, Clone, Copy, Default)]
+struct Utf16Shares {
+    units: usize,
+    text: usize,
+    cjk: usize,
+    ascii_pairs: usize,
+    bad: usize,
+}
+
+impl Utf16Shares {
+    /// At least 95% text and under 1% impossible units.
+    fn is_text(&self) -> bool {
+        self.units > 0 && self.text * 100 >= self.units * 95 && self.bad * 100 < self.units.max(100)
+    }
+
+    /// At least 40% of the units are ideographs (Chinese, whose UTF-16 has
+    /// too few zero bytes for the ASCII sign), and under 35% are two ASCII
+    /// bytes (about 18% in Chinese UTF-16, nearly all in ASCII text).
+    fn is_chinese(&self) -> bool {
+        self.cjk * 10 >= self.units * 4 && self.ascii_pairs * 100 < self.units * 35
+    }
+}
+
+fn utf16_shares(sample: &[u8], unit: fn([u8; 2]) -> u16) -> Utf16Shares {
+    let units: Vec<u16> = sample.chunks_exact(2).map(|p| unit([p[0], p[1]])).collect();
+    let mut s = Utf16Shares {
+        units: units.len(),
+        ..Utf16Shares::default()
+    };
+    let mut i = 0;
+    while i < units.len() {
+        let u = units[i];
+        let [hi, lo] = u.to_be_bytes();
+        if (0x20..=0x7E).contains(&hi) && (0x20..=0x7E).contains(&lo) {
+            s.ascii_pairs += 1;
+        }
+        match u {
+            0xD800..=0xDBFF
+                if units
+                    .get(i + 1)
+                    .is_some_and(|n| (0xDC00..=0xDFFF).contains(n)) =>
+            {
+                // A pair: an ideograph of the extensions, or an emoji.
+                s.text += 2;
+                i += 2;
+                continue;
+            }
+            // The sample may cut a pair at its end.
+            0xD800..=0xDBFF if i + 1 == units.len() => s.text += 1,
+            0xD800..=0xDFFF | 0xFFFE | 0xFFFF => s.bad += 1,
+            0x09 | 0x0A | 0x0C | 0x0D | 0x20..=0x7E => s.text += 1,
+            0x00..=0x1F | 0x7F..=0x9F => s.bad += 1,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => {
+                s.text += 1;
+                s.cjk += 1;
+            }
+            // Latin, Greek, Cyrillic; general punctuation, letterlike
+            // symbols, arrows, maths, circled numbers, box drawing and
+            // shapes; CJK punctuation, kana, bopomofo; full-width forms.
+            0xA0..=0x24F
+            | 0x370..=0x4FF
+            | 0x2000..=0x206F
+            | 0x2100..=0x22FF
+            | 0x2460..=0x25FF
+            | 0x3000..=0x312F
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFFEF => s.text += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    s
 }
 
 /// In GBK text almost no non-ASCII byte is part of a valid UTF-8 sequence; in
@@ -324,6 +438,81 @@ mod tests {
             .flat_map(|u| u.to_le_bytes())
             .collect();
         assert_eq!(decode(&ascii).unwrap().encoding, "UTF-16LE");
+    }
+
+    /// Two real texts (../shared/corpus 00003 and 00023), title and a sentence.
+    const INNER_MONGOLIA: &str = "2026年内蒙古自治区政府工作报告\n\n打造自治区牛羊、玉米、马铃薯、大豆技术创新中心，高质量建设巴彦淖尔国家农高区和兴安盟现代畜牧业试验区，支持赤峰建设蒙东作物种质资源库。\n";
+    const GANSU: &str = "2026年甘肃省政府工作报告\n——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n“十四五”时期是甘肃发展极不寻常、极不平凡的五年。在迈上现代化建设新征程的重要时点，习近平总书记第三次亲临视察，为我省发展把脉定向、指路领航。\n";
+
+    fn utf16(text: &str, unit: fn(u16) -> [u8; 2]) -> Vec<u8> {
+        text.encode_utf16().flat_map(unit).collect()
+    }
+
+    /// Bytes that look like nothing: a fixed linear congruential sequence.
+    fn noise(len: usize, seed: u32) -> Vec<u8> {
+        let mut x = seed;
+        (0..len)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (x >> 16) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_chinese_utf16_without_bom_and_still_refuses_binaries() {
+        for text in [INNER_MONGOLIA, GANSU] {
+            for (bytes, encoding) in [
+                (utf16(text, u16::to_le_bytes), "UTF-16LE"),
+                (utf16(text, u16::to_be_bytes), "UTF-16BE"),
+            ] {
+                // Far from the 30% of zero bytes that ASCII leaves.
+                let zeros = bytes.iter().filter(|&&b| b == 0).count();
+                assert!(zeros * 10 < bytes.len(), "{zeros} of {}", bytes.len());
+                let decoded = decode(&bytes).unwrap();
+                assert_eq!(decoded.encoding, encoding);
+                assert_eq!(decoded.text, text);
+            }
+        }
+        // ASCII UTF-16 without a BOM, in either order.
+        let ascii = "County government annual report 2023: output grew 5.2%\n";
+        assert_eq!(
+            decode(&utf16(ascii, u16::to_be_bytes)).unwrap().encoding,
+            "UTF-16BE"
+        );
+        assert_eq!(decode(&utf16(ascii, u16::to_le_bytes)).unwrap().text, ascii);
+        // 8-bit text stays what it is, made of an even length (an odd one
+        // cannot be UTF-16).
+        for (mut bytes, encoding) in [
+            (b"Annual report of the county, 2023\n".to_vec(), "UTF-8"),
+            (INNER_MONGOLIA.as_bytes().to_vec(), "UTF-8"),
+            (GB18030.encode(INNER_MONGOLIA).0.into_owned(), "gb18030"),
+            (GB18030.encode(GANSU).0.into_owned(), "gb18030"),
+        ] {
+            if !bytes.len().is_multiple_of(2) {
+                bytes.push(b'\n');
+            }
+            assert_eq!(decode(&bytes).unwrap().encoding, encoding);
+        }
+        // Binaries, with and without a known header, are still refused.
+        let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &noise(4096, 1)].concat();
+        let zip = [b"PK\x03\x04\x14\x00\x00\x00".as_slice(), &noise(2048, 2)].concat();
+        let no_zeros: Vec<u8> = noise(8192, 4).into_iter().map(|b| b | 1).collect();
+        for (name, blob) in [
+            ("png", png),
+            ("zip", zip),
+            ("noise", noise(4096, 3)),
+            ("noise without zero bytes", no_zeros),
+        ] {
+            assert!(
+                matches!(
+                    decode(&blob),
+                    Err(SkipReason::Binary(_) | SkipReason::Undecodable)
+                ),
+                "{name}: {:?}",
+                decode(&blob).map(|d| d.encoding)
+            );
+        }
     }
 
     #[test]

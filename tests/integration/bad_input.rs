@@ -124,7 +124,7 @@ fn every_kind_of_bad_file_is_reported_and_the_rest_is_indexed() {
         log.contains(&format!("skipped {} files", expected.len())),
         "{log}"
     );
-    assert!(log.contains("8 added"), "{log}");
+    assert!(log.contains("10 added"), "{log}");
 
     // Decoded and searchable, whatever the encoding.
     for (query, path) in [
@@ -132,6 +132,9 @@ fn every_kind_of_bad_file_is_reported_and_the_rest_is_indexed() {
         ("沙棘产业", "gb18030.txt"),
         ("枸杞种植", "utf16le.txt"),
         ("当归种植", "utf16be.txt"),
+        // UTF-16 without a byte-order mark, Chinese with few zero bytes.
+        ("极不平凡", "utf16le_nobom.txt"),
+        ("人参全产业链", "utf16be_nobom.txt"),
         ("花椒矮化密植", "utf8_bom.txt"),
         ("油橄榄修剪", "broken_utf8.txt"),
         ("核桃精深加工", "good.md"),
@@ -171,6 +174,68 @@ fn every_kind_of_bad_file_is_reported_and_the_rest_is_indexed() {
         "{log}"
     );
     assert_eq!(found(&index, "苹果产业"), ["locked.txt"]);
+}
+
+/// Short documents are documents: a one-line notice, a title and one
+/// sentence, a title given only as page metadata or front matter are indexed
+/// and found; a file with no text is "empty", and one with nothing but
+/// web-page furniture says so.
+#[test]
+fn one_line_and_title_only_documents_are_indexed_and_found() {
+    let dir = TempDir::new().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let files: &[(&str, &str)] = &[
+        ("notice.txt", "关于印发张掖市肉牛产业发展实施方案的通知"),
+        // ../shared/corpus 00003: its title and one sentence.
+        (
+            "sentence.txt",
+            "2026年内蒙古自治区政府工作报告\n\n打造自治区牛羊、玉米、马铃薯、大豆技术创新中心，支持赤峰建设蒙东作物种质资源库。\n",
+        ),
+        // ../shared/reports r0002, cut to its header: page metadata only.
+        ("title_only.txt", "标题：二00二年政府工作报告\n年份：2002\n"),
+        (
+            "front_matter.md",
+            "---\ntitle: 临泽县设施蔬菜产业发展规划\n---\n",
+        ),
+        // The toolbar of ../shared/corpus 00001, without its article.
+        ("toolbar.txt", "下载\n打印\n全屏\n收藏\n"),
+        ("punctuation.txt", "。，、\n——\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+    let index = dir.path().join("index");
+    let out = plansearch(&[
+        "index",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("4 added"), "{log}");
+    for (query, path) in [
+        ("肉牛产业发展实施方案", "notice.txt"),
+        ("种质资源库", "sentence.txt"),
+        ("政府工作报告", "title_only.txt"),
+        ("设施蔬菜", "front_matter.md"),
+    ] {
+        assert_eq!(found(&index, query), [path], "{query}");
+    }
+    let reason = |name: &str| {
+        log.lines()
+            .find(|l| l.starts_with(&format!("  {name}: ")))
+            .unwrap_or_else(|| panic!("{name} not reported:\n{log}"))
+            .to_string()
+    };
+    assert!(reason("punctuation.txt").ends_with("empty file"), "{log}");
+    let toolbar = reason("toolbar.txt");
+    assert!(
+        toolbar.contains("web-page furniture") && toolbar.contains("下载"),
+        "{toolbar}"
+    );
 }
 
 #[test]

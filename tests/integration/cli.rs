@@ -534,3 +534,131 @@ fn a_user_dictionary_is_used_at_index_and_query_time() {
     let message = search_error(index, &["--dict", "/nonexistent/words.txt", "百千工程"]);
     assert!(message.contains("/nonexistent/words.txt"), "{message}");
 }
+
+/// `plansearch index` on `corpus` into `index`, NO_COLOR; the whole output.
+fn index_run(corpus: &std::path::Path, index: &std::path::Path) -> std::process::Output {
+    plansearch(&[
+        "index",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ])
+}
+
+/// A file name with a newline cannot forge a line of the summary, and no
+/// escape sequence from a name or a document reaches the terminal; JSON
+/// keeps the name exact.
+#[test]
+fn names_and_texts_are_shown_escaped_never_obeyed() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::copy(
+        crate::common::root().join("corpus/seeds/003_0c8bad910db2f3a0.txt"),
+        corpus.join("seed.txt"),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    assert!(index_run(&corpus, &index).status.success());
+    // Added after the first build, so that the summary lists them.
+    let forged = "张掖.txt\n  removed  seed.txt";
+    std::fs::write(
+        corpus.join(forged),
+        "关于印发张掖市肉牛产业发展实施方案的通知\n\n全市肉牛饲养量达到20万头。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("red\x1b[31m.txt"),
+        "关于推进肉牛产业发展的实施意见\n\n全县\x1b[31m肉牛饲养量达到40万头。\x1b[0m\n",
+    )
+    .unwrap();
+    let out = index_run(&corpus, &index);
+    let log = stderr(&out);
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("2 added"), "{log}");
+    assert!(
+        !log.lines().any(|l| l.starts_with("  removed")),
+        "a forged line:\n{log}"
+    );
+    assert!(log.contains("张掖.txt\\n  removed  seed.txt"), "{log}");
+    let search = plansearch(&["search", "--index", index.to_str().unwrap(), "肉牛饲养量"]);
+    let shown = stdout(&search);
+    assert!(shown.contains("red\\u{1b}[31m.txt#1"), "{shown}");
+    for (what, bytes) in [("index", &out.stderr), ("search", &search.stdout)] {
+        assert!(
+            !bytes.contains(&0x1b),
+            "{what}: {}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+    // JSON is exact.
+    let json = plansearch(&[
+        "search",
+        "--index",
+        index.to_str().unwrap(),
+        "--json",
+        "20万头",
+    ]);
+    let v: Value = serde_json::from_str(&stdout(&json)).expect("JSON");
+    assert_eq!(v["hits"][0]["path"], forged);
+}
+
+/// `index … 2>&1 | head` that closes the pipe at once: the run goes on,
+/// completes the index and exits 0 without a word.
+#[test]
+fn index_into_a_closed_pipe_completes_and_exits_0() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let seeds = ["000_cca008fd74b9d59b.txt", "003_0c8bad910db2f3a0.txt"];
+    for seed in seeds {
+        std::fs::copy(
+            crate::common::root().join("corpus/seeds").join(seed),
+            corpus.join(seed),
+        )
+        .unwrap();
+    }
+    let index = dir.path().join("index");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plansearch"))
+        .args(["index", "--corpus"])
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("plansearch starts");
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().expect("plansearch ends");
+    assert_eq!(status.code(), Some(0));
+    let mut found = crate::common::found(&index, "肉牛");
+    found.sort();
+    assert_eq!(found, seeds);
+}
+
+/// `stats` reports on an index and does not build one: with none, it says
+/// so and how to build it.
+#[test]
+fn stats_without_an_index_says_how_to_build_one() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let index = dir.path().join("index");
+    let out = plansearch(&[
+        "stats",
+        "--corpus",
+        crate::common::root().join("corpus").to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.contains("no index at") && message.contains("plansearch index --corpus"),
+        "{message}"
+    );
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+    assert!(stdout(&out).is_empty());
+    assert!(!index.exists(), "stats built an index");
+}

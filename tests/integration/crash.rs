@@ -256,7 +256,16 @@ fn searches_during_an_index_run_see_the_last_commit() {
     let seen = search_while_indexing(
         &index,
         query,
-        &["index", "--full", "--corpus", c, "--index", i],
+        // Two thirds of the files go: allowed explicitly.
+        &[
+            "index",
+            "--full",
+            "--allow-empty",
+            "--corpus",
+            c,
+            "--index",
+            i,
+        ],
         large,
         small,
     );

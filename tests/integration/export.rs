@@ -306,3 +306,46 @@ fn views_export_on_the_command_line() {
     assert_eq!(both.status.code(), Some(2));
     assert!(stderr(&both).contains("two views"), "{}", stderr(&both));
 }
+
+/// A title or passage a spreadsheet would run as a formula is exported with
+/// a leading apostrophe, in the hits and the views; JSON lines stay exact.
+#[test]
+fn formula_cells_are_exported_as_text() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let title = "=HYPERLINK(\"http://evil.example/\",\"关于印发张掖市肉牛产业发展实施方案的通知\")";
+    std::fs::write(
+        corpus.join("notice.txt"),
+        format!(
+            "{title}\n\n-2+3+cmd|' /C calc'!A0 全市肉牛饲养量达到20万头。为加快全市肉牛产业发展，制定本方案。\n"
+        ),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    let index_arg = index.to_str().unwrap();
+    let corpus_arg = corpus.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "search", "--corpus", corpus_arg, "--index", index_arg, "肉牛",
+        ];
+        args.extend_from_slice(extra);
+        let out = plansearch(&args);
+        assert!(out.status.success(), "{extra:?}: {}", stderr(&out));
+        out.stdout
+    };
+    let (header, rows) = read_csv(&run(&["--csv"]));
+    let col = |name: &str| header.iter().position(|c| c == name).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(&rows[0][col("title")], format!("'{title}"));
+    assert!(
+        rows[0][col("passage")].starts_with("'-2+3+cmd|"),
+        "{rows:?}"
+    );
+    let (header, rows) = read_csv(&run(&["--csv", "--group-by", "city"]));
+    let title_col = header.iter().rposition(|c| c == "title").unwrap();
+    assert_eq!(&rows[0][title_col], format!("'{title}"));
+    let jsonl = String::from_utf8(run(&["--jsonl"])).unwrap();
+    let first: Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    assert_eq!(first["title"], title);
+}
