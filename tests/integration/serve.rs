@@ -1127,3 +1127,194 @@ fn views_export_as_the_cli_writes_them() {
         server.error("/api/search", &[("q", "冷链物流"), ("new_since", "明天")]);
     assert_eq!(status, 400, "{message}");
 }
+
+/// A raw connection to the server that sends `request` (maybe nothing, maybe
+/// half a request) and then reads nothing.
+fn hold(server: &Server, request: &str) -> TcpStream {
+    let addr = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).expect("connects");
+    stream.write_all(request.as_bytes()).expect("sends");
+    stream
+}
+
+/// Reads what the server sends until it closes the connection; `None` if
+/// it is still open after far longer than any timeout of the test.
+fn until_closed(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 64 << 10];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return None,
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return None,
+            // Reset by the server: closed too.
+            Err(_) => return Some(got),
+        }
+    }
+}
+
+fn export_request(server: &Server) -> String {
+    let addr = server.base.trim_start_matches("http://");
+    // Every passage that speaks of 发展, as JSON lines: megabytes, far
+    // more than the socket buffers and the server's queue hold.
+    format!(
+        "GET /api/export.jsonl?q=%E5%8F%91%E5%B1%95 HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+}
+
+/// Waits, reading nothing, until the server has closed `stream`. Its FIN
+/// waits behind the data the client has not read, so only the server's end
+/// shows it: in /proc/net/tcp (Linux) it leaves ESTABLISHED (01) for
+/// FIN-WAIT. False if it is still open after far longer than any timeout of
+/// the test.
+fn closed_by_the_server(stream: &TcpStream) -> bool {
+    let ours = format!(":{:04X}", stream.local_addr().unwrap().port());
+    let theirs = format!(":{:04X}", stream.peer_addr().unwrap().port());
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp (Linux)");
+        let state = table.lines().find_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            (fields.len() > 3 && fields[1].ends_with(&theirs) && fields[2].ends_with(&ours))
+                .then(|| fields[3].to_string())
+        });
+        if state.as_deref() != Some("01") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn exports_to_clients_that_do_not_read_end_and_free_their_slots() {
+    // Two slots, both taken by exports (14 MB each) whose clients never
+    // read; a short send timeout. Searches, which wait for a slot within
+    // their time cap, must still be answered, and the server must close the
+    // exports' connections itself.
+    let server = Server::start(
+        shipped_index(),
+        &[
+            "--max-concurrent",
+            "2",
+            "--time-cap-ms",
+            "30000",
+            "--send-timeout-ms",
+            "300",
+        ],
+    );
+    let request = export_request(&server);
+    let mut stalled: Vec<TcpStream> = (0..2).map(|_| hold(&server, &request)).collect();
+    for q in ["肉牛养殖", "冷链物流", "营商环境", "乡村振兴"] {
+        let (status, body) = server.get_with(
+            "/api/search",
+            &[("q", q), ("facets", "tree"), ("limit", "10")],
+        );
+        assert_eq!(status, 200, "{q}: {body}");
+    }
+    // A client that reads gets the whole export.
+    let (status, jsonl) = server.get_with("/api/export.jsonl", &[("q", "发展")]);
+    assert_eq!(status, 200);
+    assert!(
+        jsonl.lines().count() > 1_000,
+        "{} lines",
+        jsonl.lines().count()
+    );
+    // The stalled ones were closed by the server, cut off: what they hold
+    // is a part, without the last chunk of a whole body.
+    for stream in &mut stalled {
+        assert!(
+            closed_by_the_server(stream),
+            "an export to a client that reads nothing is never closed"
+        );
+        let got = until_closed(stream).expect("closed");
+        assert!(
+            got.starts_with(b"HTTP/1.1 200"),
+            "{:?}",
+            &got[..got.len().min(200)]
+        );
+        assert!(
+            got.len() < jsonl.len(),
+            "{} of {} bytes",
+            got.len(),
+            jsonl.len()
+        );
+        assert!(
+            !got.ends_with(b"\r\n0\r\n\r\n"),
+            "a cut-off export ends as whole"
+        );
+    }
+}
+
+#[test]
+fn idle_and_slow_connections_are_closed() {
+    let server = Server::start(shipped_index(), &["--head-timeout-ms", "300"]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let cases = [
+        ("nothing sent", String::new()),
+        (
+            "half a request head",
+            format!("GET /api/stats HTTP/1.1\r\nHost: {addr}\r\nAcc"),
+        ),
+    ];
+    for (what, request) in cases {
+        let mut stream = hold(&server, &request);
+        let got = until_closed(&mut stream).unwrap_or_else(|| panic!("{what}: still open"));
+        assert!(!got.starts_with(b"HTTP/1.1 200"), "{what}: {got:?}");
+    }
+    // A keep-alive connection is answered, then closed once idle.
+    let mut stream = hold(
+        &server,
+        &format!("GET /api/stats HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
+    );
+    let got = until_closed(&mut stream).expect("an idle keep-alive connection is closed");
+    assert!(
+        got.starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
+    // One header byte at a time, each well within the timeout: the whole
+    // head is still due within it.
+    let mut stream = hold(&server, "");
+    let head = format!(
+        "GET /api/stats HTTP/1.1\r\nHost: {addr}\r\nX-Slow: {}\r\n\r\n",
+        "a".repeat(200)
+    );
+    let mut closed = false;
+    for byte in head.as_bytes() {
+        if stream.write_all(&[*byte]).is_err() {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    if !closed {
+        let got = until_closed(&mut stream).expect("closed");
+        assert!(
+            !got.starts_with(b"HTTP/1.1 200"),
+            "a head dripped over 4 s was answered"
+        );
+    }
+}
+
+#[test]
+fn held_connections_past_the_cap_do_not_stop_the_server() {
+    // Four connections at most, and six held idle: a new client waits until
+    // the idle ones time out, then is answered; and so on, again.
+    let server = Server::start(
+        shipped_index(),
+        &["--max-connections", "4", "--head-timeout-ms", "400"],
+    );
+    for round in 0..2 {
+        let held: Vec<TcpStream> = (0..6).map(|_| hold(&server, "")).collect();
+        let (status, body) = server.get("/api/stats");
+        assert_eq!(status, 200, "round {round}: {body}");
+        drop(held);
+    }
+    let (status, _) = server.get_with("/api/search", &[("q", "肉牛养殖")]);
+    assert_eq!(status, 200);
+}
