@@ -123,6 +123,10 @@ pub struct DocEvidence {
     pub doc_type: Evidence<DocType>,
 }
 
+/// Longest document (in passages) whose file [`document_page`] reads again
+/// for the evidence.
+pub const EVIDENCE_MAX_PASSAGES: usize = 5_000;
+
 /// Which passages of a document to return, in passage order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DocPage {
@@ -304,12 +308,18 @@ pub fn document_page(
         .map(Path::to_path_buf)
         .filter(|c| c.is_dir())
         .unwrap_or_else(|| PathBuf::from(&snapshot.state.corpus));
-    // The file is read again for the evidence on the first page only: for a
-    // long document the re-reading costs more than any page.
-    let reread = if offset == 0 {
-        reread(&corpus_root, &view.paths, &key)
-    } else {
+    // The file is read again for the evidence on the first page only, and
+    // only for a document of a reasonable length: re-reading costs more
+    // than any page (seconds for 20,000 passages).
+    let reread = if offset > 0 {
         Err("the evidence comes with the first page of the document (offset=0)".to_string())
+    } else if total > EVIDENCE_MAX_PASSAGES {
+        Err(format!(
+            "the document has {total} passages, too many to read its file again for every view; `plansearch inspect {}` shows the evidence",
+            view.path
+        ))
+    } else {
+        reread(&corpus_root, &view.paths, &key)
     };
     cancel::check()?;
     match reread {

@@ -1318,3 +1318,154 @@ fn held_connections_past_the_cap_do_not_stop_the_server() {
     let (status, _) = server.get_with("/api/search", &[("q", "肉牛养殖")]);
     assert_eq!(status, 200);
 }
+
+/// A corpus of one long plan: a title, then `paragraphs` paragraphs made of
+/// the sentences of a shipped government work report, in turn; and the
+/// index built from it.
+fn long_document_index(dir: &Path, paragraphs: usize) -> std::path::PathBuf {
+    let report = std::fs::read_to_string(crate::common::root().join("corpus/documents/00002.txt"))
+        .expect("a shipped document");
+    let sentences: Vec<String> = report
+        .split('。')
+        .map(|s| s.trim().replace(['\n', '\r'], ""))
+        .filter(|s| s.chars().count() >= 20 && !s.contains('【'))
+        .map(|s| format!("{s}。"))
+        .collect();
+    assert!(sentences.len() > 100, "{} sentences", sentences.len());
+    let mut text = String::from("关于推进县域经济高质量发展的实施方案\n\n");
+    for i in 0..paragraphs {
+        text.push_str(&sentences[i % sentences.len()]);
+        text.push_str(&sentences[(i * 7 + 3) % sentences.len()]);
+        text.push_str("\n\n");
+    }
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(corpus.join("documents")).unwrap();
+    std::fs::write(corpus.join("documents/long-plan.txt"), text).unwrap();
+    let index = dir.join("index");
+    plansearch::indexer::build_index(&test_config(&corpus, &index), &mut |_| {}).unwrap();
+    index
+}
+
+/// The key of the one document of an index.
+fn only_document(index: &Path) -> String {
+    let open = crate::common::open(index);
+    let snapshot = open.snapshot().unwrap();
+    let keys: Vec<&String> = snapshot.state.docs.keys().collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    keys[0].clone()
+}
+
+#[test]
+fn a_long_document_comes_in_pages() {
+    let dir = TempDir::new().unwrap();
+    let index = long_document_index(dir.path(), 1_500);
+    let key = only_document(&index);
+    let whole = plansearch::service::document(&crate::common::open(&index), &key, None).unwrap();
+    let total = whole.passages.len();
+    assert!(total > 1_000, "{total} passages");
+    let whole_passages = serde_json::to_value(&whole.passages).unwrap();
+    let corpus = dir.path().join("corpus");
+    let server = Server::start(&index, &["--corpus", corpus.to_str().unwrap()]);
+
+    // The first page: 200 passages, the total, where the next begins, and
+    // the evidence.
+    let first = server.json(&format!("/api/doc/{key}"), &[]);
+    assert_eq!(first["passages"].as_array().unwrap().len(), 200);
+    assert_eq!(first["total_passages"], total);
+    assert_eq!(first["offset"], 0);
+    assert_eq!(first["next_offset"], 200);
+    assert!(first["evidence"].is_object(), "{}", first["evidence_note"]);
+
+    // Page after page, as the page loads them: the whole document, in order.
+    let mut passages = Vec::new();
+    let mut next = Some(0u64);
+    while let Some(offset) = next {
+        let page = server.json(
+            &format!("/api/doc/{key}"),
+            &[("offset", &offset.to_string()), ("limit", "1000")],
+        );
+        assert_eq!(page["offset"], offset);
+        passages.extend(page["passages"].as_array().unwrap().iter().cloned());
+        next = page["next_offset"].as_u64();
+        if offset > 0 {
+            assert!(page["evidence"].is_null());
+            assert!(
+                page["evidence_note"]
+                    .as_str()
+                    .unwrap()
+                    .contains("first page")
+            );
+        }
+    }
+    assert_eq!(Value::Array(passages), whole_passages);
+
+    // A passage id opens the page that holds it.
+    let focused = server.json(&format!("/api/doc/{key}:450"), &[]);
+    assert_eq!(focused["offset"], 400);
+    assert_eq!(focused["focus"], 450);
+    assert_eq!(focused["passages"][0]["passage_no"], 401);
+    let pages = server.json(&format!("/api/doc/{key}:450"), &[("limit", "100")]);
+    assert_eq!(pages["offset"], 400);
+    assert_eq!(pages["next_offset"], 500);
+    // Past the end: no passages, no next page.
+    let past = server.json(&format!("/api/doc/{key}"), &[("offset", "100000")]);
+    assert!(past["passages"].as_array().unwrap().is_empty());
+    assert!(past["next_offset"].is_null());
+    assert_eq!(past["total_passages"], total);
+    // Over the page cap, or not a number: 400.
+    for (name, value) in [
+        ("limit", "1001"),
+        ("limit", "0"),
+        ("offset", "ten"),
+        ("page", "2"),
+    ] {
+        let (status, message) = server.error(&format!("/api/doc/{key}"), &[(name, value)]);
+        assert_eq!(status, 400, "{name}={value}: {message}");
+    }
+}
+
+#[test]
+fn a_request_past_its_time_cap_frees_its_slot() {
+    // Two slots and a short cap. The first page of a long document takes
+    // longer than the cap (its file is read again for the evidence): both
+    // are refused with 503 at the cap, and their slots are free then, so
+    // the searches that follow at once are answered.
+    let dir = TempDir::new().unwrap();
+    let index = long_document_index(dir.path(), 3_000);
+    let key = only_document(&index);
+    let corpus = dir.path().join("corpus");
+    let server = Server::start(
+        &index,
+        &[
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--max-concurrent",
+            "2",
+            "--time-cap-ms",
+            "400",
+        ],
+    );
+    // Warm: the index open, the first search done.
+    let (status, _) = server.get_with("/api/search", &[("q", "县域经济")]);
+    assert_eq!(status, 200);
+    for round in 0..2 {
+        let client = &server.client;
+        let slow: Vec<(u16, String)> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..2)
+                .map(|_| scope.spawn(|| client.error(&format!("/api/doc/{key}"), &[])))
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        for (status, message) in &slow {
+            assert_eq!(*status, 503, "round {round}: {message}");
+            assert!(message.contains("time cap"), "{message}");
+        }
+        for q in ["县域经济", "高质量发展"] {
+            let (status, body) = server.get_with("/api/search", &[("q", q), ("limit", "5")]);
+            assert_eq!(status, 200, "round {round}, {q}: {body}");
+        }
+    }
+    // A page after the first needs no re-reading: it is answered.
+    let (status, _) = server.get_with(&format!("/api/doc/{key}"), &[("offset", "200")]);
+    assert_eq!(status, 200);
+}
