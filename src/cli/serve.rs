@@ -44,9 +44,10 @@ pub struct ServeArgs {
     /// included (milliseconds). Hidden: for tests.
     #[arg(long, default_value_t = 15_000, value_name = "MS", hide = true)]
     head_timeout_ms: u64,
-    /// Connections served at once. Hidden: for tests.
-    #[arg(long, default_value_t = 512, value_name = "N", hide = true)]
-    max_connections: usize,
+    /// Connections served at once [default: the open-file limit less 128].
+    /// Hidden: for tests.
+    #[arg(long, value_name = "N", hide = true)]
+    max_connections: Option<usize>,
 }
 
 pub(super) fn run(args: ServeArgs) -> Result<ExitCode> {
@@ -64,7 +65,9 @@ pub(super) fn run(args: ServeArgs) -> Result<ExitCode> {
     config.export_time_cap = Duration::from_millis(args.export_time_cap_ms);
     config.send_timeout = Duration::from_millis(args.send_timeout_ms.max(1));
     config.head_timeout = Duration::from_millis(args.head_timeout_ms.max(1));
-    config.max_connections = args.max_connections.max(1);
+    if let Some(n) = args.max_connections {
+        config.max_connections = n.max(1);
+    }
     if let Some(n) = args.max_concurrent {
         config.max_concurrent = n.max(1);
     }

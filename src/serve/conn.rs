@@ -9,14 +9,18 @@
 //!   whenever the connection waits for a head);
 //! - a write the client does not take (it stopped reading) may wait at most
 //!   `send_timeout`, then the connection is closed ([`StallGuard`]);
-//! - at most `max_connections` are served at once: at the cap the loop stops
-//!   accepting until one closes, and newcomers wait in the kernel's backlog,
-//!   so the server never runs out of file descriptors for the index. An
-//!   accept error (EMFILE: out of file descriptors) makes the loop pause
-//!   briefly and go on, never spin or stop.
+//! - at most `max_connections` are served at once (by default the open-file
+//!   limit less 128): at the cap the loop stops accepting until one closes,
+//!   and newcomers wait in the kernel's backlog (1,024 deep), so the server
+//!   never runs out of file descriptors for the index; connections accepted
+//!   while over half the cap is in use get a head timeout of 2 s at most, so
+//!   that idle ones cannot keep newcomers waiting for long. An accept error
+//!   (EMFILE: out of file descriptors) makes the loop pause briefly and go
+//!   on, never spin or stop.
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -26,7 +30,7 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::Sleep;
 
@@ -45,6 +49,50 @@ pub struct ConnLimits {
     pub send_timeout: Duration,
 }
 
+/// The head timeout of connections accepted while over half the cap is in
+/// use.
+const BUSY_HEAD_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// File descriptors kept for the index, the corpus and the log when the
+/// connection cap comes from the open-file limit.
+const RESERVED_FILES: usize = 128;
+
+/// The default connection cap: the process's open-file limit (soft, from
+/// /proc/self/limits) less what the index and the rest need, so that held
+/// connections never take the descriptors the index needs; 512 where the
+/// limit cannot be read.
+pub fn default_max_connections() -> usize {
+    let limit = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+            line.split_whitespace().nth(3)?.parse::<usize>().ok()
+        });
+    match limit {
+        Some(files) => files.saturating_sub(RESERVED_FILES).clamp(64, 65_536),
+        None => 512,
+    }
+}
+
+/// Connections the system completes and holds for the loop to accept (the
+/// listen backlog): newcomers past the cap wait there, and past it their
+/// connection attempts are dropped and retried after seconds.
+const BACKLOG: u32 = 1024;
+
+/// Listens on `addr` with a backlog of [`BACKLOG`] (tokio's `bind` asks
+/// for 128).
+pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
 /// Accepts connections on `listener` and serves `app` on each, until the
 /// process ends.
 pub async fn accept_loop(
@@ -52,7 +100,8 @@ pub async fn accept_loop(
     app: axum::Router,
     limits: ConnLimits,
 ) -> io::Result<()> {
-    let open = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let max = limits.max_connections.max(1);
+    let open = Arc::new(Semaphore::new(max));
     loop {
         // At the cap: accept nothing until a connection closes.
         let Ok(permit) = open.clone().acquire_owned().await else {
@@ -68,6 +117,15 @@ pub async fn accept_loop(
             }
         };
         let _ = stream.set_nodelay(true);
+        // Over half the cap in use: a new connection must send its request
+        // soon, so that idle ones held by the hundred cannot keep a newcomer
+        // waiting behind them for long.
+        let in_use = max - open.available_permits();
+        let head_timeout = if in_use > max / 2 {
+            limits.head_timeout.min(BUSY_HEAD_TIMEOUT)
+        } else {
+            limits.head_timeout
+        };
         let service = TowerToHyperService::new(app.clone());
         tokio::spawn(async move {
             let _permit = permit;
@@ -75,7 +133,7 @@ pub async fn accept_loop(
             let mut builder = http1::Builder::new();
             builder
                 .timer(TokioTimer::new())
-                .header_read_timeout(limits.head_timeout);
+                .header_read_timeout(head_timeout);
             if let Err(e) = builder.serve_connection(io, service).await {
                 log::debug!("connection closed: {e}");
             }

@@ -62,7 +62,8 @@ pub struct ServeConfig {
     /// from the connection's opening or the end of its last answer: the
     /// timeout of slow and of idle keep-alive connections.
     pub head_timeout: Duration,
-    /// Connections served at once; more wait to be accepted.
+    /// Connections served at once; more wait to be accepted (default: the
+    /// open-file limit less 128).
     pub max_connections: usize,
     /// Searches run at once (the rest wait).
     pub max_concurrent: usize,
@@ -85,7 +86,7 @@ impl ServeConfig {
             export_time_cap: Duration::from_secs(120),
             send_timeout: Duration::from_secs(30),
             head_timeout: Duration::from_secs(15),
-            max_connections: 512,
+            max_connections: conn::default_max_connections(),
             max_concurrent: cores,
             max_queue: 256,
             allowed_hosts: Vec::new(),
@@ -428,16 +429,21 @@ fn respond<T: Serialize>(result: Result<T, ApiError>) -> Response {
 }
 
 /// Sends what an export writes to the response body, in chunks, from the
-/// blocking pool. Every send waits at most `send_timeout` for room (the
-/// client reads) and never past `deadline` (the export time cap): past
-/// either, the export stops with an error, so that a client that does not
-/// read cannot hold the export's slot.
+/// blocking pool. A slot is a share of the machine's work, so the export
+/// holds one while it works and gives it up while it waits for the client
+/// to take data: a slow or stalled client never keeps searches waiting.
+/// Every wait for the client lasts at most `send_timeout` and never goes
+/// past `deadline` (the export time cap): past either, the export stops with
+/// an error.
 struct ChannelWriter {
     tx: mpsc::Sender<io::Result<Bytes>>,
     buf: Vec<u8>,
     deadline: Instant,
     send_timeout: Duration,
     runtime: tokio::runtime::Handle,
+    /// The slot while working; `None` while waiting for the client.
+    slot: Option<OwnedSemaphorePermit>,
+    permits: Arc<Semaphore>,
 }
 
 const CHUNK: usize = 32 << 10;
@@ -456,17 +462,42 @@ impl ChannelWriter {
         }
         let until = self.deadline.min(now + self.send_timeout);
         let chunk = Bytes::from(std::mem::take(&mut self.buf));
-        // On the blocking pool, outside the runtime's workers: block_on may
-        // wait here.
+        let chunk = match self.tx.try_send(Ok(chunk)) {
+            Ok(()) => return Ok(()),
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                return Err(io::Error::from(io::ErrorKind::BrokenPipe));
+            }
+            Err(mpsc::error::TrySendError::Full(chunk)) => chunk,
+        };
+        // The client is behind: wait for it without the slot. On the
+        // blocking pool, outside the runtime's workers, block_on may wait.
+        self.slot = None;
         match self
             .runtime
-            .block_on(timeout_at(until, self.tx.send(Ok(chunk))))
+            .block_on(timeout_at(until, self.tx.send(chunk)))
         {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) => Err(io::Error::from(io::ErrorKind::BrokenPipe)),
-            Err(_) => Err(io::Error::new(
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return Err(io::Error::from(io::ErrorKind::BrokenPipe)),
+            Err(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client took no data within the send timeout, or the export ran over its time cap",
+                ));
+            }
+        }
+        // Back to work: a slot again, in turn with the searches.
+        let permits = self.permits.clone();
+        match self
+            .runtime
+            .block_on(timeout_at(self.deadline, permits.acquire_owned()))
+        {
+            Ok(Ok(slot)) => {
+                self.slot = Some(slot);
+                Ok(())
+            }
+            _ => Err(io::Error::new(
                 io::ErrorKind::TimedOut,
-                "the client took no data within the send timeout, or the export ran over its time cap",
+                "the export ran over its time cap waiting for a slot",
             )),
         }
     }
@@ -546,9 +577,9 @@ async fn api_export(State(state): Shared, uri: Uri, format: ExportFormat) -> Res
     let done = complete.clone();
     let st = state.clone();
     // The request is checked within the time cap; then the export streams
-    // on the blocking pool (holding its permit), within the export time cap.
+    // on the blocking pool, within the export time cap, holding its slot
+    // while it works (see ChannelWriter).
     tokio::task::spawn_blocking(move || {
-        let _permit = permit;
         let _in_flight = in_flight;
         let checked = st.index().and_then(|index| {
             let snapshot = index.snapshot()?;
@@ -572,6 +603,8 @@ async fn api_export(State(state): Shared, uri: Uri, format: ExportFormat) -> Res
             deadline: export_deadline,
             send_timeout,
             runtime,
+            slot: Some(permit),
+            permits: st.permits.clone(),
         };
         let written = cancel::until(export_deadline.into_std(), || {
             export::export_view(&index, &request, view, format, &mut w)
@@ -713,7 +746,7 @@ pub fn serve(
         max_queue: config.max_queue.max(1),
     });
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let listener = conn::listen(config.addr)?;
         let bound = listener.local_addr()?;
         on_bound(bound);
         let app = guard::wrap(router(state), bound, &config, recorded_corpus.as_deref());
