@@ -336,7 +336,21 @@ async fn api_similar_post(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let read = params::read_json_body(&uri, &headers, body).await;
+    // A body that trickles in may take the time cap, no more: the head
+    // timeout of the connection does not cover it.
+    let read =
+        match tokio::time::timeout(state.time_cap, params::read_json_body(&uri, &headers, body))
+            .await
+        {
+            Ok(read) => read,
+            Err(_) => Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within the time cap of {}; send it at once",
+                    seconds(state.time_cap)
+                ),
+            )),
+        };
     let request = match read.and_then(|p| p.similar_request()) {
         Ok(r) => r,
         Err(e) => return e.into_response(),

@@ -1302,6 +1302,23 @@ fn idle_and_slow_connections_are_closed() {
 }
 
 #[test]
+fn a_post_body_that_trickles_in_is_refused_at_the_time_cap() {
+    let server = Server::start(shipped_index(), &["--time-cap-ms", "300"]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // The head says 100 bytes of JSON; three come, then nothing.
+    let mut stream = hold(
+        &server,
+        &format!(
+            "POST /api/similar HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{{\"t"
+        ),
+    );
+    let got = until_closed(&mut stream).expect("answered and closed");
+    let got = String::from_utf8_lossy(&got);
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    assert!(got.contains("did not arrive within the time cap"), "{got}");
+}
+
+#[test]
 fn held_connections_past_the_cap_do_not_stop_the_server() {
     // Four connections at most, and six held idle: a new client waits until
     // the idle ones time out, then is answered; and so on, again.
