@@ -1486,3 +1486,25 @@ fn a_request_past_its_time_cap_frees_its_slot() {
     let (status, _) = server.get_with(&format!("/api/doc/{key}"), &[("offset", "200")]);
     assert_eq!(status, 200);
 }
+
+#[test]
+fn a_document_too_long_to_read_again_says_where_its_evidence_is() {
+    let dir = TempDir::new().unwrap();
+    let index = long_document_index(dir.path(), 5_200);
+    let key = only_document(&index);
+    let corpus = dir.path().join("corpus");
+    let server = Server::start(&index, &["--corpus", corpus.to_str().unwrap()]);
+    let first = server.json(&format!("/api/doc/{key}"), &[]);
+    assert!(
+        first["total_passages"].as_u64().unwrap() > 5_000,
+        "{}",
+        first["total_passages"]
+    );
+    assert_eq!(first["passages"].as_array().unwrap().len(), 200);
+    assert!(first["evidence"].is_null());
+    let note = first["evidence_note"].as_str().unwrap();
+    assert!(
+        note.contains("plansearch inspect documents/long-plan.txt"),
+        "{note}"
+    );
+}
