@@ -1,26 +1,43 @@
-//! A small, bounded load test of `plansearch serve` over loopback, as the
-//! README reports it.
+//! The fault and load suite of `plansearch serve`, over loopback, bounded in
+//! count and time, as docs/performance.md reports it.
 //!
 //! ```sh
 //! cargo bench --bench serve_load                                   # the shipped corpus
 //! PLANSEARCH_BENCH_CORPUS=../shared/corpus cargo bench --bench serve_load
 //! PLANSEARCH_BENCH_INDEX=DIR cargo bench --bench serve_load        # reuse a built index
-//! PLANSEARCH_BENCH_CLIENTS=50 PLANSEARCH_BENCH_REQUESTS=20 cargo bench --bench serve_load
+//! PLANSEARCH_BENCH_SECONDS=10 PLANSEARCH_BENCH_HOLD_SECONDS=20 cargo bench --bench serve_load
 //! ```
 //!
-//! Builds an index (unless given one), starts the release binary's `serve` on
-//! 127.0.0.1 with a free port, then runs 50 client threads at once, each
-//! sending a fixed number of searches (the researcher queries of
-//! ../shared/bench/queries.txt, else a built-in list) as the page sends them:
-//! ten hits and the facet tree. Prints requests per second and the latency
-//! percentiles; every answer must be 200. Only loopback, a fixed number of
-//! requests, and the server is stopped at the end.
+//! Builds an index (unless given one), starts the binary's `serve` on
+//! 127.0.0.1 with a free port and its default caps and timeouts, then:
+//!
+//! 1. **Load** (`PLANSEARCH_BENCH_SECONDS`, default 60): 50 clients
+//!    (`PLANSEARCH_BENCH_CLIENTS`) send searches as the page does, ten hits
+//!    and the facet tree, one after the other, while 10 slow clients try to
+//!    hold the server: 5 start an export and never read it, 5 send a request
+//!    header one byte a second; each opens a new connection when the server
+//!    closes its own (or after 40 s).
+//! 2. **Stuck slots**: the slow clients gone, twice as many searches at once
+//!    as the server has slots; a slot still held by a slow client would show
+//!    as a 503.
+//! 3. **Held connections** (`PLANSEARCH_BENCH_HOLD_SECONDS`, default 30):
+//!    1,100 idle connections opened and held (`PLANSEARCH_BENCH_HELD`), more
+//!    than the server's connection cap and a common open-file limit of 1,024
+//!    (nothing is raised); one client already connected keeps searching, and
+//!    a new client must be answered too once the idle ones time out.
+//!
+//! Prints requests, failures, p50/p99 latency per phase and the server's
+//! peak RSS (VmHWM of /proc/PID/status). The goals: 0 failed requests, 0
+//! stuck slots; p99 ≤ 50 ms for searches with facets under the load, on 2
+//! cores, in a release build.
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const BUILT_IN: &[&str] = &[
@@ -41,10 +58,120 @@ fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// What one search came to: its status (0: no answer at all) and time.
+type Answer = (u16, Duration);
+
+fn search(agent: &ureq::Agent, base: &str, q: &str) -> Answer {
+    let start = Instant::now();
+    let status = match agent
+        .get(&format!("{base}/api/search"))
+        .query("q", q)
+        .query("limit", "10")
+        .query("facets", "tree")
+        .call()
+    {
+        Ok(mut response) => {
+            let read = response
+                .body_mut()
+                .with_config()
+                .limit(64 << 20)
+                .read_to_vec();
+            if read.is_ok() {
+                response.status().as_u16()
+            } else {
+                0
+            }
+        }
+        Err(_) => 0,
+    };
+    (status, start.elapsed())
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into()
+}
+
+/// Requests, failures and latency percentiles of some answers, one line.
+fn summary(what: &str, answers: &[Answer], wall: Duration) -> (String, usize) {
+    let mut latencies: Vec<Duration> = answers.iter().map(|(_, d)| *d).collect();
+    latencies.sort();
+    let pct = |p: f64| {
+        if latencies.is_empty() {
+            return 0.0;
+        }
+        let i = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
+        latencies[i].as_secs_f64() * 1000.0
+    };
+    let failed = answers.iter().filter(|(s, _)| *s != 200).count();
+    let line = format!(
+        "{what}: {} requests in {:.1} s ({:.0}/s), {failed} failed · p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms",
+        answers.len(),
+        wall.as_secs_f64(),
+        answers.len() as f64 / wall.as_secs_f64().max(1e-9),
+        pct(0.50),
+        pct(0.99),
+        pct(1.0),
+    );
+    (line, failed)
+}
+
+/// The server's peak resident memory, from /proc (Linux), in MiB.
+fn peak_rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// A client that starts an export and never reads it; a new one when the
+/// server has closed it (its writes fail) or after 40 s.
+fn export_staller(addr: &str, stop: &AtomicBool, opened: &AtomicUsize) {
+    let request =
+        format!("GET /api/export.jsonl?q=%E5%8F%91%E5%B1%95 HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    while !stop.load(Ordering::SeqCst) {
+        let Ok(mut stream) = TcpStream::connect(addr) else {
+            std::thread::sleep(Duration::from_millis(200));
+            continue;
+        };
+        opened.fetch_add(1, Ordering::SeqCst);
+        let _ = stream.write_all(request.as_bytes());
+        let start = Instant::now();
+        while !stop.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(40) {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+/// A client that sends a request header one byte a second, for ever; a new
+/// connection when the server has closed this one.
+fn dripper(addr: &str, stop: &AtomicBool, opened: &AtomicUsize) {
+    let head = format!("GET /api/stats HTTP/1.1\r\nHost: {addr}\r\nX-Drip: ");
+    while !stop.load(Ordering::SeqCst) {
+        let Ok(mut stream) = TcpStream::connect(addr) else {
+            std::thread::sleep(Duration::from_millis(200));
+            continue;
+        };
+        opened.fetch_add(1, Ordering::SeqCst);
+        let bytes = head.bytes().chain(std::iter::repeat(b'a'));
+        for byte in bytes {
+            if stop.load(Ordering::SeqCst) || stream.write_all(&[byte]).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let clients = env_number("PLANSEARCH_BENCH_CLIENTS", 50).clamp(1, 200);
-    let per_client = env_number("PLANSEARCH_BENCH_REQUESTS", 20).clamp(1, 1000);
+    let seconds = env_number("PLANSEARCH_BENCH_SECONDS", 60).clamp(1, 600);
+    let hold_seconds = env_number("PLANSEARCH_BENCH_HOLD_SECONDS", 30).clamp(1, 600);
+    let held_connections = env_number("PLANSEARCH_BENCH_HELD", 1_100).clamp(1, 5_000);
     let work = tempfile::TempDir::new().expect("temp dir");
     let Some(index) = common::bench_index(work.path(), root.join("corpus")) else {
         return;
@@ -64,12 +191,13 @@ fn main() {
     let mut server = Command::new(env!("CARGO_BIN_EXE_plansearch"))
         .args(["serve", "--index"])
         .arg(&index)
-        .args(["--addr", "127.0.0.1:0", "--time-cap-ms", "60000"])
+        .args(["--addr", "127.0.0.1:0"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("plansearch serve starts");
+    let pid = server.id();
     let mut stderr = BufReader::new(server.stderr.take().expect("stderr"));
     let mut base = None;
     let mut line = String::new();
@@ -82,77 +210,161 @@ fn main() {
         line.clear();
     }
     let base = base.expect("the server says where it listens");
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(120)))
-        .build()
-        .into();
-    let ask = |agent: &ureq::Agent, q: &str| -> (u16, Duration) {
-        let start = Instant::now();
-        let mut response = agent
-            .get(&format!("{base}/api/search"))
-            .query("q", q)
-            .query("limit", "10")
-            .query("facets", "tree")
-            .call()
-            .expect("the server answers");
-        let _ = response
-            .body_mut()
-            .with_config()
-            .limit(64 << 20)
-            .read_to_vec();
-        (response.status().as_u16(), start.elapsed())
-    };
-    // Warm up: each query once.
-    for q in &queries {
-        ask(&agent, q);
+    // Keep reading its log, so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    let addr = base.trim_start_matches("http://").to_string();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    {
+        let agent = agent();
+        for q in &queries {
+            search(&agent, &base, q);
+        }
     }
 
+    // 1. Searches under load, with slow clients.
+    let stop = AtomicBool::new(false);
+    let opened = AtomicUsize::new(0);
     let start = Instant::now();
-    let answers: Vec<(u16, Duration)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..clients)
-            .map(|c| {
-                let agent = agent.clone();
-                let queries = &queries;
-                let ask = &ask;
+    let end = start + Duration::from_secs(seconds as u64);
+    let load: Vec<Answer> = std::thread::scope(|scope| {
+        let slow: Vec<_> = (0..10)
+            .map(|i| {
+                let (addr, stop, opened) = (&addr, &stop, &opened);
                 scope.spawn(move || {
-                    (0..per_client)
-                        .map(|i| ask(&agent, &queries[(c * 7 + i) % queries.len()]))
-                        .collect::<Vec<_>>()
+                    if i % 2 == 0 {
+                        export_staller(addr, stop, opened);
+                    } else {
+                        dripper(addr, stop, opened);
+                    }
                 })
+            })
+            .collect();
+        let searchers: Vec<_> = (0..clients)
+            .map(|c| {
+                let (base, queries) = (&base, &queries);
+                scope.spawn(move || {
+                    let agent = agent();
+                    let mut answers = Vec::new();
+                    let mut i = c * 7;
+                    while Instant::now() < end {
+                        answers.push(search(&agent, base, &queries[i % queries.len()]));
+                        i += 1;
+                    }
+                    answers
+                })
+            })
+            .collect();
+        let answers = searchers
+            .into_iter()
+            .flat_map(|h| h.join().expect("client"))
+            .collect();
+        stop.store(true, Ordering::SeqCst);
+        for h in slow {
+            h.join().expect("slow client");
+        }
+        answers
+    });
+    let (load_line, load_failed) = summary(
+        &format!(
+            "load ({clients} search clients with facets + 5 non-reading exports + 5 header drippers)"
+        ),
+        &load,
+        start.elapsed(),
+    );
+
+    // 2. Stuck slots: the slow clients are gone; twice the slots at once.
+    let burst: Vec<Answer> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2 * cores)
+            .map(|i| {
+                let (base, queries) = (&base, &queries);
+                scope.spawn(move || search(&agent(), base, &queries[i % queries.len()]))
             })
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("client"))
+            .map(|h| h.join().expect("client"))
             .collect()
     });
-    let wall = start.elapsed();
+    let stuck = burst.iter().filter(|(s, _)| *s == 503).count();
+
+    // 3. Held idle connections past the cap; a connected client and a new one.
+    let connected = agent();
+    search(&connected, &base, &queries[0]);
+    let mut held = Vec::new();
+    let mut refused = 0;
+    for _ in 0..held_connections {
+        match TcpStream::connect(&addr) {
+            Ok(stream) => held.push(stream),
+            Err(_) => refused += 1,
+        }
+    }
+    let hold_start = Instant::now();
+    let hold_end = hold_start + Duration::from_secs(hold_seconds as u64);
+    let (during, newcomer) = std::thread::scope(|scope| {
+        let newcomer = scope.spawn(|| search(&agent(), &base, &queries[1]));
+        let mut answers = Vec::new();
+        let mut i = 0;
+        while Instant::now() < hold_end {
+            answers.push(search(&connected, &base, &queries[i % queries.len()]));
+            i += 1;
+        }
+        (answers, newcomer.join().expect("new client"))
+    });
+    let (hold_line, hold_failed) = summary(
+        &format!(
+            "held: {} idle connections ({refused} could not be opened), a connected client searching",
+            held.len()
+        ),
+        &during,
+        hold_start.elapsed(),
+    );
+    drop(held);
+    let after = search(&agent(), &base, &queries[2]);
+    let peak = peak_rss_mib(pid);
     let _ = server.kill();
     let _ = server.wait();
 
-    let mut latencies: Vec<Duration> = answers.iter().map(|(_, d)| *d).collect();
-    latencies.sort();
-    let pct = |p: f64| {
-        let i = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
-        latencies[i].as_secs_f64() * 1000.0
-    };
-    let ok = answers.iter().filter(|(s, _)| *s == 200).count();
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
-        "{} requests ({clients} clients × {per_client}, {} queries, ten hits and the facet tree each) on {cores} cores in {:.2} s",
-        answers.len(),
-        queries.len(),
-        wall.as_secs_f64()
+        "plansearch serve on {cores} cores, {} queries",
+        queries.len()
+    );
+    println!("{load_line}");
+    println!(
+        "slow clients: {} connections opened in {seconds} s (each anew once the server closed the last)",
+        opened.load(Ordering::SeqCst)
     );
     println!(
-        "{:.0} requests/s · latency p50 {:.0} ms · p90 {:.0} ms · p99 {:.0} ms · max {:.0} ms · {ok} of {} answered 200",
-        answers.len() as f64 / wall.as_secs_f64(),
-        pct(0.50),
-        pct(0.90),
-        pct(0.99),
-        pct(1.0),
-        answers.len()
+        "stuck slots: {stuck} ({} searches at once after the slow clients, {} answered 200)",
+        burst.len(),
+        burst.iter().filter(|(s, _)| *s == 200).count()
     );
-    assert_eq!(ok, answers.len(), "every request is answered with 200");
+    println!("{hold_line}");
+    println!(
+        "a new client while they were held: {} after {:.1} s; after they closed: {} in {:.1} ms",
+        newcomer.0,
+        newcomer.1.as_secs_f64(),
+        after.0,
+        after.1.as_secs_f64() * 1000.0
+    );
+    match peak {
+        Some(mib) => println!("server peak RSS (VmHWM): {mib:.0} MiB"),
+        None => println!("server peak RSS: not available (no /proc)"),
+    }
+    assert_eq!(
+        load_failed, 0,
+        "every search under load is answered with 200"
+    );
+    assert_eq!(stuck, 0, "no slot is left held by a slow client");
+    assert_eq!(
+        hold_failed, 0,
+        "a connected client is answered while 1,100 are held"
+    );
+    assert_eq!(
+        newcomer.0, 200,
+        "a new client is answered while 1,100 are held"
+    );
+    assert_eq!(
+        after.0, 200,
+        "the server serves after the held connections close"
+    );
 }

@@ -83,6 +83,10 @@ pub enum Error {
     /// the message says how to find a current one.
     #[error("{0}")]
     NotFound(String),
+    /// The work ran past the deadline set for it ([`crate::cancel`]) and
+    /// was stopped.
+    #[error("stopped: the work ran past its time cap")]
+    Cancelled,
 }
 
 impl Error {

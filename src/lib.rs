@@ -41,6 +41,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod cancel;
 pub mod corpus;
 pub mod crosstab;
 pub mod document;

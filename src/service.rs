@@ -20,13 +20,13 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
 use crate::corpus::SourceFile;
-use crate::document;
 use crate::error::{Error, Result};
 use crate::extract::{DocType, Evidence, Overrides, Target};
 use crate::indexer::OpenIndex;
 use crate::search::breakdown::{BreakdownCollector, FacetTree};
 use crate::search::group::{self, GroupBy, GroupResults};
 use crate::search::{self, HitRegion, PreparedSearch, SearchRequest, SearchResults, hit_from_doc};
+use crate::{cancel, document};
 
 /// A search as the CLI and the API take it: the request, and whether to
 /// group its hits.
@@ -80,10 +80,8 @@ pub fn facets(index: &OpenIndex, request: &SearchRequest) -> Result<FacetsResult
     let snapshot = index.snapshot()?;
     let request = &search::resolve_new(request, &snapshot.state)?;
     let prepared = PreparedSearch::new(&index.fields, request)?;
-    let facet_tree = snapshot
-        .searcher
-        .search(prepared.query(), &BreakdownCollector)?
-        .tree();
+    let facet_tree =
+        cancel::search(&snapshot.searcher, prepared.query(), &BreakdownCollector)?.tree();
     Ok(FacetsResult {
         query: request.query.clone(),
         facet_tree,
@@ -125,8 +123,23 @@ pub struct DocEvidence {
     pub doc_type: Evidence<DocType>,
 }
 
-/// A document read back from the index: its metadata, every passage in order
-/// and, when its file is still in the corpus as indexed, the evidence.
+/// Longest document (in passages) whose file [`document_page`] reads again
+/// for the evidence.
+pub const EVIDENCE_MAX_PASSAGES: usize = 5_000;
+
+/// Which passages of a document to return, in passage order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocPage {
+    /// Passages to skip (0-based). `None`: from the start, or with a passage
+    /// id from the start of the page that holds the passage.
+    pub offset: Option<usize>,
+    /// Most passages to return; `None`: every one.
+    pub limit: Option<usize>,
+}
+
+/// A document read back from the index: its metadata, its passages in order
+/// (every one, or a page of them) and, when its file is still in the corpus
+/// as indexed, the evidence.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocView {
     /// The document key (16 hex digits).
@@ -145,10 +158,18 @@ pub struct DocView {
     pub doc_type: Option<String>,
     /// With a passage id: the passage asked for.
     pub focus: Option<u64>,
-    /// Its passages, in order: the cleaned document.
+    /// Its passages, in order: the cleaned document, or the page of it asked
+    /// for.
     pub passages: Vec<DocPassage>,
+    /// Passages the document has.
+    pub total_passages: usize,
+    /// Passages skipped before `passages` (0-based).
+    pub offset: usize,
+    /// The `offset` of the next page; `null` after the last.
+    pub next_offset: Option<usize>,
     /// How the metadata was decided; `null` when the file is no longer in
-    /// the corpus as indexed (see `evidence_note`).
+    /// the corpus as indexed, or on a page after the first (see
+    /// `evidence_note`).
     pub evidence: Option<DocEvidence>,
     /// Encoding the file was read in, when it was read.
     pub encoding: Option<String>,
@@ -162,10 +183,25 @@ fn is_doc_key(s: &str) -> bool {
 }
 
 /// A document by id: its key (`2b29ce2e01909cf3`) or a passage id
-/// (`2b29ce2e01909cf3:5`, which sets `focus`). Only the index is consulted
-/// for what to show; the evidence comes from re-reading the file the index's
-/// file table names for the key, inside the corpus it was built from.
+/// (`2b29ce2e01909cf3:5`, which sets `focus`), with every passage. Only the
+/// index is consulted for what to show; the evidence comes from re-reading
+/// the file the index's file table names for the key, inside the corpus it
+/// was built from.
 pub fn document(index: &OpenIndex, id: &str, corpus: Option<&Path>) -> Result<DocView> {
+    document_page(index, id, corpus, DocPage::default())
+}
+
+/// [`document`] with a page of its passages: only the page's passages are
+/// read from the store, so a document of 100,000 passages costs what its
+/// page costs, and the file is re-read for the evidence on the first page
+/// only. Stops with [`Error::Cancelled`] past the thread's deadline
+/// ([`crate::cancel`]).
+pub fn document_page(
+    index: &OpenIndex,
+    id: &str,
+    corpus: Option<&Path>,
+    page: DocPage,
+) -> Result<DocView> {
     let id = id.trim();
     let (key, focus) = match id.split_once(':') {
         Some((key, n)) => (key, Some(n)),
@@ -196,26 +232,54 @@ pub fn document(index: &OpenIndex, id: &str, corpus: Option<&Path>) -> Result<Do
         crate::schema::passages(fields),
     ]);
     let addresses = searcher.search(&query, &DocSetCollector)?;
+    cancel::check()?;
     if addresses.is_empty() {
         return Err(Error::NotFound(format!(
             "no document {key} in this index: ids change when a file's content changes; search again for a current id"
         )));
     }
-    let mut hits = Vec::with_capacity(addresses.len());
+    // The passages in order by their numbers, from the fast column: only
+    // the page's passages are read from the store.
+    let mut columns = std::collections::HashMap::new();
+    let mut ticker = cancel::Ticker::new();
+    let mut numbered = Vec::with_capacity(addresses.len());
     for address in addresses {
-        let doc: TantivyDocument = searcher.doc(address)?;
+        ticker.check()?;
+        let column = match columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(crate::schema::names::PASSAGE_NO)?,
+            ),
+        };
+        numbered.push((column.first(address.doc_id).unwrap_or(0), address));
+    }
+    numbered.sort_unstable();
+    let total = numbered.len();
+    let focus_at = match focus {
+        None => None,
+        Some(n) => Some(numbered.iter().position(|(no, _)| *no == n).ok_or_else(|| {
+            Error::NotFound(format!(
+                "no passage {key}:{n}: the document has {total} passages; pick {key}:1 to {key}:{total}"
+            ))
+        })?),
+    };
+    let limit = page.limit.unwrap_or(total).max(1);
+    let offset = page
+        .offset
+        .unwrap_or_else(|| focus_at.map_or(0, |at| at / limit * limit))
+        .min(total);
+    let end = offset.saturating_add(limit).min(total);
+    // The document's metadata is that of its first passage.
+    let mut hits = Vec::with_capacity(end - offset + 1);
+    for (_, address) in std::iter::once(&numbered[0]).chain(&numbered[offset..end]) {
+        ticker.check()?;
+        let doc: TantivyDocument = searcher.doc(*address)?;
         hits.push(hit_from_doc(fields, &snapshot.paths, &doc, 0.0, &[]));
     }
-    hits.sort_by_key(|h| h.passage_no);
-    if let Some(n) = focus
-        && !hits.iter().any(|h| h.passage_no == n)
-    {
-        return Err(Error::NotFound(format!(
-            "no passage {key}:{n}: the document has {} passages; pick {key}:1 to {key}:{}",
-            hits.len(),
-            hits.len()
-        )));
-    }
+    let first = hits.remove(0);
     let paths: Vec<String> = snapshot
         .state
         .files
@@ -223,7 +287,6 @@ pub fn document(index: &OpenIndex, id: &str, corpus: Option<&Path>) -> Result<Do
         .filter(|(_, k)| **k == key)
         .map(|(p, _)| p.clone())
         .collect();
-    let first = &hits[0];
     let mut view = DocView {
         key: key.clone(),
         path: first.path.clone(),
@@ -234,6 +297,9 @@ pub fn document(index: &OpenIndex, id: &str, corpus: Option<&Path>) -> Result<Do
         doc_type: first.doc_type.clone(),
         focus,
         passages: Vec::new(),
+        total_passages: total,
+        offset,
+        next_offset: (end < total).then_some(end),
         evidence: None,
         encoding: None,
         evidence_note: None,
@@ -242,7 +308,21 @@ pub fn document(index: &OpenIndex, id: &str, corpus: Option<&Path>) -> Result<Do
         .map(Path::to_path_buf)
         .filter(|c| c.is_dir())
         .unwrap_or_else(|| PathBuf::from(&snapshot.state.corpus));
-    match reread(&corpus_root, &view.paths, &key) {
+    // The file is read again for the evidence on the first page only, and
+    // only for a document of a reasonable length: re-reading costs more
+    // than any page (seconds for 20,000 passages).
+    let reread = if offset > 0 {
+        Err("the evidence comes with the first page of the document (offset=0)".to_string())
+    } else if total > EVIDENCE_MAX_PASSAGES {
+        Err(format!(
+            "the document has {total} passages, too many to read its file again for every view; `plansearch inspect {}` shows the evidence",
+            view.path
+        ))
+    } else {
+        reread(&corpus_root, &view.paths, &key)
+    };
+    cancel::check()?;
+    match reread {
         Ok(doc) => {
             view.evidence = Some(DocEvidence {
                 title: doc.meta.title.clone(),

@@ -34,6 +34,21 @@ pub struct ServeArgs {
     /// Searches run at once; others wait their turn [default: one per core].
     #[arg(long, value_name = "N")]
     max_concurrent: Option<usize>,
+    /// Longest an export may stream (milliseconds). Hidden: for tests.
+    #[arg(long, default_value_t = 120_000, value_name = "MS", hide = true)]
+    export_time_cap_ms: u64,
+    /// Longest a write waits for a client that does not read (milliseconds).
+    /// Hidden: for tests.
+    #[arg(long, default_value_t = 30_000, value_name = "MS", hide = true)]
+    send_timeout_ms: u64,
+    /// Longest wait for a whole request head, idle time between requests
+    /// included (milliseconds). Hidden: for tests.
+    #[arg(long, default_value_t = 15_000, value_name = "MS", hide = true)]
+    head_timeout_ms: u64,
+    /// Connections served at once [default: the open-file limit less 128].
+    /// Hidden: for tests.
+    #[arg(long, value_name = "N", hide = true)]
+    max_connections: Option<usize>,
 }
 
 pub(super) fn run(args: ServeArgs) -> Result<ExitCode> {
@@ -48,6 +63,12 @@ pub(super) fn run(args: ServeArgs) -> Result<ExitCode> {
     config.allowed_hosts.extend(args.addr.name.clone());
     config.corpus = Some(args.location.corpus.clone());
     config.time_cap = Duration::from_millis(args.time_cap_ms);
+    config.export_time_cap = Duration::from_millis(args.export_time_cap_ms);
+    config.send_timeout = Duration::from_millis(args.send_timeout_ms.max(1));
+    config.head_timeout = Duration::from_millis(args.head_timeout_ms.max(1));
+    if let Some(n) = args.max_connections {
+        config.max_connections = n.max(1);
+    }
     if let Some(n) = args.max_concurrent {
         config.max_concurrent = n.max(1);
     }

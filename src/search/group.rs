@@ -137,7 +137,7 @@ pub fn run_group(
         dim: by.dimension(),
         depth,
     };
-    let groups = searcher.search(prepared.query(), &collector)?;
+    let groups = crate::cancel::search(searcher, prepared.query(), &collector)?;
     let total = groups.total;
     let mut accs: Vec<(Option<String>, Acc)> = groups.by_key.into_iter().collect();
     match by {

@@ -321,8 +321,16 @@ pub fn facet_counts_both(
     let request = &resolve_new(request, &snapshot.state)?;
     let prepared = PreparedSearch::new(&index.fields, request)?;
     let searcher = &snapshot.searcher;
-    let passages = searcher.search(prepared.query(), &facet_tally(&prepared.filters, false))?;
-    let documents = searcher.search(prepared.query(), &facet_tally(&prepared.filters, true))?;
+    let passages = crate::cancel::search(
+        searcher,
+        prepared.query(),
+        &facet_tally(&prepared.filters, false),
+    )?;
+    let documents = crate::cancel::search(
+        searcher,
+        prepared.query(),
+        &facet_tally(&prepared.filters, true),
+    )?;
     Ok((passages, documents))
 }
 
@@ -368,10 +376,10 @@ pub fn run(
             let k = if order.is_some() { k.max(SORT_POOL) } else { k };
             let collector = diverse::RankedCollector { k };
             let (ranked, counts) = if request.facets {
-                searcher.search(prepared.query(), &(collector, tally))?
+                crate::cancel::search(searcher, prepared.query(), &(collector, tally))?
             } else {
                 (
-                    searcher.search(prepared.query(), &collector)?,
+                    crate::cancel::search(searcher, prepared.query(), &collector)?,
                     FacetCounts::default(),
                 )
             };
@@ -473,8 +481,7 @@ pub fn run(
     };
     let facet_tree = if request.facet_tree {
         Some(
-            searcher
-                .search(prepared.query(), &breakdown::BreakdownCollector)?
+            crate::cancel::search(searcher, prepared.query(), &breakdown::BreakdownCollector)?
                 .tree(),
         )
     } else {
@@ -862,9 +869,9 @@ fn best_passage_per_doc(
     tally: Option<facets::FacetTally>,
 ) -> Result<(Vec<BestPassage>, FacetCounts)> {
     let (groups, counts) = match tally {
-        Some(t) => searcher.search(prepared.query(), &(GroupByDoc, t))?,
+        Some(t) => crate::cancel::search(searcher, prepared.query(), &(GroupByDoc, t))?,
         None => (
-            searcher.search(prepared.query(), &GroupByDoc)?,
+            crate::cancel::search(searcher, prepared.query(), &GroupByDoc)?,
             FacetCounts::default(),
         ),
     };

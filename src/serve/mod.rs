@@ -11,6 +11,7 @@
 //! generation from `plansearch.json` and a fresh reader of its last commit, so
 //! commits of `plansearch index` and rebuilds show without a restart.
 
+mod conn;
 mod guard;
 mod params;
 
@@ -18,7 +19,7 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -38,6 +39,7 @@ use crate::export::{self, ExportFormat};
 use crate::indexer::{INFO_FILE, IndexInfo, OpenIndex, open_index};
 use crate::search::PreparedSearch;
 use crate::{service, similar, stats};
+use plansearch::cancel;
 
 /// How to run the server.
 #[derive(Debug, Clone)]
@@ -51,8 +53,18 @@ pub struct ServeConfig {
     pub addr: SocketAddr,
     /// Longest a request may take, waiting included; over it: 503.
     pub time_cap: Duration,
-    /// Longest a CSV export may stream.
+    /// Longest an export may stream.
     pub export_time_cap: Duration,
+    /// Longest a write may wait for a client that does not read (an export
+    /// to a client that stopped reading ends after it, and frees its slot).
+    pub send_timeout: Duration,
+    /// Longest wait for a whole request head (request line and headers),
+    /// from the connection's opening or the end of its last answer: the
+    /// timeout of slow and of idle keep-alive connections.
+    pub head_timeout: Duration,
+    /// Connections served at once; more wait to be accepted (default: the
+    /// open-file limit less 128).
+    pub max_connections: usize,
     /// Searches run at once (the rest wait).
     pub max_concurrent: usize,
     /// Requests waiting or running at once; over it: 503 at once.
@@ -72,6 +84,9 @@ impl ServeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 7700)),
             time_cap: Duration::from_secs(10),
             export_time_cap: Duration::from_secs(120),
+            send_timeout: Duration::from_secs(30),
+            head_timeout: Duration::from_secs(15),
+            max_connections: conn::default_max_connections(),
             max_concurrent: cores,
             max_queue: 256,
             allowed_hosts: Vec::new(),
@@ -92,6 +107,7 @@ struct AppState {
     in_flight: AtomicUsize,
     time_cap: Duration,
     export_time_cap: Duration,
+    send_timeout: Duration,
     max_queue: usize,
 }
 
@@ -154,6 +170,8 @@ impl From<Error> for ApiError {
         let status = match &e {
             Error::Query(_) | Error::Filter(_) | Error::Invalid(_) => StatusCode::BAD_REQUEST,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            // Seen only if the work looked at the clock before the server did.
+            Error::Cancelled => StatusCode::SERVICE_UNAVAILABLE,
             Error::NoIndex(_) | Error::StaleIndex { .. } | Error::Locked(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -255,13 +273,21 @@ where
     let deadline = Instant::now() + state.time_cap;
     let (permit, in_flight) = admit(&state, deadline).await?;
     let st = state.clone();
+    let cutoff = deadline.into_std();
     let task = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
         let _in_flight = in_flight;
-        let index = st.index()?;
-        work(&st, &index)
+        // The work stops at its next look at the clock past the cap.
+        cancel::until(cutoff, || {
+            let index = st.index()?;
+            work(&st, &index)
+        })
     });
-    match timeout_at(deadline, task).await {
+    let finished = timeout_at(deadline, task).await;
+    // The slot is free at the cap, whether the work has stopped yet or not.
+    drop(permit);
+    match finished {
+        // Stopped by its own look at the clock, just before the server's.
+        Ok(Ok(Err(_))) if Instant::now() >= deadline => Err(over_time(&state)),
         Ok(Ok(result)) => result,
         Ok(Err(e)) => Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -310,7 +336,21 @@ async fn api_similar_post(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let read = params::read_json_body(&uri, &headers, body).await;
+    // A body that trickles in may take the time cap, no more: the head
+    // timeout of the connection does not cover it.
+    let read =
+        match tokio::time::timeout(state.time_cap, params::read_json_body(&uri, &headers, body))
+            .await
+        {
+            Ok(read) => read,
+            Err(_) => Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within the time cap of {}; send it at once",
+                    seconds(state.time_cap)
+                ),
+            )),
+        };
     let request = match read.and_then(|p| p.similar_request()) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
@@ -376,13 +416,20 @@ fn folder_name(path: &str) -> String {
 }
 
 async fn api_doc(State(state): Shared, uri: Uri) -> Response {
-    let id = match params::doc_id(&uri) {
-        Ok(id) => id,
+    let asked =
+        params::doc_id(&uri).and_then(|id| Ok((id, params::Params::parse(&uri)?.doc_page()?)));
+    let (id, page) = match asked {
+        Ok(asked) => asked,
         Err(e) => return e.into_response(),
     };
     respond(
         blocking(state, move |st, index| {
-            Ok(service::document(index, &id, st.corpus.as_deref())?)
+            Ok(service::document_page(
+                index,
+                &id,
+                st.corpus.as_deref(),
+                page,
+            )?)
         })
         .await,
     )
@@ -395,11 +442,22 @@ fn respond<T: Serialize>(result: Result<T, ApiError>) -> Response {
     }
 }
 
-/// Sends what an export writes to the response body, in chunks.
+/// Sends what an export writes to the response body, in chunks, from the
+/// blocking pool. A slot is a share of the machine's work, so the export
+/// holds one while it works and gives it up while it waits for the client
+/// to take data: a slow or stalled client never keeps searches waiting.
+/// Every wait for the client lasts at most `send_timeout` and never goes
+/// past `deadline` (the export time cap): past either, the export stops with
+/// an error.
 struct ChannelWriter {
     tx: mpsc::Sender<io::Result<Bytes>>,
     buf: Vec<u8>,
-    deadline: std::time::Instant,
+    deadline: Instant,
+    send_timeout: Duration,
+    runtime: tokio::runtime::Handle,
+    /// The slot while working; `None` while waiting for the client.
+    slot: Option<OwnedSemaphorePermit>,
+    permits: Arc<Semaphore>,
 }
 
 const CHUNK: usize = 32 << 10;
@@ -409,13 +467,53 @@ impl ChannelWriter {
         if self.buf.is_empty() {
             return Ok(());
         }
-        if std::time::Instant::now() > self.deadline {
-            return Err(io::Error::other("the export ran over its time cap"));
+        let now = Instant::now();
+        if now >= self.deadline {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the export ran over its time cap",
+            ));
         }
+        let until = self.deadline.min(now + self.send_timeout);
         let chunk = Bytes::from(std::mem::take(&mut self.buf));
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))
+        let chunk = match self.tx.try_send(Ok(chunk)) {
+            Ok(()) => return Ok(()),
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                return Err(io::Error::from(io::ErrorKind::BrokenPipe));
+            }
+            Err(mpsc::error::TrySendError::Full(chunk)) => chunk,
+        };
+        // The client is behind: wait for it without the slot. On the
+        // blocking pool, outside the runtime's workers, block_on may wait.
+        self.slot = None;
+        match self
+            .runtime
+            .block_on(timeout_at(until, self.tx.send(chunk)))
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return Err(io::Error::from(io::ErrorKind::BrokenPipe)),
+            Err(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client took no data within the send timeout, or the export ran over its time cap",
+                ));
+            }
+        }
+        // Back to work: a slot again, in turn with the searches.
+        let permits = self.permits.clone();
+        match self
+            .runtime
+            .block_on(timeout_at(self.deadline, permits.acquire_owned()))
+        {
+            Ok(Ok(slot)) => {
+                self.slot = Some(slot);
+                Ok(())
+            }
+            _ => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the export ran over its time cap waiting for a slot",
+            )),
+        }
     }
 }
 
@@ -433,14 +531,36 @@ impl Write for ChannelWriter {
     }
 }
 
-/// The receiving end, as a body stream.
-struct ChunkStream(mpsc::Receiver<io::Result<Bytes>>);
+/// The receiving end, as a body stream. An export that stopped before its
+/// end (its error could not be queued: the client was not reading) ends the
+/// stream with an error, so the body is cut off rather than ended as if
+/// whole.
+struct ChunkStream {
+    rx: mpsc::Receiver<io::Result<Bytes>>,
+    complete: Arc<AtomicBool>,
+    ended: bool,
+}
 
 impl futures_core::Stream for ChunkStream {
     type Item = io::Result<Bytes>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.poll_recv(cx)
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(None) => {
+                self.ended = true;
+                if self.complete.load(Ordering::SeqCst) {
+                    Poll::Ready(None)
+                } else {
+                    Poll::Ready(Some(Err(io::Error::other(
+                        "the export stopped before its end",
+                    ))))
+                }
+            }
+            other => other,
+        }
     }
 }
 
@@ -464,12 +584,16 @@ async fn api_export(State(state): Shared, uri: Uri, format: ExportFormat) -> Res
     };
     let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(8);
     let (ready_tx, ready_rx) = oneshot::channel::<Result<(), ApiError>>();
-    let export_deadline = std::time::Instant::now() + state.export_time_cap;
+    let export_deadline = Instant::now() + state.export_time_cap;
+    let send_timeout = state.send_timeout;
+    let runtime = tokio::runtime::Handle::current();
+    let complete = Arc::new(AtomicBool::new(false));
+    let done = complete.clone();
     let st = state.clone();
     // The request is checked within the time cap; then the export streams
-    // on the blocking pool (holding its permit), within the export time cap.
+    // on the blocking pool, within the export time cap, holding its slot
+    // while it works (see ChannelWriter).
     tokio::task::spawn_blocking(move || {
-        let _permit = permit;
         let _in_flight = in_flight;
         let checked = st.index().and_then(|index| {
             let snapshot = index.snapshot()?;
@@ -491,13 +615,24 @@ async fn api_export(State(state): Shared, uri: Uri, format: ExportFormat) -> Res
             tx: tx.clone(),
             buf: Vec::new(),
             deadline: export_deadline,
+            send_timeout,
+            runtime,
+            slot: Some(permit),
+            permits: st.permits.clone(),
         };
-        let written = export::export_view(&index, &request, view, format, &mut w)
-            .and_then(|_| w.flush().map_err(|e| Error::io("output", e)));
-        if let Err(e) = written {
-            log::warn!("export stopped: {e}");
-            let _ = tx.blocking_send(Err(io::Error::other(e.to_string())));
+        let written = cancel::until(export_deadline.into_std(), || {
+            export::export_view(&index, &request, view, format, &mut w)
+                .and_then(|_| w.flush().map_err(|e| Error::io("output", e)))
+        });
+        match written {
+            Ok(()) => done.store(true, Ordering::SeqCst),
+            Err(e) => {
+                log::warn!("export stopped: {e}");
+                // Never wait here: the client may not be reading.
+                let _ = tx.try_send(Err(io::Error::other(e.to_string())));
+            }
         }
+        // The slot is freed here, as the export ends: whole, failed or cut off.
     });
     match timeout_at(deadline, ready_rx).await {
         Ok(Ok(Ok(()))) => (
@@ -511,7 +646,11 @@ async fn api_export(State(state): Shared, uri: Uri, format: ExportFormat) -> Res
                 ),
                 (header::CONTENT_DISPOSITION, export_file_name(view, format)),
             ],
-            Body::from_stream(ChunkStream(rx)),
+            Body::from_stream(ChunkStream {
+                rx,
+                complete,
+                ended: false,
+            }),
         )
             .into_response(),
         Ok(Ok(Err(e))) => e.into_response(),
@@ -599,7 +738,9 @@ pub fn serve(
     let max_concurrent = config.max_concurrent.max(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(max_concurrent + 2)
+        // Room for work that ran past its cap and has yet to see it (its
+        // slot is already free) next to the work of the slots.
+        .max_blocking_threads(2 * max_concurrent + 4)
         .enable_all()
         .build()?;
     // The corpus the index was built from, as it was given then.
@@ -615,13 +756,19 @@ pub fn serve(
         in_flight: AtomicUsize::new(0),
         time_cap: config.time_cap,
         export_time_cap: config.export_time_cap,
+        send_timeout: config.send_timeout,
         max_queue: config.max_queue.max(1),
     });
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let listener = conn::listen(config.addr)?;
         let bound = listener.local_addr()?;
         on_bound(bound);
         let app = guard::wrap(router(state), bound, &config, recorded_corpus.as_deref());
-        axum::serve(listener, app).await
+        let limits = conn::ConnLimits {
+            max_connections: config.max_connections,
+            head_timeout: config.head_timeout,
+            send_timeout: config.send_timeout,
+        };
+        conn::accept_loop(listener, app, limits).await
     })
 }

@@ -10,7 +10,7 @@ use crate::export::ExportView;
 use crate::query::{FilterSpec, NewSince};
 use crate::search::group::GroupBy;
 use crate::search::{HitUnit, SearchRequest};
-use crate::service::SearchQuery;
+use crate::service::{DocPage, SearchQuery};
 use crate::similar::{SimilarRequest, SimilarTo};
 use crate::text::ellipsize;
 use crate::vocabulary::Named;
@@ -35,6 +35,11 @@ impl Caps {
     pub const MAX_BODY_BYTES: usize = 128 << 10;
     /// Most values of one parameter (`region=…&region=…`): 400.
     pub const MAX_VALUES: usize = 50;
+    /// Passages of a document `/api/doc/ID` returns without a `limit`.
+    pub const DOC_PAGE: usize = 200;
+    /// Most passages of a document one request returns: `limit` 1 to this,
+    /// else 400.
+    pub const MAX_DOC_PAGE: usize = 1_000;
 }
 
 /// The query string's parameters in order; `target-year` and `target_year`
@@ -541,6 +546,25 @@ fn check_uri(uri: &Uri) -> Result<(), ApiError> {
 
 /// The id of `/api/doc/{id}`, percent-decoded. Anything else after
 /// `/api/doc/` (a path, `..`) is refused by the library as not an id.
+impl Params {
+    /// `/api/doc/ID`: `offset` and `limit` of its passages (default
+    /// [`Caps::DOC_PAGE`], at most [`Caps::MAX_DOC_PAGE`]).
+    pub fn doc_page(&self) -> Result<DocPage, ApiError> {
+        self.known(&["offset", "limit"])?;
+        let limit = self.number("limit")?.unwrap_or(Caps::DOC_PAGE);
+        if limit == 0 || limit > Caps::MAX_DOC_PAGE {
+            return Err(ApiError::bad_request(format!(
+                "limit={limit} is over the page cap: give 1 to {} passages a page and page with offset",
+                Caps::MAX_DOC_PAGE
+            )));
+        }
+        Ok(DocPage {
+            offset: self.number("offset")?,
+            limit: Some(limit),
+        })
+    }
+}
+
 pub fn doc_id(uri: &Uri) -> Result<String, ApiError> {
     check_uri(uri)?;
     let raw = uri.path().strip_prefix("/api/doc/").unwrap_or("");

@@ -1127,3 +1127,384 @@ fn views_export_as_the_cli_writes_them() {
         server.error("/api/search", &[("q", "冷链物流"), ("new_since", "明天")]);
     assert_eq!(status, 400, "{message}");
 }
+
+/// A raw connection to the server that sends `request` (maybe nothing, maybe
+/// half a request) and then reads nothing.
+fn hold(server: &Server, request: &str) -> TcpStream {
+    let addr = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).expect("connects");
+    stream.write_all(request.as_bytes()).expect("sends");
+    stream
+}
+
+/// Reads what the server sends until it closes the connection; `None` if
+/// it is still open after far longer than any timeout of the test.
+fn until_closed(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 64 << 10];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return None,
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return None,
+            // Reset by the server: closed too.
+            Err(_) => return Some(got),
+        }
+    }
+}
+
+fn export_request(server: &Server) -> String {
+    let addr = server.base.trim_start_matches("http://");
+    // Every passage that speaks of 发展, as JSON lines: megabytes, far
+    // more than the socket buffers and the server's queue hold.
+    format!(
+        "GET /api/export.jsonl?q=%E5%8F%91%E5%B1%95 HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+}
+
+/// Waits, reading nothing, until the server has closed `stream`. Its FIN
+/// waits behind the data the client has not read, so only the server's end
+/// shows it: in /proc/net/tcp (Linux) it leaves ESTABLISHED (01) for
+/// FIN-WAIT. False if it is still open after far longer than any timeout of
+/// the test.
+fn closed_by_the_server(stream: &TcpStream) -> bool {
+    let ours = format!(":{:04X}", stream.local_addr().unwrap().port());
+    let theirs = format!(":{:04X}", stream.peer_addr().unwrap().port());
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp (Linux)");
+        let state = table.lines().find_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            (fields.len() > 3 && fields[1].ends_with(&theirs) && fields[2].ends_with(&ours))
+                .then(|| fields[3].to_string())
+        });
+        if state.as_deref() != Some("01") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn exports_to_clients_that_do_not_read_end_and_free_their_slots() {
+    // Two slots, both taken by exports (14 MB each) whose clients never
+    // read; a short send timeout. Searches, which wait for a slot within
+    // their time cap, must still be answered, and the server must close the
+    // exports' connections itself.
+    let server = Server::start(
+        shipped_index(),
+        &[
+            "--max-concurrent",
+            "2",
+            "--time-cap-ms",
+            "30000",
+            "--send-timeout-ms",
+            "300",
+        ],
+    );
+    let request = export_request(&server);
+    let mut stalled: Vec<TcpStream> = (0..2).map(|_| hold(&server, &request)).collect();
+    for q in ["肉牛养殖", "冷链物流", "营商环境", "乡村振兴"] {
+        let (status, body) = server.get_with(
+            "/api/search",
+            &[("q", q), ("facets", "tree"), ("limit", "10")],
+        );
+        assert_eq!(status, 200, "{q}: {body}");
+    }
+    // A client that reads gets the whole export.
+    let (status, jsonl) = server.get_with("/api/export.jsonl", &[("q", "发展")]);
+    assert_eq!(status, 200);
+    assert!(
+        jsonl.lines().count() > 1_000,
+        "{} lines",
+        jsonl.lines().count()
+    );
+    // The stalled ones were closed by the server, cut off: what they hold
+    // is a part, without the last chunk of a whole body.
+    for stream in &mut stalled {
+        assert!(
+            closed_by_the_server(stream),
+            "an export to a client that reads nothing is never closed"
+        );
+        let got = until_closed(stream).expect("closed");
+        assert!(
+            got.starts_with(b"HTTP/1.1 200"),
+            "{:?}",
+            &got[..got.len().min(200)]
+        );
+        assert!(
+            got.len() < jsonl.len(),
+            "{} of {} bytes",
+            got.len(),
+            jsonl.len()
+        );
+        assert!(
+            !got.ends_with(b"\r\n0\r\n\r\n"),
+            "a cut-off export ends as whole"
+        );
+    }
+}
+
+#[test]
+fn idle_and_slow_connections_are_closed() {
+    let server = Server::start(shipped_index(), &["--head-timeout-ms", "300"]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let cases = [
+        ("nothing sent", String::new()),
+        (
+            "half a request head",
+            format!("GET /api/stats HTTP/1.1\r\nHost: {addr}\r\nAcc"),
+        ),
+    ];
+    for (what, request) in cases {
+        let mut stream = hold(&server, &request);
+        let got = until_closed(&mut stream).unwrap_or_else(|| panic!("{what}: still open"));
+        assert!(!got.starts_with(b"HTTP/1.1 200"), "{what}: {got:?}");
+    }
+    // A keep-alive connection is answered, then closed once idle.
+    let mut stream = hold(
+        &server,
+        &format!("GET /api/stats HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
+    );
+    let got = until_closed(&mut stream).expect("an idle keep-alive connection is closed");
+    assert!(
+        got.starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
+    // One header byte at a time, each well within the timeout: the whole
+    // head is still due within it.
+    let mut stream = hold(&server, "");
+    let head = format!(
+        "GET /api/stats HTTP/1.1\r\nHost: {addr}\r\nX-Slow: {}\r\n\r\n",
+        "a".repeat(200)
+    );
+    let mut closed = false;
+    for byte in head.as_bytes() {
+        if stream.write_all(&[*byte]).is_err() {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    if !closed {
+        let got = until_closed(&mut stream).expect("closed");
+        assert!(
+            !got.starts_with(b"HTTP/1.1 200"),
+            "a head dripped over 4 s was answered"
+        );
+    }
+}
+
+#[test]
+fn a_post_body_that_trickles_in_is_refused_at_the_time_cap() {
+    let server = Server::start(shipped_index(), &["--time-cap-ms", "300"]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // The head says 100 bytes of JSON; three come, then nothing.
+    let mut stream = hold(
+        &server,
+        &format!(
+            "POST /api/similar HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{{\"t"
+        ),
+    );
+    let got = until_closed(&mut stream).expect("answered and closed");
+    let got = String::from_utf8_lossy(&got);
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    assert!(got.contains("did not arrive within the time cap"), "{got}");
+}
+
+#[test]
+fn held_connections_past_the_cap_do_not_stop_the_server() {
+    // Four connections at most, and six held idle: a new client waits until
+    // the idle ones time out, then is answered; and so on, again.
+    let server = Server::start(
+        shipped_index(),
+        &["--max-connections", "4", "--head-timeout-ms", "400"],
+    );
+    for round in 0..2 {
+        let held: Vec<TcpStream> = (0..6).map(|_| hold(&server, "")).collect();
+        let (status, body) = server.get("/api/stats");
+        assert_eq!(status, 200, "round {round}: {body}");
+        drop(held);
+    }
+    let (status, _) = server.get_with("/api/search", &[("q", "肉牛养殖")]);
+    assert_eq!(status, 200);
+}
+
+/// A corpus of one long plan: a title, then `paragraphs` paragraphs made of
+/// the sentences of a shipped government work report, in turn; and the
+/// index built from it.
+fn long_document_index(dir: &Path, paragraphs: usize) -> std::path::PathBuf {
+    let report = std::fs::read_to_string(crate::common::root().join("corpus/documents/00002.txt"))
+        .expect("a shipped document");
+    let sentences: Vec<String> = report
+        .split('。')
+        .map(|s| s.trim().replace(['\n', '\r'], ""))
+        .filter(|s| s.chars().count() >= 20 && !s.contains('【'))
+        .map(|s| format!("{s}。"))
+        .collect();
+    assert!(sentences.len() > 100, "{} sentences", sentences.len());
+    let mut text = String::from("关于推进县域经济高质量发展的实施方案\n\n");
+    for i in 0..paragraphs {
+        text.push_str(&sentences[i % sentences.len()]);
+        text.push_str(&sentences[(i * 7 + 3) % sentences.len()]);
+        text.push_str("\n\n");
+    }
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(corpus.join("documents")).unwrap();
+    std::fs::write(corpus.join("documents/long-plan.txt"), text).unwrap();
+    let index = dir.join("index");
+    plansearch::indexer::build_index(&test_config(&corpus, &index), &mut |_| {}).unwrap();
+    index
+}
+
+/// The key of the one document of an index.
+fn only_document(index: &Path) -> String {
+    let open = crate::common::open(index);
+    let snapshot = open.snapshot().unwrap();
+    let keys: Vec<&String> = snapshot.state.docs.keys().collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    keys[0].clone()
+}
+
+#[test]
+fn a_long_document_comes_in_pages() {
+    let dir = TempDir::new().unwrap();
+    let index = long_document_index(dir.path(), 1_500);
+    let key = only_document(&index);
+    let whole = plansearch::service::document(&crate::common::open(&index), &key, None).unwrap();
+    let total = whole.passages.len();
+    assert!(total > 1_000, "{total} passages");
+    let whole_passages = serde_json::to_value(&whole.passages).unwrap();
+    let corpus = dir.path().join("corpus");
+    let server = Server::start(&index, &["--corpus", corpus.to_str().unwrap()]);
+
+    // The first page: 200 passages, the total, where the next begins, and
+    // the evidence.
+    let first = server.json(&format!("/api/doc/{key}"), &[]);
+    assert_eq!(first["passages"].as_array().unwrap().len(), 200);
+    assert_eq!(first["total_passages"], total);
+    assert_eq!(first["offset"], 0);
+    assert_eq!(first["next_offset"], 200);
+    assert!(first["evidence"].is_object(), "{}", first["evidence_note"]);
+
+    // Page after page, as the page loads them: the whole document, in order.
+    let mut passages = Vec::new();
+    let mut next = Some(0u64);
+    while let Some(offset) = next {
+        let page = server.json(
+            &format!("/api/doc/{key}"),
+            &[("offset", &offset.to_string()), ("limit", "1000")],
+        );
+        assert_eq!(page["offset"], offset);
+        passages.extend(page["passages"].as_array().unwrap().iter().cloned());
+        next = page["next_offset"].as_u64();
+        if offset > 0 {
+            assert!(page["evidence"].is_null());
+            assert!(
+                page["evidence_note"]
+                    .as_str()
+                    .unwrap()
+                    .contains("first page")
+            );
+        }
+    }
+    assert_eq!(Value::Array(passages), whole_passages);
+
+    // A passage id opens the page that holds it.
+    let focused = server.json(&format!("/api/doc/{key}:450"), &[]);
+    assert_eq!(focused["offset"], 400);
+    assert_eq!(focused["focus"], 450);
+    assert_eq!(focused["passages"][0]["passage_no"], 401);
+    let pages = server.json(&format!("/api/doc/{key}:450"), &[("limit", "100")]);
+    assert_eq!(pages["offset"], 400);
+    assert_eq!(pages["next_offset"], 500);
+    // Past the end: no passages, no next page.
+    let past = server.json(&format!("/api/doc/{key}"), &[("offset", "100000")]);
+    assert!(past["passages"].as_array().unwrap().is_empty());
+    assert!(past["next_offset"].is_null());
+    assert_eq!(past["total_passages"], total);
+    // Over the page cap, or not a number: 400.
+    for (name, value) in [
+        ("limit", "1001"),
+        ("limit", "0"),
+        ("offset", "ten"),
+        ("page", "2"),
+    ] {
+        let (status, message) = server.error(&format!("/api/doc/{key}"), &[(name, value)]);
+        assert_eq!(status, 400, "{name}={value}: {message}");
+    }
+}
+
+#[test]
+fn a_request_past_its_time_cap_frees_its_slot() {
+    // Two slots and a short cap. The first page of a long document takes
+    // longer than the cap (its file is read again for the evidence): both
+    // are refused with 503 at the cap, and their slots are free then, so
+    // the searches that follow at once are answered.
+    let dir = TempDir::new().unwrap();
+    let index = long_document_index(dir.path(), 3_000);
+    let key = only_document(&index);
+    let corpus = dir.path().join("corpus");
+    let server = Server::start(
+        &index,
+        &[
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--max-concurrent",
+            "2",
+            "--time-cap-ms",
+            "400",
+        ],
+    );
+    // Warm: the index open, the first search done.
+    let (status, _) = server.get_with("/api/search", &[("q", "县域经济")]);
+    assert_eq!(status, 200);
+    for round in 0..2 {
+        let client = &server.client;
+        let slow: Vec<(u16, String)> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..2)
+                .map(|_| scope.spawn(|| client.error(&format!("/api/doc/{key}"), &[])))
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        for (status, message) in &slow {
+            assert_eq!(*status, 503, "round {round}: {message}");
+            assert!(message.contains("time cap"), "{message}");
+        }
+        for q in ["县域经济", "高质量发展"] {
+            let (status, body) = server.get_with("/api/search", &[("q", q), ("limit", "5")]);
+            assert_eq!(status, 200, "round {round}, {q}: {body}");
+        }
+    }
+    // A page after the first needs no re-reading: it is answered.
+    let (status, _) = server.get_with(&format!("/api/doc/{key}"), &[("offset", "200")]);
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_document_too_long_to_read_again_says_where_its_evidence_is() {
+    let dir = TempDir::new().unwrap();
+    let index = long_document_index(dir.path(), 5_200);
+    let key = only_document(&index);
+    let corpus = dir.path().join("corpus");
+    let server = Server::start(&index, &["--corpus", corpus.to_str().unwrap()]);
+    let first = server.json(&format!("/api/doc/{key}"), &[]);
+    assert!(
+        first["total_passages"].as_u64().unwrap() > 5_000,
+        "{}",
+        first["total_passages"]
+    );
+    assert_eq!(first["passages"].as_array().unwrap().len(), 200);
+    assert!(first["evidence"].is_null());
+    let note = first["evidence_note"].as_str().unwrap();
+    assert!(
+        note.contains("plansearch inspect documents/long-plan.txt"),
+        "{note}"
+    );
+}

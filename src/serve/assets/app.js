@@ -748,25 +748,85 @@ function evidenceBlock(doc) {
     ]));
 }
 
+// The document view pages its passages (/api/doc takes offset and limit): a
+// document of 100,000 passages opens at the page that holds the passage
+// asked for, and more load on demand, before it and after it.
+const DOC_PAGE = 200;
+
 async function renderDoc(state, mine) {
   showStatus("正在打开文件…");
   clear($("facets"));
-  const doc = await api(`/api/doc/${encodeURIComponent(state.doc)}`);
+  const path = `/api/doc/${encodeURIComponent(state.doc)}`;
+  const doc = await api(path, new URLSearchParams({ limit: DOC_PAGE }));
   if (mine !== generation) return;
   showStatus("");
   const view = $("view");
   clear(view);
   const back = { ...state, doc: "" };
+  const passages = el("div", { class: "passages" }, doc.passages.map((p) => passageSection(p, state, doc.focus)));
+  const evidence = el("details", { class: "evidence-box", open: true }, el("summary", {}, "元数据及依据"), evidenceBlock(doc));
+  // What is loaded: passages [first, next) of the document.
+  let first = doc.offset;
+  let next = doc.next_offset;
+  const earlier = el("button", { type: "button", class: "more-passages", id: "earlier-passages" });
+  const later = el("button", { type: "button", class: "more-passages", id: "later-passages" });
+  const label = () => {
+    earlier.hidden = first === 0;
+    earlier.textContent = `载入前面的段落（前面还有 ${number(first)} 段）`;
+    later.hidden = next === null;
+    later.textContent = next === null ? "" : `载入更多段落（后面还有 ${number(doc.total_passages - next)} 段）`;
+  };
+  const load = async (button, offset, limit) => {
+    button.disabled = true;
+    try {
+      const page = await api(path, new URLSearchParams({ offset, limit }));
+      if (mine !== generation) return null;
+      return page;
+    } catch (e) {
+      showStatus(e.message, "error");
+      return null;
+    } finally {
+      button.disabled = false;
+    }
+  };
+  earlier.onclick = async () => {
+    const offset = Math.max(0, first - DOC_PAGE);
+    const page = await load(earlier, offset, first - offset);
+    if (!page) return;
+    passages.prepend(...page.passages.map((p) => passageSection(p, state, doc.focus)));
+    first = offset;
+    label();
+  };
+  later.onclick = async () => {
+    const page = await load(later, next, DOC_PAGE);
+    if (!page) return;
+    passages.append(...page.passages.map((p) => passageSection(p, state, doc.focus)));
+    next = page.next_offset;
+    label();
+  };
+  label();
   view.append(
     el("article", { class: "document", id: "document", dataset: { key: doc.key } },
       el("p", {}, el("a", { href: "?" + stateParams(back), class: "back", onclick: (e) => { e.preventDefault(); go(back); } }, "← 返回")),
       el("h2", {}, doc.title),
-      el("div", { class: "meta" }, `${regionLabel(doc.region)} · ${doc.year ? doc.year + "年" : "年份未知"} · ${doc.doc_type || "类型未知"} · ${doc.passages.length} 个段落`),
+      el("div", { class: "meta" }, `${regionLabel(doc.region)} · ${doc.year ? doc.year + "年" : "年份未知"} · ${doc.doc_type || "类型未知"} · ${number(doc.total_passages)} 个段落`),
       el("div", { class: "paths" }, doc.paths.join("，"), doc.encoding ? ` · 编码 ${doc.encoding}` : ""),
-      el("details", { class: "evidence-box", open: true }, el("summary", {}, "元数据及依据"), evidenceBlock(doc)),
-      el("div", { class: "passages" }, doc.passages.map((p) => passageSection(p, state, doc.focus)))));
+      evidence,
+      earlier,
+      passages,
+      later));
   const focus = doc.focus ? document.getElementById(`p-${doc.focus}`) : null;
   if (focus) focus.scrollIntoView({ block: "center" });
+  // Opened at a later page: the evidence comes with the first one.
+  if (!doc.evidence && doc.offset > 0) {
+    try {
+      const head = await api(`/api/doc/${doc.key}`, new URLSearchParams({ offset: 0, limit: 1 }));
+      if (mine !== generation) return;
+      evidence.replaceChildren(el("summary", {}, "元数据及依据"), evidenceBlock(head));
+    } catch {
+      // The note of the page stays.
+    }
+  }
 }
 
 // A hit's pages ([first, last]) as cited: "p. 12", "pp. 12-13".
