@@ -247,6 +247,31 @@ try {
     await page.screenshot({ path: join(artifacts, "similar.png") });
   });
 
+  await step("a long document opens at one page of passages and loads more on demand", async () => {
+    // The longest document among the hits of a few broad queries.
+    let longest = { key: "", total: 0 };
+    for (const q of ["条例", "规划", "发展"]) {
+      const r = await page.request.get(`${base}/api/search?${new URLSearchParams({ q, by: "doc", limit: "30" })}`);
+      for (const hit of (await r.json()).hits) {
+        const key = hit.id.split(":")[0];
+        const d = await (await page.request.get(`${base}/api/doc/${key}?limit=1`)).json();
+        if (d.total_passages > longest.total) longest = { key, total: d.total_passages };
+      }
+    }
+    check(longest.total > 200, `no document over one page (longest ${longest.total})`);
+    await page.goto(`${base}/?doc=${longest.key}`);
+    await page.locator("#document").waitFor();
+    check(await page.locator(".passage").count() === 200, `first page: ${await page.locator(".passage").count()}`);
+    check(!(await page.locator("#earlier-passages").isVisible()), "earlier passages offered on the first page");
+    await page.locator("#later-passages").click();
+    const expected = Math.min(400, longest.total);
+    await page.waitForFunction((n) => document.querySelectorAll(".passage").length === n, expected);
+    const ids = await page.locator(".passage").evaluateAll((els) => els.map((e) => e.dataset.id));
+    check(new Set(ids).size === ids.length, "a passage shown twice");
+    check(ids[200].endsWith(":200") || ids[200].endsWith(":201"), `page two starts at ${ids[200]}`);
+    if (longest.total <= 400) check(!(await page.locator("#later-passages").isVisible()), "more offered after the last page");
+  });
+
   await step("导出 CSV links the export of the current search", async () => {
     await page.goto(`${base}/?q=${encodeURIComponent("肉牛养殖")}`);
     await page.locator("#export-csv").waitFor();
