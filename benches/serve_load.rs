@@ -16,14 +16,15 @@
 //!    and the facet tree, one after the other, while 10 slow clients try to
 //!    hold the server: 5 start an export and never read it, 5 send a request
 //!    header one byte a second; each opens a new connection when the server
-//!    closes its own (or after 40 s).
+//!    closes its own (or after 40 s). `PLANSEARCH_BENCH_THINK_MS` is each
+//!    search client's pause between searches (default 0: saturation).
 //! 2. **Stuck slots**: the slow clients gone, twice as many searches at once
 //!    as the server has slots; a slot still held by a slow client would show
 //!    as a 503.
 //! 3. **Held connections** (`PLANSEARCH_BENCH_HOLD_SECONDS`, default 30):
 //!    1,100 idle connections opened and held (`PLANSEARCH_BENCH_HELD`), more
-//!    than the server's connection cap and a common open-file limit of 1,024
-//!    (nothing is raised); one client already connected keeps searching, and
+//!    than the server's connection cap and its open-file limit of 1,024 (set
+//!    for the server, `PLANSEARCH_BENCH_SERVER_NOFILE`); one client already connected keeps searching, and
 //!    a new client must be answered too once the idle ones time out.
 //!
 //! Prints requests, failures, p50/p99 latency per phase and the server's
@@ -172,6 +173,10 @@ fn main() {
     let seconds = env_number("PLANSEARCH_BENCH_SECONDS", 60).clamp(1, 600);
     let hold_seconds = env_number("PLANSEARCH_BENCH_HOLD_SECONDS", 30).clamp(1, 600);
     let held_connections = env_number("PLANSEARCH_BENCH_HELD", 1_100).clamp(1, 5_000);
+    // Each search client's pause between its searches: 0 (the default) keeps
+    // the server saturated, which measures throughput and queueing; a
+    // researcher reading the hits pauses for seconds.
+    let think = Duration::from_millis(env_number("PLANSEARCH_BENCH_THINK_MS", 0) as u64);
     let work = tempfile::TempDir::new().expect("temp dir");
     let Some(index) = common::bench_index(work.path(), root.join("corpus")) else {
         return;
@@ -188,7 +193,15 @@ fn main() {
         .filter(|q: &Vec<String>| !q.is_empty())
         .unwrap_or_else(|| BUILT_IN.iter().map(|q| q.to_string()).collect());
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_plansearch"))
+    // The server runs with a common open-file limit (1,024 unless
+    // PLANSEARCH_BENCH_SERVER_NOFILE says otherwise), below the 1,100 held
+    // connections; the bench itself keeps the machine's.
+    let nofile = env_number("PLANSEARCH_BENCH_SERVER_NOFILE", 1024);
+    println!("server open-file limit: {nofile}");
+    let mut server = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_plansearch"))
         .args(["serve", "--index"])
         .arg(&index)
         .args(["--addr", "127.0.0.1:0"])
@@ -246,9 +259,13 @@ fn main() {
                     let agent = agent();
                     let mut answers = Vec::new();
                     let mut i = c * 7;
+                    // Paced clients start spread over one pause, as people
+                    // do, not all in the same millisecond.
+                    std::thread::sleep(think * c as u32 / clients as u32);
                     while Instant::now() < end {
                         answers.push(search(&agent, base, &queries[i % queries.len()]));
                         i += 1;
+                        std::thread::sleep(think);
                     }
                     answers
                 })
@@ -266,7 +283,8 @@ fn main() {
     });
     let (load_line, load_failed) = summary(
         &format!(
-            "load ({clients} search clients with facets + 5 non-reading exports + 5 header drippers)"
+            "load ({clients} search clients with facets, {} ms between searches, + 5 non-reading exports + 5 header drippers)",
+            think.as_millis()
         ),
         &load,
         start.elapsed(),
