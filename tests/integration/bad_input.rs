@@ -206,13 +206,7 @@ fn one_line_and_title_only_documents_are_indexed_and_found() {
         std::fs::write(corpus.join(name), text).unwrap();
     }
     let index = dir.path().join("index");
-    let out = plansearch(&[
-        "index",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ]);
+    let out = crate::common::plansearch_on(&["index"], &corpus, &index);
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{log}");
     assert!(log.contains("4 added"), "{log}");

@@ -57,6 +57,15 @@ pub fn plansearch(args: &[&str]) -> Output {
         .expect("plansearch runs")
 }
 
+/// Runs the plansearch binary with `args` on the corpus and index given
+/// (`--corpus C --index I` appended).
+pub fn plansearch_on(args: &[&str], corpus: &Path, index: &Path) -> Output {
+    let mut all = args.to_vec();
+    all.extend(["--corpus", corpus.to_str().unwrap()]);
+    all.extend(["--index", index.to_str().unwrap()]);
+    plansearch(&all)
+}
+
 /// Stdout of a run as a string.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 
-use crate::common::{corpus_with, plansearch, shipped_documents, stderr};
+use crate::common::{corpus_with, plansearch_on as run, shipped_documents, stderr};
 
 /// A corpus of `n` shipped documents and its index, built by the binary.
 fn built(n: usize) -> (TempDir, PathBuf, PathBuf) {
@@ -16,13 +16,6 @@ fn built(n: usize) -> (TempDir, PathBuf, PathBuf) {
     let out = run(&["index", "--quiet"], &corpus, &index);
     assert!(out.status.success(), "{}", stderr(&out));
     (dir, corpus, index)
-}
-
-fn run(args: &[&str], corpus: &Path, index: &Path) -> std::process::Output {
-    let mut all = args.to_vec();
-    all.extend(["--corpus", corpus.to_str().unwrap()]);
-    all.extend(["--index", index.to_str().unwrap()]);
-    plansearch(&all)
 }
 
 /// The largest file of the live generation with this extension.

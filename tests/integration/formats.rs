@@ -10,7 +10,7 @@ use plansearch::indexer::open_index;
 use plansearch::search::{SearchRequest, search};
 use tempfile::TempDir;
 
-use crate::common::{plansearch, root, stderr};
+use crate::common::{root, stderr};
 
 #[test]
 fn a_batch_of_every_format_indexes_in_one_run() {
@@ -37,14 +37,7 @@ fn a_batch_of_every_format_indexes_in_one_run() {
     )
     .unwrap();
     let index = dir.path().join("index");
-    let out = plansearch(&[
-        "index",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let out = crate::common::plansearch_on(&["index", "--quiet"], &corpus, &index);
     let log = stderr(&out);
     assert!(out.status.success(), "{log}");
 

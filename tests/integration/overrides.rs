@@ -32,13 +32,7 @@ fn corpus_with_overrides(dir: &Path) -> std::path::PathBuf {
 
 /// Indexes `corpus` into `index`; returns stderr.
 fn index(corpus: &Path, index: &Path) -> String {
-    let out = plansearch(&[
-        "index",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ]);
+    let out = crate::common::plansearch_on(&["index"], corpus, index);
     assert!(out.status.success(), "{}", stderr(&out));
     stderr(&out)
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
-use crate::common::{corpus_with, plansearch, shipped_documents, stderr, stdout};
+use crate::common::{corpus_with, plansearch_on, shipped_documents, stderr, stdout};
 
 /// The unprivileged user other processes run as.
 const NOBODY: u32 = 65534;
@@ -24,14 +24,7 @@ fn shared_index() -> (TempDir, std::path::PathBuf) {
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let corpus = corpus_with(dir.path(), &shipped_documents()[..4]);
     let index = dir.path().join("index");
-    let out = plansearch(&[
-        "index",
-        "--quiet",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ]);
+    let out = plansearch_on(&["index", "--quiet"], &corpus, &index);
     assert!(out.status.success(), "{}", stderr(&out));
     (dir, index)
 }
