@@ -187,110 +187,208 @@ fn chinese_number(s: &str) -> Option<u32> {
 pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Evidence<u16> {
     let text = &*arabic_years(text);
     let title = title.map(arabic_years);
-    let title = title.as_deref();
     let lines: Vec<&str> = text.lines().collect();
     if let Some(found) = regulation_header_year(&lines) {
         return found;
     }
-    let mut votes: BTreeMap<u16, (f32, Vec<String>)> = BTreeMap::new();
-    let mut vote = |year: u16, weight: f32, why: String| {
+    let is_work_report = reads_as_work_report(text);
+    let mut votes = Votes::default();
+    if let Some(title) = title.as_deref() {
+        title_votes(&mut votes, title);
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let near_edge = i < HEAD_LINES || i + TAIL_LINES >= lines.len();
+        line_votes(&mut votes, line, i, near_edge);
+    }
+    own_year_votes(&mut votes, text, is_work_report);
+    page_meta_votes(&mut votes, page_meta);
+    if votes.0.is_empty()
+        && let Some(found) = plain_year(text, is_work_report)
+    {
+        return found;
+    }
+    votes.decide()
+}
+
+/// The weight of each kind of evidence for a year (a vote). A year named in
+/// the title or in a dated header line outweighs years the body speaks of.
+mod weight {
+    /// A document number (市委发〔2018〕10号) in the first or last lines.
+    pub const EDGE_DOC_NUMBER: f32 = 8.0;
+    /// A document number elsewhere.
+    pub const DOC_NUMBER: f32 = 2.0;
+    /// A short dated line (a signature date) in the first or last lines.
+    pub const EDGE_DATE_LINE: f32 = 6.0;
+    /// A date in a longer line in the first or last lines.
+    pub const EDGE_DATE: f32 = 2.0;
+    /// The date a regulation takes effect (it was adopted before).
+    pub const TAKES_EFFECT: f32 = 1.5;
+    /// (2022年4月) under a title.
+    pub const YEAR_MONTH: f32 = 5.0;
+    /// "2021年工作回顾": the report is of the year after.
+    pub const REVIEWS_YEAR: f32 = 7.0;
+    /// A work report planning for a year, or made to its own NPC session.
+    pub const WORK_REPORT_OWN_YEAR: f32 = 7.0;
+    /// A notice organising a year's work.
+    pub const ORGANISES_YEAR: f32 = 3.0;
+    /// A page's own date, backing a year other evidence names.
+    pub const PAGE_DATE: f32 = 1.0;
+}
+
+/// Each plausible year with the sum of its weights and the evidence for it.
+#[derive(Default)]
+struct Votes(BTreeMap<u16, (f32, Vec<String>)>);
+
+impl Votes {
+    fn vote(&mut self, year: u16, weight: f32, why: String) {
         if !(1949..=2100).contains(&year) {
             return;
         }
-        let entry = votes.entry(year).or_default();
+        let entry = self.0.entry(year).or_default();
         entry.0 += weight;
         entry.1.push(why);
-    };
+    }
 
-    if let Some(title) = title {
-        let ranges: Vec<(usize, usize)> = YEAR_RANGE
-            .find_iter(title)
-            .map(|m| (m.start(), m.end()))
-            .collect();
-        for c in TITLE_YEAR
-            .captures_iter(title)
-            .chain(TITLE_EDITION_YEAR.captures_iter(title))
-        {
-            let m = c.get(1).expect("group 1");
-            if ranges.iter().any(|&(s, e)| m.start() >= s && m.start() < e) {
-                continue;
-            }
-            if let Ok(y) = m.as_str().parse() {
-                vote(y, TITLE_WEIGHT, format!("title \"{title}\""));
-            }
+    /// The year with most weight (the later one on a tie); its confidence is
+    /// its share of all weight, less when the weight itself is small.
+    fn decide(self) -> Evidence<u16> {
+        let total: f32 = self.0.values().map(|(w, _)| w).sum();
+        let best = self
+            .0
+            .into_iter()
+            .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.0.cmp(&b.0)));
+        match best {
+            Some((year, (weight, evidence))) => Evidence {
+                value: Some(year),
+                confidence: (weight / total.max(1.0)).min(1.0) * (weight / 6.0).min(1.0),
+                evidence,
+                given: false,
+            },
+            None => Evidence::unknown("no date, document number, dated title or review year"),
         }
     }
-    let is_work_report = reads_as_work_report(text);
-    for (i, line) in lines.iter().enumerate() {
-        let near_edge = i < HEAD_LINES || i + TAIL_LINES >= lines.len();
-        let short = line.chars().count() <= 80;
-        let cited = cited_spans(line);
-        let is_cited = |at: usize| cited.iter().any(|&(s, e)| at >= s && at < e);
-        for c in DOC_NUMBER.captures_iter(line) {
-            let whole = c.get(0).expect("match");
-            // 《…规划》(国发〔2017〕35号) is the number of the document cited.
-            if is_cited(whole.start()) {
-                continue;
-            }
-            if let Ok(y) = c[1].parse() {
-                let weight = if near_edge { 8.0 } else { 2.0 };
-                vote(y, weight, format!("document number {}", whole.as_str()));
-            }
+}
+
+/// Years in the title (2018年…方案, (2021年版)), not those of a range
+/// (2021—2025年).
+fn title_votes(votes: &mut Votes, title: &str) {
+    let ranges: Vec<(usize, usize)> = YEAR_RANGE
+        .find_iter(title)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    for c in TITLE_YEAR
+        .captures_iter(title)
+        .chain(TITLE_EDITION_YEAR.captures_iter(title))
+    {
+        let m = c.get(1).expect("group 1");
+        if ranges.iter().any(|&(s, e)| m.start() >= s && m.start() < e) {
+            continue;
         }
-        for c in FULL_DATE.captures_iter(line) {
-            let Ok(y) = c[1].parse::<u16>() else { continue };
-            let whole = c.get(0).expect("match");
-            let date = whole.as_str();
-            let context_start = floor_boundary(line, whole.start().saturating_sub(9));
-            let context_end = ceil_boundary(line, whole.end() + 9);
-            if is_cited(whole.start())
-                || TARGET_YEAR.is_match(&line[context_start..context_end])
-                || sentence_at(line, whole.start()).contains("废止")
-            {
-                continue;
-            }
-            // 本办法自2022年1月1日起施行: the date it takes effect, weak
-            // evidence; taking effect on 1 January, it was adopted the year before.
-            let takes_effect = EFFECTIVE_AFTER.is_match(&line[whole.end()..]);
-            if takes_effect && near_edge {
-                let new_year = c.get(2).or(c.get(4)).is_some_and(|m| m.as_str() == "1")
-                    && c.get(3).or(c.get(5)).is_some_and(|d| d.as_str() == "1");
-                let (adopted, why) = if new_year {
-                    (
-                        y - 1,
-                        format!("takes effect {date}, so adopted the year before"),
-                    )
-                } else {
-                    (y, format!("takes effect {date}"))
-                };
-                vote(adopted, 1.5, format!("{why} (line {})", i + 1));
-            } else if near_edge && short {
-                vote(y, 6.0, format!("date {date} (line {})", i + 1));
-            } else if near_edge {
-                vote(y, 2.0, format!("date {date} (line {})", i + 1));
-            }
+        if let Ok(y) = m.as_str().parse() {
+            votes.vote(y, TITLE_WEIGHT, format!("title \"{title}\""));
         }
-        if let Some(c) = YEAR_MONTH.captures(line)
-            && near_edge
-            && let Ok(y) = c[1].parse()
+    }
+}
+
+/// The years one line gives: document numbers, dates, (year-month) lines
+/// and reviewed years; `i` is the line's index, `near_edge` whether it is
+/// among the first or last lines.
+fn line_votes(votes: &mut Votes, line: &str, i: usize, near_edge: bool) {
+    let cited = cited_spans(line);
+    let is_cited = |at: usize| cited.iter().any(|&(s, e)| at >= s && at < e);
+    for c in DOC_NUMBER.captures_iter(line) {
+        let whole = c.get(0).expect("match");
+        // 《…规划》(国发〔2017〕35号) is the number of the document cited.
+        if is_cited(whole.start()) {
+            continue;
+        }
+        if let Ok(y) = c[1].parse() {
+            let w = if near_edge {
+                weight::EDGE_DOC_NUMBER
+            } else {
+                weight::DOC_NUMBER
+            };
+            votes.vote(y, w, format!("document number {}", whole.as_str()));
+        }
+    }
+    if near_edge {
+        date_votes(votes, line, i, &is_cited);
+    }
+    if let Some(c) = YEAR_MONTH.captures(line)
+        && near_edge
+        && let Ok(y) = c[1].parse()
+    {
+        votes.vote(
+            y,
+            weight::YEAR_MONTH,
+            format!("date {} (line {})", &c[0], i + 1),
+        );
+    }
+    if i < 40
+        && let Some(c) = REVIEW_YEAR.captures(line)
+        && let Some(Ok(y)) = c
+            .get(1)
+            .or(c.get(2))
+            .or(c.get(3))
+            .map(|m| m.as_str().parse::<u16>())
+    {
+        votes.vote(
+            y + 1,
+            weight::REVIEWS_YEAR,
+            format!("reviews the year {} (\"{}\")", y, &c[0]),
+        );
+    }
+}
+
+/// Full dates in a line near the edge of the text: a signature date, or
+/// the date a regulation takes effect; not the dates of targets, of cited
+/// documents or of what is repealed.
+fn date_votes(votes: &mut Votes, line: &str, i: usize, is_cited: &dyn Fn(usize) -> bool) {
+    let short = line.chars().count() <= 80;
+    for c in FULL_DATE.captures_iter(line) {
+        let Ok(y) = c[1].parse::<u16>() else { continue };
+        let whole = c.get(0).expect("match");
+        let date = whole.as_str();
+        let context_start = floor_boundary(line, whole.start().saturating_sub(9));
+        let context_end = ceil_boundary(line, whole.end() + 9);
+        if is_cited(whole.start())
+            || TARGET_YEAR.is_match(&line[context_start..context_end])
+            || sentence_at(line, whole.start()).contains("废止")
         {
-            vote(y, 5.0, format!("date {} (line {})", &c[0], i + 1));
+            continue;
         }
-        if i < 40
-            && let Some(c) = REVIEW_YEAR.captures(line)
-            && let Some(Ok(y)) = c
-                .get(1)
-                .or(c.get(2))
-                .or(c.get(3))
-                .map(|m| m.as_str().parse::<u16>())
-        {
-            vote(
-                y + 1,
-                7.0,
-                format!("reviews the year {} (\"{}\")", y, &c[0]),
+        // 本办法自2022年1月1日起施行: the date it takes effect, weak
+        // evidence; taking effect on 1 January, it was adopted the year before.
+        if EFFECTIVE_AFTER.is_match(&line[whole.end()..]) {
+            let new_year = c.get(2).or(c.get(4)).is_some_and(|m| m.as_str() == "1")
+                && c.get(3).or(c.get(5)).is_some_and(|d| d.as_str() == "1");
+            let (adopted, why) = if new_year {
+                (
+                    y - 1,
+                    format!("takes effect {date}, so adopted the year before"),
+                )
+            } else {
+                (y, format!("takes effect {date}"))
+            };
+            votes.vote(
+                adopted,
+                weight::TAKES_EFFECT,
+                format!("{why} (line {})", i + 1),
             );
+        } else {
+            let w = if short {
+                weight::EDGE_DATE_LINE
+            } else {
+                weight::EDGE_DATE
+            };
+            votes.vote(y, w, format!("date {date} (line {})", i + 1));
         }
     }
+}
+
+/// What the text says of its own year: a work report plans for it and is
+/// made to its own session; a notice organises its year's work.
+fn own_year_votes(votes: &mut Votes, text: &str, is_work_report: bool) {
     if is_work_report {
         // A work report plans for its own year; it may name only that.
         let planned = PLAN_YEAR
@@ -299,83 +397,71 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
             .filter_map(|c| Some((c[1].parse::<u16>().ok()?, c[0].trim().to_string())))
             .max_by_key(|(y, _)| *y);
         if let Some((y, phrase)) = planned {
-            vote(
+            votes.vote(
                 y,
-                7.0,
+                weight::WORK_REPORT_OWN_YEAR,
                 format!("a work report planning for {y} (\"{phrase}\")"),
             );
         }
-    }
-    // 现就做好2022年“智慧助老”有关工作通知如下: a notice organises its own
-    // year's work. (A work report says it of the year it reviews as well.)
-    if !is_work_report
-        && let Some(c) = ORGANISES_YEAR.captures(text)
+        if let Some((y, phrase)) = own_npc_session(text) {
+            votes.vote(
+                y,
+                weight::WORK_REPORT_OWN_YEAR,
+                format!("made to the session of its own (\"{phrase}\")"),
+            );
+        }
+    } else if let Some(c) = ORGANISES_YEAR.captures(text)
         && let Ok(y) = c[1].parse()
     {
-        vote(y, 3.0, format!("organises the work of {y} (\"{}\")", &c[0]));
-    }
-    if is_work_report && let Some((y, phrase)) = own_npc_session(text) {
-        vote(
+        // 现就做好2022年“智慧助老”有关工作通知如下: a notice organises its own
+        // year's work. (A work report says it of the year it reviews as well.)
+        votes.vote(
             y,
-            7.0,
-            format!("made to the session of its own (\"{phrase}\")"),
+            weight::ORGANISES_YEAR,
+            format!("organises the work of {y} (\"{}\")", &c[0]),
         );
     }
-    // The date a page was put online (时间:2022-04-26) backs other evidence but
-    // is no evidence alone: pages repost documents years old.
-    let page_dates: Vec<(u16, &String)> = page_meta
-        .iter()
-        .flat_map(|meta| {
-            FULL_DATE
-                .captures_iter(meta)
-                .filter_map(move |c| Some((c[1].parse().ok()?, meta)))
-        })
-        .collect();
-    if !votes.is_empty() {
-        for (y, meta) in page_dates {
-            let entry = votes.entry(y).or_default();
-            entry.0 += 1.0;
-            entry.1.push(format!("page metadata \"{meta}\""));
-        }
-    }
+}
 
-    if votes.is_empty()
-        && let Some((year, n)) = plain_body_year(text)
-    {
-        let why = format!("the year the text speaks of plainly: {year} ×{n} (weak)");
-        if !is_work_report {
-            return Evidence {
-                value: Some(year),
-                confidence: 0.3,
-                evidence: vec![why],
-                given: false,
-            };
-        }
-        // A work report reviews the year before its own and names it again
-        // and again ("2007年,国内生产总值达到…" in the 2008 report); named once
-        // or twice, the year may as well be its own ("2018年是…开局之年").
-        if n >= MIN_REVIEW_MENTIONS {
-            return Evidence {
-                value: Some(year + 1),
-                confidence: 0.4,
-                evidence: vec![format!("a work report reviewing {year}: {why}")],
-                given: false,
-            };
+/// The date a page was put online (时间:2022-04-26) backs other evidence but
+/// is no evidence alone: pages repost documents years old.
+fn page_meta_votes(votes: &mut Votes, page_meta: &[String]) {
+    if votes.0.is_empty() {
+        return;
+    }
+    for meta in page_meta {
+        for c in FULL_DATE.captures_iter(meta) {
+            if let Ok(y) = c[1].parse::<u16>() {
+                let entry = votes.0.entry(y).or_default();
+                entry.0 += weight::PAGE_DATE;
+                entry.1.push(format!("page metadata \"{meta}\""));
+            }
         }
     }
-    let total: f32 = votes.values().map(|(w, _)| w).sum();
-    let best = votes
-        .into_iter()
-        .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.0.cmp(&b.0)));
-    match best {
-        Some((year, (weight, evidence))) => Evidence {
+}
+
+/// With no other evidence: the year the text speaks of plainly (weak), or
+/// for a work report the year after the one it reviews.
+fn plain_year(text: &str, is_work_report: bool) -> Option<Evidence<u16>> {
+    let (year, n) = plain_body_year(text)?;
+    let why = format!("the year the text speaks of plainly: {year} ×{n} (weak)");
+    if !is_work_report {
+        return Some(Evidence {
             value: Some(year),
-            confidence: (weight / total.max(1.0)).min(1.0) * (weight / 6.0).min(1.0),
-            evidence,
+            confidence: 0.3,
+            evidence: vec![why],
             given: false,
-        },
-        None => Evidence::unknown("no date, document number, dated title or review year"),
+        });
     }
+    // A work report reviews the year before its own and names it again
+    // and again ("2007年,国内生产总值达到…" in the 2008 report); named once
+    // or twice, the year may as well be its own ("2018年是…开局之年").
+    (n >= MIN_REVIEW_MENTIONS).then(|| Evidence {
+        value: Some(year + 1),
+        confidence: 0.4,
+        evidence: vec![format!("a work report reviewing {year}: {why}")],
+        given: false,
+    })
 }
 
 /// Whether a folded text names `year` anywhere (1954年, 一九五四年), in any role.
