@@ -57,11 +57,14 @@ fn harm(path: &Path, how: Harm) {
 
 #[test]
 fn a_damaged_index_is_reported_with_its_repair_and_the_next_run_rebuilds_it() {
-    // (file, damage, whether a search reads the damaged part)
+    // (file, damage, whether every search reads the damaged part: a flipped
+    // block of the store or the term dictionary is read only by the searches
+    // that reach it, and then may give wrong text rather than an error)
     let table = [
         ("idx", Harm::Truncate, true),
         ("fast", Harm::ZeroThird, true),
-        ("store", Harm::Flip, true),
+        ("store", Harm::Truncate, true),
+        ("store", Harm::Flip, false),
         ("term", Harm::Flip, false),
     ];
     for (ext, how, search_sees_it) in table {
