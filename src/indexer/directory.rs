@@ -13,7 +13,7 @@
 //! clean-up from deleting files of a commit that a reader is opening; a
 //! reader without it retries when that happens (see `snapshot_of`).
 
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -81,19 +81,7 @@ impl Directory for IndexDirectory {
     /// temporary file is created as any file is, so the umask decides who
     /// may read it.
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        let target = self.root.join(path);
-        let mut tmp_name = target.file_name().unwrap_or_default().to_os_string();
-        tmp_name.push(format!(".{}.tmp", std::process::id()));
-        let tmp = target.with_file_name(tmp_name);
-        let written = std::fs::File::create(&tmp).and_then(|mut file| {
-            file.write_all(data)?;
-            file.sync_data()
-        });
-        if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &target)) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        Ok(())
+        super::layout::replace_file(&self.root.join(path), data)
     }
 
     fn sync_directory(&self) -> io::Result<()> {

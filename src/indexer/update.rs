@@ -78,12 +78,11 @@ pub(crate) fn run(
         });
     }
     let live_generation = live.ok().flatten().and_then(|i| i.generation);
+    // The live index's file table: what a run may not empty, and, for a
+    // rebuild, whose batches carry over.
+    let live_files = live_state(layout, live_generation.as_deref());
     if !config.allow_mass_removal {
-        refuse_mass_removal(
-            config,
-            &live_state(layout, live_generation.as_deref()),
-            &scan,
-        )?;
+        refuse_mass_removal(config, &live_files, &scan)?;
     }
     let mut summary = match target {
         Target::Live(info) => {
@@ -128,10 +127,9 @@ pub(crate) fn run(
             // The batches of the index being replaced, and the batch of each
             // of its documents, carry over: a rebuild adds nothing new by
             // itself.
-            let history = live_state(layout, live_generation.as_deref());
             let base = Base {
                 committed,
-                history: &history,
+                history: &live_files,
             };
             let applied = apply(config, &index, base, scan, &overrides, true, on_event);
             drop(index);
