@@ -358,101 +358,192 @@ pub fn run(
 ) -> Result<SearchResults> {
     let request = &prepared.request;
     let order = DateOrder::parse(request.filters.sort.as_deref())?;
-    let tally = facet_tally(&prepared.filters, request.unit == HitUnit::Doc);
-    let offset = request.offset.min(searcher.num_docs() as usize);
-    let mut more: HashMap<DocAddress, u64> = HashMap::new();
-    let mut sense_notes: HashMap<DocAddress, Vec<(f32, String)>> = HashMap::new();
-    let (total, scored, facets, per_doc) = match request.unit {
-        HitUnit::Passage => {
-            let limit = request.limit.unwrap_or(usize::MAX).max(1);
-            // Room for the passages that diversity folds further down; at
-            // least as many as the sense check reads, so that the first page
-            // does not depend on the limit.
-            let k = offset
-                .saturating_add(limit)
-                .saturating_mul(4)
-                .max(CANDIDATES_AT_LEAST);
-            // By date: the newest (or oldest) of a larger pool of the best.
-            let k = if order.is_some() { k.max(SORT_POOL) } else { k };
-            let collector = diverse::RankedCollector { k };
-            let (ranked, counts) = if request.facets {
-                crate::cancel::search(searcher, prepared.query(), &(collector, tally))?
-            } else {
-                (
-                    crate::cancel::search(searcher, prepared.query(), &collector)?,
-                    FacetCounts::default(),
-                )
-            };
-            let caps = diverse::Caps {
-                per_doc: request.max_per_doc.unwrap_or(DEFAULT_PER_DOC),
-                per_region: request.max_per_region.unwrap_or(0),
-            };
-            let mut candidates = ranked.candidates;
-            let senses = weigh_senses(
-                searcher,
-                fields,
-                &mut candidates,
-                SENSE_CHECKED.max(offset.saturating_add(limit)),
-                &prepared.compiled.wanted.literals,
-            )?;
-            let mut ordered = diverse::diversify(candidates, caps);
-            if let Some(order) = order {
-                let dates = doc_dates(searcher, ordered.iter().map(|c| c.address));
-                order.sort(&mut ordered, |c| dates.get(&c.address).copied());
-            }
-            let end = offset.saturating_add(limit).min(ordered.len());
-            let mut shown: HashMap<u64, u64> = HashMap::new();
-            for c in &ordered[..end] {
-                *shown.entry(c.doc_num).or_default() += 1;
-            }
-            let page = &ordered[offset.min(end)..end];
-            let mut last_of_doc: HashMap<u64, DocAddress> = HashMap::new();
-            for c in page {
-                last_of_doc.insert(c.doc_num, c.address);
-            }
-            for (doc, address) in last_of_doc {
-                let matched = ranked.per_doc.get(&doc).copied().unwrap_or(0);
-                let rest = matched.saturating_sub(shown.get(&doc).copied().unwrap_or(0));
-                if rest > 0 {
-                    more.insert(address, rest);
-                }
-            }
-            let top: Vec<(f32, DocAddress)> = page.iter().map(|c| (c.score, c.address)).collect();
-            sense_notes = senses;
-            (ranked.total, top, counts, HashMap::new())
-        }
-        HitUnit::Doc => {
-            let (best, counts) =
-                best_passage_per_doc(searcher, prepared, request.facets.then_some(tally))?;
-            let total = best.len() as u64;
-            let mut best = best;
-            if let Some(order) = order {
-                let dates = doc_dates(searcher, best.iter().map(|b| b.address));
-                order.sort(&mut best, |b| dates.get(&b.address).copied());
-            }
-            let per_doc: HashMap<DocAddress, u64> =
-                best.iter().map(|b| (b.address, b.passages)).collect();
-            let limit = request.limit.unwrap_or(usize::MAX);
-            let top = best
-                .into_iter()
-                .skip(offset)
-                .take(limit)
-                .map(|b| (b.score, b.address))
-                .collect();
-            (total, top, counts, per_doc)
-        }
+    let page = match request.unit {
+        HitUnit::Passage => passage_page(searcher, fields, prepared, order)?,
+        HitUnit::Doc => document_page(searcher, prepared, order)?,
     };
-    let wanted = prepared.wanted();
+    let hits = assemble_hits(searcher, fields, paths, prepared, &page)?;
+    let context_only = match (&prepared.compiled.context_only, request.count_context) {
+        (Some(q), true) => Some(searcher.search(q.as_ref(), &Count)? as u64),
+        _ => None,
+    };
+    let facet_tree = if request.facet_tree {
+        Some(
+            crate::cancel::search(searcher, prepared.query(), &breakdown::BreakdownCollector)?
+                .tree(),
+        )
+    } else {
+        None
+    };
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total: page.total,
+        hits,
+        facets: if request.facets {
+            page.facets
+        } else {
+            FacetCounts::default()
+        },
+        explain: request.explain.then(|| prepared.wanted().readings.clone()),
+        facet_tree,
+        context_only,
+    })
+}
+
+/// One page of hits as addresses and scores, with what the hits are told
+/// beside their text.
+struct Page {
+    /// Matching passages (or documents).
+    total: u64,
+    /// The page's hits, in order.
+    scored: Vec<(f32, DocAddress)>,
+    facets: FacetCounts,
+    /// On the last hit of a document: how many more of its passages match.
+    more: HashMap<DocAddress, u64>,
+    /// What the sense check changed, for `--explain`.
+    sense_notes: HashMap<DocAddress, Vec<(f32, String)>>,
+    /// With `--by doc`: how many passages of each hit's document match.
+    per_doc: HashMap<DocAddress, u64>,
+}
+
+/// Passage hits: the best candidates, read again for senses, diversified
+/// (a few passages a document on the first page), optionally by date.
+fn passage_page(
+    searcher: &Searcher,
+    fields: &Fields,
+    prepared: &PreparedSearch,
+    order: Option<DateOrder>,
+) -> Result<Page> {
+    let request = &prepared.request;
+    let offset = request.offset.min(searcher.num_docs() as usize);
+    let limit = request.limit.unwrap_or(usize::MAX).max(1);
+    // Room for the passages that diversity folds further down; at least as
+    // many as the sense check reads, so that the first page does not depend
+    // on the limit.
+    let k = offset
+        .saturating_add(limit)
+        .saturating_mul(4)
+        .max(CANDIDATES_AT_LEAST);
+    // By date: the newest (or oldest) of a larger pool of the best.
+    let k = if order.is_some() { k.max(SORT_POOL) } else { k };
+    let collector = diverse::RankedCollector { k };
+    let (ranked, facets) = if request.facets {
+        let tally = facet_tally(&prepared.filters, false);
+        crate::cancel::search(searcher, prepared.query(), &(collector, tally))?
+    } else {
+        (
+            crate::cancel::search(searcher, prepared.query(), &collector)?,
+            FacetCounts::default(),
+        )
+    };
+    let caps = diverse::Caps {
+        per_doc: request.max_per_doc.unwrap_or(DEFAULT_PER_DOC),
+        per_region: request.max_per_region.unwrap_or(0),
+    };
+    let mut candidates = ranked.candidates;
+    let sense_notes = weigh_senses(
+        searcher,
+        fields,
+        &mut candidates,
+        SENSE_CHECKED.max(offset.saturating_add(limit)),
+        &prepared.compiled.wanted.literals,
+    )?;
+    let mut ordered = diverse::diversify(candidates, caps);
+    if let Some(order) = order {
+        let dates = doc_dates(searcher, ordered.iter().map(|c| c.address));
+        order.sort(&mut ordered, |c| dates.get(&c.address).copied());
+    }
+    let end = offset.saturating_add(limit).min(ordered.len());
+    let page = &ordered[offset.min(end)..end];
+    Ok(Page {
+        total: ranked.total,
+        scored: page.iter().map(|c| (c.score, c.address)).collect(),
+        facets,
+        more: folded_further_down(&ordered[..end], page, &ranked.per_doc),
+        sense_notes,
+        per_doc: HashMap::new(),
+    })
+}
+
+/// For the last hit of each document on `page`: how many of the document's
+/// matching passages (`matched`) are not shown up to the end of the page
+/// (`shown`), so that the hit can say "n more from this document".
+fn folded_further_down(
+    shown: &[diverse::Candidate],
+    page: &[diverse::Candidate],
+    matched: &HashMap<u64, u64>,
+) -> HashMap<DocAddress, u64> {
+    let mut shown_of_doc: HashMap<u64, u64> = HashMap::new();
+    for c in shown {
+        *shown_of_doc.entry(c.doc_num).or_default() += 1;
+    }
+    let mut last_of_doc: HashMap<u64, DocAddress> = HashMap::new();
+    for c in page {
+        last_of_doc.insert(c.doc_num, c.address);
+    }
+    let mut more = HashMap::new();
+    for (doc, address) in last_of_doc {
+        let matched = matched.get(&doc).copied().unwrap_or(0);
+        let rest = matched.saturating_sub(shown_of_doc.get(&doc).copied().unwrap_or(0));
+        if rest > 0 {
+            more.insert(address, rest);
+        }
+    }
+    more
+}
+
+/// Document hits (`--by doc`): each document's best passage.
+fn document_page(
+    searcher: &Searcher,
+    prepared: &PreparedSearch,
+    order: Option<DateOrder>,
+) -> Result<Page> {
+    let request = &prepared.request;
+    let tally = facet_tally(&prepared.filters, true);
+    let (mut best, facets) =
+        best_passage_per_doc(searcher, prepared, request.facets.then_some(tally))?;
+    let total = best.len() as u64;
+    if let Some(order) = order {
+        let dates = doc_dates(searcher, best.iter().map(|b| b.address));
+        order.sort(&mut best, |b| dates.get(&b.address).copied());
+    }
+    let per_doc = best.iter().map(|b| (b.address, b.passages)).collect();
+    let offset = request.offset.min(searcher.num_docs() as usize);
+    let scored = best
+        .into_iter()
+        .skip(offset)
+        .take(request.limit.unwrap_or(usize::MAX))
+        .map(|b| (b.score, b.address))
+        .collect();
+    Ok(Page {
+        total,
+        scored,
+        facets,
+        more: HashMap::new(),
+        sense_notes: HashMap::new(),
+        per_doc,
+    })
+}
+
+/// Reads each hit of the page from the store, with its explanation when
+/// asked for, and marks superseded versions.
+fn assemble_hits(
+    searcher: &Searcher,
+    fields: &Fields,
+    paths: &DocPaths,
+    prepared: &PreparedSearch,
+    page: &Page,
+) -> Result<Vec<Hit>> {
     let needles = prepared.needles();
-    let mut hits = Vec::with_capacity(scored.len());
-    for (score, address) in scored {
+    let mut hits = Vec::with_capacity(page.scored.len());
+    for &(score, address) in &page.scored {
         let doc: TantivyDocument = searcher.doc(address)?;
         let mut hit = hit_from_doc(fields, paths, &doc, score, &needles);
-        hit.matching_passages = per_doc.get(&address).copied();
-        hit.more_from_document = more.get(&address).copied();
-        if request.explain {
+        hit.matching_passages = page.per_doc.get(&address).copied();
+        hit.more_from_document = page.more.get(&address).copied();
+        if prepared.request.explain {
             let mut parts = explain_hit(prepared, searcher, address, &hit);
-            for (delta, why) in sense_notes.get(&address).into_iter().flatten() {
+            for (delta, why) in page.sense_notes.get(&address).into_iter().flatten() {
                 parts.push(ScorePart {
                     part: why.clone(),
                     score: *delta,
@@ -470,32 +561,7 @@ pub fn run(
         hits.push(hit);
     }
     mark_superseded(searcher, fields, paths, &mut hits)?;
-    let context_only = match (&prepared.compiled.context_only, request.count_context) {
-        (Some(q), true) => Some(searcher.search(q.as_ref(), &Count)? as u64),
-        _ => None,
-    };
-    let facets = if request.facets {
-        facets
-    } else {
-        FacetCounts::default()
-    };
-    let facet_tree = if request.facet_tree {
-        Some(
-            crate::cancel::search(searcher, prepared.query(), &breakdown::BreakdownCollector)?
-                .tree(),
-        )
-    } else {
-        None
-    };
-    Ok(SearchResults {
-        query: request.query.clone(),
-        total,
-        hits,
-        facets,
-        explain: request.explain.then(|| wanted.readings.clone()),
-        facet_tree,
-        context_only,
-    })
+    Ok(hits)
 }
 
 /// With `--sort newest|oldest`, the best this many candidates are put in
