@@ -10,6 +10,7 @@
 //! a new generation beside it and swaps it in at the end (see `layout`). One
 //! indexer at a time holds the index's lock; searches need none.
 
+mod carry;
 mod changes;
 pub mod clock;
 mod directory;
@@ -385,9 +386,9 @@ pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Res
 pub const NATIONAL: &str = "全国";
 
 /// The tantivy documents of an analysed document: one per passage, one
-/// title record, one record per section (distinct heading path); `batch` is
-/// the number of the batch that added it.
-pub fn to_tantivy_docs(fields: &Fields, doc: &Document, batch: u32) -> Vec<TantivyDocument> {
+/// title record, one record per section (distinct heading path); `entry`
+/// says which batch added each passage.
+pub fn to_tantivy_docs(fields: &Fields, doc: &Document, entry: &DocEntry) -> Vec<TantivyDocument> {
     let region_code = doc.meta.region.value;
     let national = region_code.is_none() && doc.meta.national;
     let mut names = RegionNames::of(region_code);
@@ -419,7 +420,7 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document, batch: u32) -> Vec<Tanti
         out.push(t);
     }
     let mut sections: Vec<String> = Vec::new();
-    for (p, pm) in &doc.passages {
+    for (i, (p, pm)) in doc.passages.iter().enumerate() {
         let heading = p.heading_path();
         let section_no = match sections.iter().position(|h| *h == heading) {
             Some(i) => i,
@@ -487,7 +488,7 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document, batch: u32) -> Vec<Tanti
             }
         }
         t.add_u64(fields.target_count, pm.targets.len() as u64);
-        t.add_u64(fields.batch, u64::from(batch));
+        t.add_u64(fields.batch, u64::from(entry.batch_of_passage(i)));
         add_issuance(&mut t, fields, &doc.meta.issuance);
         if !pm.targets.is_empty() {
             t.add_text(

@@ -45,9 +45,9 @@ pub struct Batch {
     pub number: u32,
     /// When the run started, in seconds since 1970 (UTC).
     pub started: u64,
-    /// Documents it added.
+    /// Documents it added, or whose changed file brought new passages.
     pub documents: u32,
-    /// Passages it added.
+    /// Passages it added (not those a changed file kept word for word).
     pub passages: u64,
 }
 
@@ -61,7 +61,7 @@ impl Batch {
     /// index summary and `watch list` print it.
     pub fn describe(&self) -> String {
         format!(
-            "{} ({}): {} new {}, {} new passages",
+            "{} ({}): {} new {}, {} new {}",
             self.number,
             self.started_label(),
             self.documents,
@@ -70,13 +70,18 @@ impl Batch {
             } else {
                 "documents"
             },
-            self.passages
+            self.passages,
+            if self.passages == 1 {
+                "passage"
+            } else {
+                "passages"
+            }
         )
     }
 }
 
 /// One indexed document.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocEntry {
     /// Passages (tantivy documents) it was indexed as.
     pub passages: u32,
@@ -86,6 +91,34 @@ pub struct DocEntry {
     /// before batches were recorded.
     #[serde(default)]
     pub batch: u32,
+    /// The batch of each passage, in order, when they differ: a changed
+    /// file's passages that its earlier version said word for word keep the
+    /// earlier batch. Empty when every passage is of `batch`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passage_batches: Vec<u32>,
+}
+
+impl DocEntry {
+    /// The batch of passage `i` (in the document's order).
+    pub fn batch_of_passage(&self, i: usize) -> u32 {
+        self.passage_batches.get(i).copied().unwrap_or(self.batch)
+    }
+
+    /// How many of its passages batch `number` added.
+    pub fn passages_of_batch(&self, number: u32) -> u64 {
+        if self.passage_batches.is_empty() {
+            if self.batch == number {
+                u64::from(self.passages)
+            } else {
+                0
+            }
+        } else {
+            self.passage_batches
+                .iter()
+                .filter(|b| **b == number)
+                .count() as u64
+        }
+    }
 }
 
 impl IndexState {
@@ -150,13 +183,14 @@ impl IndexState {
     }
 
     /// Records (or recounts) batch `number`, started at `started`, from the
-    /// documents that carry it; drops it when none does.
+    /// passages that carry it; drops it when none does.
     pub fn count_batch(&mut self, number: u32, started: u64) {
         let (documents, passages) = self
             .docs
             .values()
-            .filter(|d| d.batch == number)
-            .fold((0u32, 0u64), |(n, p), d| (n + 1, p + u64::from(d.passages)));
+            .map(|d| d.passages_of_batch(number))
+            .filter(|p| *p > 0)
+            .fold((0u32, 0u64), |(n, total), p| (n + 1, total + p));
         self.batches.retain(|b| b.number != number);
         if documents > 0 {
             self.batches.push(Batch {
@@ -235,6 +269,7 @@ mod tests {
                     passages: 3,
                     bytes: 100,
                     batch: 1,
+                    passage_batches: Vec::new(),
                 },
             );
         }
@@ -262,6 +297,14 @@ mod tests {
         assert_eq!(s.batches.len(), 2, "batch 3 added nothing");
         assert_eq!(s.last_batch(), 2);
         assert_eq!(s.batch(2).unwrap().passages, 3);
+        // A changed file of batch 3 that kept two of its three passages.
+        s.docs.get_mut("k2").unwrap().batch = 3;
+        s.docs.get_mut("k2").unwrap().passage_batches = vec![2, 3, 2];
+        s.count_batch(2, 200);
+        s.count_batch(3, 300);
+        assert_eq!(s.batch(3).map(|b| (b.documents, b.passages)), Some((1, 1)));
+        assert_eq!(s.batch(2).map(|b| (b.documents, b.passages)), Some((1, 2)));
+        assert_eq!(s.docs["k2"].batch_of_passage(1), 3);
         // A state written before batches were recorded reads as batch 0.
         let old = r#"{"format":1,"corpus":"c","files":{"a.txt":"k1"},"docs":{"k1":{"passages":2,"bytes":9}}}"#;
         let old = IndexState::from_payload(Some(old)).unwrap();

@@ -6,11 +6,12 @@
 //! then so a killed rebuild resumes where it was, and is swapped in at the end.
 //! A stop request (Ctrl-C) commits what is done and ends the run.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
 use tantivy::schema::Term;
-use tantivy::{Index, IndexWriter, TantivyDocument};
+use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::corpus::{SkipReason, SourceFile};
 use crate::document;
@@ -19,11 +20,12 @@ use crate::extract::Overrides;
 use crate::schema::{self, Fields};
 use crate::tokenizer;
 
+use super::carry;
 use super::changes::Changes;
 use super::layout::{IndexInfo, Layout};
 use super::pool;
 use super::scan::{self, Scan};
-use super::state::{DocEntry, IndexState};
+use super::state::IndexState;
 use super::{Event, IndexConfig, Summary, to_tantivy_docs};
 
 /// Where a run writes.
@@ -556,20 +558,23 @@ fn add_document(
 ) -> Result<()> {
     let key = doc.content_hash.clone();
     if !state.docs.contains_key(&key) {
-        // A document the index held before a rebuild keeps the batch that
-        // first added it.
-        let doc_batch = history.docs.get(&key).map_or(batch, |d| d.batch);
-        for t in to_tantivy_docs(fields, doc, doc_batch) {
+        // A document the index held before a rebuild keeps the batches that
+        // added its passages; a changed file's passages that its version
+        // before said word for word keep theirs.
+        let entry = match history.docs.get(&key) {
+            Some(before) => carry::rebuilt_entry(doc, before),
+            None => {
+                let earlier = match history.files.get(&doc.path) {
+                    Some(old) if *old != key => writer.passage_batches_of(old)?,
+                    _ => Default::default(),
+                };
+                carry::new_entry(doc, batch, &earlier)
+            }
+        };
+        for t in to_tantivy_docs(fields, doc, &entry) {
             writer.get()?.add_document(t)?;
         }
-        state.docs.insert(
-            key.clone(),
-            DocEntry {
-                passages: doc.passages.len() as u32,
-                bytes: doc.bytes,
-                batch: doc_batch,
-            },
-        );
+        state.docs.insert(key.clone(), entry);
     }
     state.files.insert(doc.path.clone(), key);
     Ok(())
@@ -615,6 +620,9 @@ struct Writer<'a> {
     no_merges: bool,
     /// The run's batch number and start time, recounted at each commit.
     batch: (u32, u64),
+    /// The index as the run found it, opened when a changed file asks what
+    /// its earlier version said.
+    before: Option<Searcher>,
 }
 
 impl<'a> Writer<'a> {
@@ -633,7 +641,23 @@ impl<'a> Writer<'a> {
             committed,
             no_merges,
             batch: (0, 0),
+            before: None,
         }
+    }
+
+    /// The passage texts of document `key` as the run found the index, with
+    /// their batches (none when a rebuild's new index does not hold it).
+    fn passage_batches_of(&mut self, key: &str) -> Result<HashMap<String, u32>> {
+        if self.before.is_none() {
+            let reader = self
+                .index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()?;
+            self.before = Some(reader.searcher());
+        }
+        let searcher = self.before.as_ref().expect("searcher just opened");
+        carry::passage_batches(searcher, &self.fields, key)
     }
 
     fn get(&mut self) -> Result<&mut IndexWriter<TantivyDocument>> {

@@ -232,3 +232,63 @@ fn an_index_of_an_older_schema_is_rebuilt_with_its_batches_kept() {
     assert_eq!(batches, [1, 2]);
     assert_eq!(state.batches.len(), 2);
 }
+
+#[test]
+fn a_changed_file_brings_only_its_changed_passages_into_the_new_batch() {
+    let dir = TempDir::new().unwrap();
+    let docs = shipped_documents();
+    // 上海's work report; its 农业 paragraph is corrected in a second batch
+    // (8万亩 → 9万亩), as when a city re-publishes a report with a typo fixed.
+    let corpus = corpus_with(dir.path(), &docs[..1]);
+    let index = dir.path().join("index");
+    let (c, i) = (arg(&corpus), arg(&index));
+    let first = plansearch(&["index", "--corpus", c, "--index", i, "-q"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+
+    let file = corpus.join("documents").join(docs[0].file_name().unwrap());
+    let text = std::fs::read_to_string(&file).unwrap();
+    let changed = "深入落实耕地保护和粮食安全责任制，建设8万亩高标准农田。";
+    assert!(
+        text.contains(changed),
+        "the shipped report has the sentence"
+    );
+    std::fs::write(&file, text.replace(changed, &changed.replace('8', "9"))).unwrap();
+    let second = plansearch(&["index", "--corpus", c, "--index", i, "-q"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let summary = stderr(&second);
+    assert!(
+        summary.contains("1 new document, 1 new passage"),
+        "{summary}"
+    );
+
+    // The corrected paragraph (which also says 冷链物流) is new; the
+    // paragraphs the file said before are not.
+    let new = search_json(&corpus, &index, &["冷链物流", "--new"]);
+    assert_eq!(paths(&new), ["documents/00001.txt"]);
+    assert!(
+        new["hits"][0]["passage"]
+            .as_str()
+            .unwrap()
+            .contains("建设9万亩高标准农田"),
+        "{new}"
+    );
+    let unchanged = plansearch(&["search", "--corpus", c, "--index", i, "政务服务", "--new"]);
+    assert_eq!(unchanged.status.code(), Some(1), "{}", stdout(&unchanged));
+    assert!(
+        !paths(&search_json(&corpus, &index, &["政务服务"])).is_empty(),
+        "the old paragraphs are still found"
+    );
+
+    // A rebuild keeps each passage's batch.
+    let full = plansearch(&["index", "--corpus", c, "--index", i, "-q", "--full"]);
+    assert!(full.status.success(), "{}", stderr(&full));
+    assert_eq!(
+        search_json(&corpus, &index, &["冷链物流", "--new"])["hits"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let unchanged = plansearch(&["search", "--corpus", c, "--index", i, "政务服务", "--new"]);
+    assert_eq!(unchanged.status.code(), Some(1), "{}", stdout(&unchanged));
+}
