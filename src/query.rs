@@ -92,12 +92,13 @@ pub enum NewSince {
     /// Those the last batch added (the last indexing run that added any).
     LastBatch,
     /// Those of the batches whose run started at or after this time (seconds
-    /// since 1970, UTC).
+    /// since 1970).
     Time(u64),
 }
 
 impl NewSince {
-    /// `--new-since` as typed: a date (2026-12-02), or a date and time in UTC.
+    /// `--new-since` as typed: a date (2026-12-02), or a date and time, in
+    /// local time unless it says otherwise (see [`crate::indexer::clock::parse`]).
     pub fn since(text: &str) -> Result<NewSince, String> {
         crate::indexer::clock::parse(text).map(NewSince::Time)
     }

@@ -83,7 +83,7 @@ pub struct SearchArgs {
     #[arg(long, conflicts_with = "new_since")]
     new: bool,
     /// Only passages added by indexing runs since this date (2026-12-02,
-    /// or "2026-12-02 19:40", UTC).
+    /// or "2026-12-02 19:40", local time; "2026-12-02 19:40Z" for UTC).
     #[arg(long, value_name = "DATE")]
     new_since: Option<String>,
 }

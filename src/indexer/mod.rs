@@ -355,7 +355,7 @@ pub struct Summary {
     pub batch: Option<Batch>,
 }
 
-/// When a batch's run started, as `2026-12-02 19:40 UTC`.
+/// When a batch's run started, in local time: `2026-12-03 03:40 +08:00`.
 pub fn batch_time_label(secs: u64) -> String {
     clock::label(secs)
 }

@@ -52,12 +52,12 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// When the run started, as `2026-12-02 19:40 UTC`.
+    /// When the run started, in local time (`2026-12-03 03:40 +08:00`).
     pub fn started_label(&self) -> String {
         crate::indexer::batch_time_label(self.started)
     }
 
-    /// `2 (2026-12-02 19:40 UTC): 1 new document, 69 new passages`, as the
+    /// `2 (2026-12-03 03:40 +08:00): 1 new document, 69 new passages`, as the
     /// index summary and `watch list` print it.
     pub fn describe(&self) -> String {
         format!(

@@ -9,7 +9,9 @@ use plansearch::saved;
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::common::{add_documents, corpus_with, plansearch, shipped_documents, stderr, stdout};
+use crate::common::{
+    add_documents, corpus_with, plansearch, plansearch_command, shipped_documents, stderr, stdout,
+};
 
 fn arg(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -253,13 +255,18 @@ fn a_changed_file_brings_only_its_changed_passages_into_the_new_batch() {
         "the shipped report has the sentence"
     );
     std::fs::write(&file, text.replace(changed, &changed.replace('8', "9"))).unwrap();
-    let second = plansearch(&["index", "--corpus", c, "--index", i, "-q"]);
+    // In 北京 time (a POSIX zone, so no time zone database is needed).
+    let second = plansearch_command(&["index", "--corpus", c, "--index", i, "-q"])
+        .env("TZ", "CST-8")
+        .output()
+        .unwrap();
     assert!(second.status.success(), "{}", stderr(&second));
     let summary = stderr(&second);
     assert!(
         summary.contains("1 new document, 1 new passage"),
         "{summary}"
     );
+    assert!(summary.contains(" +08:00): "), "local time: {summary}");
 
     // The corrected paragraph (which also says 冷链物流) is new; the
     // paragraphs the file said before are not.
