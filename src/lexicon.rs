@@ -24,6 +24,7 @@ const RULE_TABLES: &[(&str, &[u8])] = &[
     table!("content/cues.toml"),
     table!("dict/policy_terms.txt"),
     table!("instruments/typology.toml"),
+    table!("metadata/doctype.toml"),
     table!("metadata/issuance.toml"),
     table!("metadata/versions.toml"),
     table!("pdf/adobe-gb1-ucs2.bin"),

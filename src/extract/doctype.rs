@@ -113,54 +113,35 @@ impl FromStr for DocType {
     }
 }
 
-/// Title words, most specific first.
-const TITLE_RULES: &[(&str, DocType)] = &[
-    ("统计公报", DocType::StatisticalBulletin),
-    ("政府工作报告", DocType::WorkReport),
-    ("决议", DocType::Resolution),
-    ("典型材料", DocType::CaseMaterial),
-    ("经验材料", DocType::CaseMaterial),
-    ("典型经验", DocType::CaseMaterial),
-    ("经验做法", DocType::CaseMaterial),
-    ("交流材料", DocType::CaseMaterial),
-    ("规划", DocType::Plan),
-    ("纲要", DocType::Plan),
-    ("意见", DocType::Opinion),
-    ("方案", DocType::WorkProgramme),
-    ("行动计划", DocType::WorkProgramme),
-    ("工作计划", DocType::WorkProgramme),
-    ("工作要点", DocType::WorkProgramme),
-    ("三年行动", DocType::WorkProgramme),
-    ("总结", DocType::Summary),
-    ("情况报告", DocType::Summary),
-    ("汇报", DocType::Summary),
-    ("报告", DocType::Summary),
-];
+/// The words that decide a type, from `data/metadata/doctype.toml`.
+#[derive(Deserialize)]
+struct Rules {
+    /// Genre words of titles.
+    title: Vec<TitleWord>,
+    /// Title endings of rules in articles (条例, 办法…).
+    regulation_title_endings: Vec<String>,
+    /// Phrases of the text's own form.
+    form: Vec<FormPhrase>,
+}
 
-/// Titles of regulations; they count only when the text has articles.
-const REGULATION_TITLE_ENDINGS: &[&str] = &["条例", "规定", "办法", "细则", "规则", "决定"];
+#[derive(Deserialize)]
+struct TitleWord {
+    word: String,
+    #[serde(rename = "type")]
+    doc_type: DocType,
+}
 
-/// Phrases of the text's own form, for documents without a usable title.
-const FORM_RULES: &[(&str, DocType)] = &[
-    ("向大会报告政府工作", DocType::WorkReport),
-    ("向大会报告工作", DocType::WorkReport),
-    ("听取和审议了", DocType::Resolution),
-    ("听取并审议了", DocType::Resolution),
-    ("会议听取了", DocType::Resolution),
-    ("统计公报", DocType::StatisticalBulletin),
-    ("提出以下意见", DocType::Opinion),
-    ("提出如下意见", DocType::Opinion),
-    ("制定本意见", DocType::Opinion),
-    ("制定本规划", DocType::Plan),
-    ("规划期", DocType::Plan),
-    ("制定本方案", DocType::WorkProgramme),
-    ("制定本行动计划", DocType::WorkProgramme),
-    ("制定本工作方案", DocType::WorkProgramme),
-    ("典型材料", DocType::CaseMaterial),
-    ("现将工作开展情况报告如下", DocType::Summary),
-    ("现将有关情况报告如下", DocType::Summary),
-    ("现将工作情况汇报如下", DocType::Summary),
-];
+#[derive(Deserialize)]
+struct FormPhrase {
+    phrase: String,
+    #[serde(rename = "type")]
+    doc_type: DocType,
+}
+
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../data/metadata/doctype.toml"))
+        .expect("data/metadata/doctype.toml is valid")
+});
 
 /// How a government work report opens: "我代表国务院,向大会报告政府工作",
 /// "我代表上海市人民政府,向大会报告工作", "我代表中央人民政府作工作报告",
@@ -219,11 +200,12 @@ pub fn extract_doc_type(title: Option<&str>, text: &str) -> Evidence<DocType> {
         // A 地方性法规 is legislation: passed by a people's congress, or named
         // 条例 (a name only legislation takes), or a place's own rules in articles.
         // A ministry's 暂行办法 in articles is a policy document, not one.
-        if let Some(ending) = REGULATION_TITLE_ENDINGS
+        if let Some(ending) = RULES
+            .regulation_title_endings
             .iter()
-            .find(|e| title.ends_with(*e))
+            .find(|e| title.ends_with(e.as_str()))
         {
-            let legislation = by_congress || *ending == "条例" || title_place(title).is_some();
+            let legislation = by_congress || ending == "条例" || title_place(title).is_some();
             if legislation && (has_articles || by_congress) {
                 return Evidence::found(
                     DocType::Regulation,
@@ -264,8 +246,8 @@ pub fn extract_doc_type(title: Option<&str>, text: &str) -> Evidence<DocType> {
             "text is in articles (第一条, 第二条…) and was passed by a people's congress".into(),
         );
     }
-    if let Some((phrase, t)) = FORM_RULES.iter().find(|(p, _)| head.contains(p)) {
-        return Evidence::found(*t, 0.7, format!("text says {phrase}"));
+    if let Some(rule) = RULES.form.iter().find(|r| head.contains(&r.phrase)) {
+        return Evidence::found(rule.doc_type, 0.7, format!("text says {}", rule.phrase));
     }
     if has_articles {
         return Evidence::found(
@@ -285,9 +267,15 @@ pub fn extract_doc_type(title: Option<&str>, text: &str) -> Evidence<DocType> {
 /// last, so 关于政府工作报告的决议 is a 决议 and 关于印发…规划的通知 (通知 is no
 /// genre) is the 规划 it issues. Of words ending at the same place, the longer.
 fn head_genre_word(title: &str) -> Option<(&'static str, DocType)> {
-    TITLE_RULES
+    RULES
+        .title
         .iter()
-        .filter_map(|&(word, t)| title.rfind(word).map(|i| (i + word.len(), word, t)))
+        .filter_map(|r| {
+            let word = r.word.as_str();
+            title
+                .rfind(word)
+                .map(|i| (i + word.len(), word, r.doc_type))
+        })
         .max_by_key(|&(end, word, _)| (end, word.len()))
         .map(|(_, word, t)| (word, t))
 }
