@@ -380,6 +380,17 @@ pub fn doc_num(doc_key: &str) -> u64 {
     })
 }
 
+/// The passages of document `key` (its title and heading records left out).
+pub fn passages_of_document(fields: &Fields, key: &str) -> Box<dyn tantivy::query::Query> {
+    Box::new(tantivy::query::BooleanQuery::intersection(vec![
+        Box::new(tantivy::query::TermQuery::new(
+            tantivy::Term::from_field_text(fields.doc_key, key),
+            IndexRecordOption::Basic,
+        )),
+        passages(fields),
+    ]))
+}
+
 /// The query that keeps passages only (not title or heading records).
 pub fn passages(fields: &Fields) -> Box<dyn tantivy::query::Query> {
     Box::new(tantivy::query::TermQuery::new(

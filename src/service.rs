@@ -14,10 +14,8 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use tantivy::TantivyDocument;
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{BooleanQuery, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{TantivyDocument, Term};
 
 use crate::corpus::SourceFile;
 use crate::error::{Error, Result};
@@ -224,13 +222,7 @@ pub fn document_page(
     let snapshot = index.snapshot()?;
     let fields = &index.fields;
     let searcher = &snapshot.searcher;
-    let query = BooleanQuery::intersection(vec![
-        Box::new(TermQuery::new(
-            Term::from_field_text(fields.doc_key, &key),
-            IndexRecordOption::Basic,
-        )),
-        crate::schema::passages(fields),
-    ]);
+    let query = crate::schema::passages_of_document(fields, &key);
     let addresses = searcher.search(&query, &DocSetCollector)?;
     cancel::check()?;
     if addresses.is_empty() {

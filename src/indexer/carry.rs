@@ -7,9 +7,8 @@
 use std::collections::HashMap;
 
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::schema::Value;
+use tantivy::{Searcher, TantivyDocument};
 
 use crate::document::Document;
 use crate::error::Result;
@@ -61,18 +60,7 @@ pub(super) fn passage_batches(
     fields: &Fields,
     key: &str,
 ) -> Result<HashMap<String, u32>> {
-    let term_query =
-        |term: Term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
-    let query = BooleanQuery::new(vec![
-        (
-            Occur::Must,
-            term_query(Term::from_field_text(fields.doc_key, key)),
-        ),
-        (
-            Occur::Must,
-            term_query(Term::from_field_text(fields.kind, schema::kinds::PASSAGE)),
-        ),
-    ]);
+    let query = schema::passages_of_document(fields, key);
     let mut out = HashMap::new();
     for address in searcher.search(&query, &DocSetCollector)? {
         let segment = searcher.segment_reader(address.segment_ord);

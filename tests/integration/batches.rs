@@ -10,7 +10,8 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::common::{
-    add_documents, corpus_with, plansearch, plansearch_command, shipped_documents, stderr, stdout,
+    add_documents, corpus_with, plansearch, plansearch_command, plansearch_on, shipped_documents,
+    stderr, stdout,
 };
 
 fn arg(p: &Path) -> &str {
@@ -279,7 +280,7 @@ fn a_changed_file_brings_only_its_changed_passages_into_the_new_batch() {
             .contains("建设9万亩高标准农田"),
         "{new}"
     );
-    let unchanged = plansearch(&["search", "--corpus", c, "--index", i, "政务服务", "--new"]);
+    let unchanged = plansearch_on(&["search", "政务服务", "--new"], &corpus, &index);
     assert_eq!(unchanged.status.code(), Some(1), "{}", stdout(&unchanged));
     assert!(
         !paths(&search_json(&corpus, &index, &["政务服务"])).is_empty(),
@@ -296,6 +297,6 @@ fn a_changed_file_brings_only_its_changed_passages_into_the_new_batch() {
             .len(),
         1
     );
-    let unchanged = plansearch(&["search", "--corpus", c, "--index", i, "政务服务", "--new"]);
+    let unchanged = plansearch_on(&["search", "政务服务", "--new"], &corpus, &index);
     assert_eq!(unchanged.status.code(), Some(1), "{}", stdout(&unchanged));
 }
