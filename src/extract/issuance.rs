@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::{DocType, Evidence, RegionNames};
 use crate::gazetteer::gazetteer;
 
+mod fields;
+
 /// A calendar day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -667,7 +669,11 @@ fn head<'a>(lines: &[&'a str], most: usize) -> Vec<&'a str> {
     out
 }
 
-/// Extracts the issue fields.
+/// Extracts the issue fields, in stages (one a field, in [`fields`]) run in
+/// the order their fallbacks need: the regulation header first, since its
+/// adopting body and promulgation stand in for the issuer and the
+/// publication; the effective date after the dates it may refer to; the
+/// level of force last, as its rules look at the issuers.
 pub fn extract_issuance(
     title: Option<&str>,
     text: &str,
@@ -675,498 +681,34 @@ pub fn extract_issuance(
     doc_type: Option<DocType>,
     region: Option<u32>,
 ) -> Issuance {
-    let rules = &*RULES;
-    let all = lines(text);
-    let head_lines = head(&all, 25);
-    let tail: Vec<&str> = all.iter().rev().take(8).rev().copied().collect();
-
-    // --- regulation header: adopted, approved, amendments, effective, promulgated
-    let mut adopted: Evidence<Date> =
-        Evidence::unknown("no adoption line (…会议通过) in the header");
-    let mut approved: Evidence<Date> =
-        Evidence::unknown("no approval line (…会议批准) in the header");
-    let mut adopting_body: Option<String> = None;
-    let mut amendments = Vec::new();
-    let mut readopted = Vec::new();
-    let mut header_effective = None;
-    let mut promulgated = None;
-    for line in &head_lines {
-        for c in ADOPTION.captures_iter(line) {
-            let Some(date) = parse_date(&c[1]) else {
-                continue;
-            };
-            let why = format!("header: \"{}\"", c.get(0).map_or("", |m| m.as_str()));
-            if &c[3] == "通过" {
-                if adopted.value.is_none() {
-                    adopted = Evidence::found(date, 0.95, why);
-                    adopting_body = Some(meeting_body(&c[2]));
-                } else if adopted.value.is_some_and(|first| date > first) {
-                    readopted.push(date);
-                }
-            } else if approved.value.is_none() {
-                approved = Evidence::found(date, 0.95, why);
-            }
-        }
-        for c in AMENDMENT.captures_iter(line) {
-            if let Some(date) = parse_date(&c[1]) {
-                let by = c[2].trim_start_matches("根据").trim().to_string();
-                if by.contains("会议") || by.contains("决定") {
-                    amendments.push(Amendment {
-                        date,
-                        kind: c[3].to_string(),
-                        by,
-                    });
-                }
-            }
-        }
-        if let Some(c) = HEADER_EFFECTIVE.captures(line)
-            && header_effective.is_none()
-        {
-            header_effective = parse_date(&c[1]).map(|d| (d, line.to_string()));
-        }
-        if let Some(c) = HEADER_PROMULGATED.captures(line)
-            && promulgated.is_none()
-        {
-            promulgated = parse_date(&c[1]).map(|d| (d, line.to_string()));
-        }
-    }
-    amendments.sort_by_key(|a| a.date);
-    amendments.dedup();
-    readopted.sort();
-    readopted.dedup();
-
-    // --- published: the page's own line, a header's 公告公布, a signature's 发布
-    let mut published: Evidence<Date> =
-        Evidence::unknown("no publication date: no 发布日期 line, meta or 公布 line");
-    let joined = join_label_lines(&all, 30);
-    for m in page_meta
-        .iter()
-        .map(String::as_str)
-        .chain(head_lines.iter().copied())
-        .chain(joined.iter().map(String::as_str))
-    {
-        let m = crate::text::fold_str(m);
-        if let Some(c) = rules.published_label.captures(&m)
-            && let Some(d) = parse_date(&c[1])
-        {
-            published =
-                Evidence::found(d, 0.9, format!("the page's own line: \"{}\"", truncate(&m)));
-            break;
-        }
-    }
-    if published.value.is_none()
-        && let Some((d, line)) = &promulgated
-    {
-        published = Evidence::found(*d, 0.9, format!("header: \"{line}\""));
-    }
-    if published.value.is_none() {
-        for line in tail.iter().rev() {
-            if let Some((d, after)) = date_line(line)
-                && after == "发布"
-            {
-                published = Evidence::found(d, 0.85, format!("signature: \"{line}\""));
-                break;
-            }
-        }
-    }
-
-    // --- written: a labelled line, a report's session, a signature, a header date line
-    let mut written: Evidence<Date> =
-        Evidence::unknown("no signature date, 成文日期 or session date");
-    for m in page_meta
-        .iter()
-        .map(String::as_str)
-        .chain(head_lines.iter().copied())
-    {
-        if let Some(c) = rules.written_label.captures(m)
-            && let Some(d) = parse_date(&c[1])
-        {
-            written = Evidence::found(d, 0.9, format!("labelled: \"{}\"", truncate(m)));
-            break;
-        }
-    }
-    let mut session_place: Option<String> = None;
-    let opening: Vec<&str> = all.iter().take(20).copied().collect();
-    for line in &opening {
-        if let Some(c) = REPORT_SESSION.captures(line) {
-            if written.value.is_none()
-                && let Some(d) = c.get(1).and_then(|m| parse_date(m.as_str()))
-            {
-                written = Evidence::found(
-                    d,
-                    0.9,
-                    format!("delivered: \"{}\"", c.get(0).map_or("", |m| m.as_str())),
-                );
-            }
-            if session_place.is_none() {
-                let place = c[2].trim_matches(['—', '-', ' ', '─']);
-                // 在县十七届人民代表大会: the level alone names no place.
-                let place = if c.get(3).is_some() {
-                    "全国"
-                } else if place.chars().count() <= 1 {
-                    ""
-                } else {
-                    place
-                };
-                session_place = Some(place.to_string());
-            }
-            // ——在阜平县第十七届人民代表大会第一次会议上 / （2017年2月26日）
-            if written.value.is_none()
-                && let Some(next) = opening.iter().skip_while(|l| *l != line).nth(1)
-                && let Some((d, after)) = date_line(next)
-                && after.is_empty()
-            {
-                written = Evidence::found(
-                    d,
-                    0.85,
-                    format!("delivered: \"{next}\", under the session line"),
-                );
-            }
-            break;
-        }
-    }
-    if written.value.is_none() {
-        // A signature: the last date standing alone (or signed, 签发), else the
-        // date the document was printed (印发).
-        let mut printed = None;
-        for line in tail.iter().rev() {
-            if let Some((d, after)) = date_line(line) {
-                match after.as_str() {
-                    "" | "签发" | "签署" => {
-                        written = Evidence::found(d, 0.85, format!("signature: \"{line}\""));
-                        break;
-                    }
-                    "印发" if printed.is_none() => printed = Some((d, line.to_string())),
-                    _ => {}
-                }
-            } else if let Some(i) = line.find("印发")
-                && printed.is_none()
-                && let Some((d, _, end)) = find_dates(line).into_iter().last()
-                && end <= i
-                && line[end..i].trim().is_empty()
-            {
-                // 山东省人民政府办公厅2019年3月15日印发
-                printed = Some((d, line.to_string()));
-            }
-        }
-        if written.value.is_none()
-            && let Some((d, line)) = printed
-        {
-            written = Evidence::found(d, 0.6, format!("printed (印发): \"{line}\""));
-        }
-    }
-    if written.value.is_none() && adopted.value.is_none() {
-        for line in head_lines.iter().take(10) {
-            // 年月日 only: a bare 2023-07-12 at the top of a page is the site's.
-            if let Some((d, after)) = date_line(line)
-                && after.is_empty()
-                && line.contains('年')
-            {
-                written = Evidence::found(d, 0.8, format!("header date line: \"{line}\""));
-                break;
-            }
-        }
-    }
-
-    // --- issuers
-    let mut issuers: Evidence<Vec<Issuer>> =
-        Evidence::unknown("no issuing body named in the header, title or signature");
-    let names = RegionNames::of(region);
-    if let Some(body) = adopting_body.as_mut()
+    let src = fields::Sources::new(title, text, page_meta, doc_type, region);
+    let mut header = fields::regulation_header(&src);
+    let published = fields::published_date(&src, &header);
+    let (mut written, session_place) = fields::written_date(&src, &header.adopted);
+    if let Some(body) = header.adopting_body.as_mut()
         && let Some(full) = expand_abbreviated(body, title)
     {
         *body = full;
     }
-    if let Some(body) = &adopting_body
-        && !body.is_empty()
-    {
-        issuers = Evidence::found(
-            vec![Issuer::new(body)],
-            0.9,
-            format!("adopted by \"{body}\" (header)"),
-        );
-    } else if doc_type == Some(DocType::WorkReport) || session_place.is_some() {
-        let behalf = opening
-            .iter()
-            .find_map(|l| REPORT_ON_BEHALF.captures(l).map(|c| c[1].to_string()));
-        let from_session = session_place
-            .as_ref()
-            .filter(|p| p.chars().count() > 1 && !p.contains("全国"))
-            .map(|p| format!("{p}人民政府"));
-        let opening_text: String = opening.iter().take(3).copied().collect();
-        let national = behalf.as_deref() == Some("国务院")
-            || session_place.as_deref().is_some_and(|p| p.contains("全国"))
-            || (opening_text.contains("国务院") && opening_text.contains("全国人民代表大会"));
-        if national {
-            issuers = Evidence::found(
-                vec![Issuer::new("国务院")],
-                0.9,
-                "a report to the National People's Congress, on behalf of the State Council".into(),
-            );
-        } else if let Some(name) = from_session {
-            issuers = Evidence::found(
-                vec![Issuer::new(&name)],
-                0.85,
-                format!(
-                    "delivered to the congress of {}",
-                    name.trim_end_matches("人民政府")
-                ),
-            );
-        } else if let Some(b) = behalf {
-            // 我代表市人民政府: the place is the document's region.
-            let place = names
-                .county
-                .clone()
-                .or(names.city.clone())
-                .or(names.province.clone());
-            let level_word = b.trim_end_matches("人民政府").trim_end_matches("政府");
-            if let Some(place) = place.filter(|_| level_word.chars().count() <= 3) {
-                issuers = Evidence::found(
-                    vec![Issuer::new(&format!("{place}人民政府"))],
-                    0.6,
-                    format!("\"我代表{b}\" and the region found"),
-                );
-            } else if level_word.chars().count() > 3 {
-                issuers = Evidence::found(vec![Issuer::new(&b)], 0.8, format!("\"我代表{b}\""));
-            }
-        } else if doc_type == Some(DocType::WorkReport)
-            && let Some(place) = names
-                .county
-                .clone()
-                .or(names.city.clone())
-                .or(names.province.clone())
-        {
-            // A report without its opening: it is its region's government's.
-            issuers = Evidence::found(
-                vec![Issuer::new(&format!("{place}人民政府"))],
-                0.5,
-                "a work report of the region found; its opening does not name the government"
-                    .into(),
-            );
-        }
-    }
-    if issuers.value.is_none() {
-        // Header lines made of names, before the body starts.
-        // Before the first sentence, or just above a date (a bulletin's
-        // 宜春市统计局 国家统计局宜春调查队 / （2023年4月12日）).
-        let first_sentence = all
-            .iter()
-            .position(|l| l.contains(['，', ',', '。', '：', ':', '；']))
-            .unwrap_or(all.len());
-        let mut found: Vec<(String, String)> = all
-            .iter()
-            .take(first_sentence.min(8))
-            .filter_map(|l| Some((organ_line(l)?, l.to_string())))
-            .map(|(names, l)| (names.join(" "), l))
-            .collect();
-        if found.is_empty() {
-            // The names just above a date, all of them (a joint notice signs
-            // with one body a line).
-            for (i, l) in all.iter().enumerate().take(40) {
-                if organ_line(l).is_some()
-                    && all
-                        .get(i + 1)
-                        .and_then(|n| date_line(n))
-                        .is_some_and(|(_, a)| a.is_empty())
-                {
-                    let mut first = i;
-                    while first > 0 && organ_line(all[first - 1]).is_some() && i - first < 8 {
-                        first -= 1;
-                    }
-                    for l in &all[first..=i] {
-                        if let Some(names) = organ_line(l) {
-                            found.push((names.join(" "), l.to_string()));
-                        }
-                    }
-                    if written.value.is_none()
-                        && let Some((d, _)) = date_line(all[i + 1])
-                    {
-                        written = Evidence::found(
-                            d,
-                            0.8,
-                            format!("signature: \"{}\" under the issuing bodies", all[i + 1]),
-                        );
-                    }
-                    break;
-                }
-            }
-        }
-        if let Some((_, line)) = found.first() {
-            let list: Vec<Issuer> = found
-                .iter()
-                .flat_map(|(n, _)| n.split(' ').map(Issuer::new).collect::<Vec<_>>())
-                .collect();
-            issuers = Evidence::found(list, 0.8, format!("header: \"{line}\""));
-        }
-    }
-    // The title, or a first line that reads like one (民政部对“…”的答复).
-    if issuers.value.is_none()
-        && let Some(t) = title.or(all.first().copied().filter(|l| {
-            l.chars().count() <= 80
-                && (!l.contains(['，', ',', '。'])
-                    || ["通知", "意见", "答复", "复函", "函", "批复", "决定"]
-                        .iter()
-                        .any(|g| l.ends_with(g)))
-        }))
-        && let Some(list) = title_issuers(t)
-    {
-        issuers = Evidence::found(
-            list.iter().map(|n| Issuer::new(n)).collect(),
-            0.85,
-            format!("title: \"{t}\""),
-        );
-    }
-    if issuers.value.is_none() {
-        // Signature: name lines just above the last standing date.
-        if let Some(i) = tail.iter().rposition(|l| {
-            date_line(l).is_some_and(|(_, a)| a.is_empty() || a == "签发" || a == "发布")
-        }) {
-            let mut list = Vec::new();
-            let mut j = i;
-            // 科 技 部 / 2018年7月30日签发 / 2018年8月3日发布: past the dates.
-            while j > 0 && date_line(tail[j - 1]).is_some() {
-                j -= 1;
-            }
-            while j > 0 && list.len() < 8 {
-                j -= 1;
-                match organ_line(tail[j]) {
-                    Some(names) => {
-                        for n in names.into_iter().rev() {
-                            list.push(Issuer::new(&n));
-                        }
-                    }
-                    None => break,
-                }
-            }
-            list.reverse();
-            if !list.is_empty() {
-                issuers = Evidence::found(list, 0.8, format!("signature above \"{}\"", tail[i]));
-            }
-        }
-    }
-
-    // --- document number
-    let mut doc_number: Evidence<DocNumber> =
-        Evidence::unknown("no document number line (…〔年〕号) in the header or signature");
-    'search: for line in head_lines.iter().take(12).chain(tail.iter()) {
-        let folded = crate::text::fold_str(line);
-        let labelled = DOC_NUMBER_LABEL.find(&folded).map(|m| m.end());
-        for c in DOC_NUMBER.captures_iter(&folded) {
-            let m = c.get(0).expect("whole match");
-            let rest = folded[..m.start()]
-                .trim_matches(|ch: char| ch.is_whitespace() || "(（".contains(ch))
-                .to_string()
-                + folded[m.end()..]
-                    .trim_matches(|ch: char| ch.is_whitespace() || ")）".contains(ch));
-            // 济工信装备字〔2022〕1号 joined with the red header's 文件.
-            let own_line = rest.is_empty() || rest == "文件";
-            let after_label = labelled.is_some_and(|e| e <= m.start());
-            if (own_line || after_label) && !c[1].starts_with('第') {
-                doc_number = Evidence::found(
-                    DocNumber {
-                        written: m.as_str().trim().to_string(),
-                        normalised: format!("{}〔{}〕{}号", &c[1], &c[2], &c[3]),
-                    },
-                    if own_line { 0.95 } else { 0.9 },
-                    format!("a line of its own: \"{}\"", line.trim()),
-                );
-                break 'search;
-            }
-        }
-    }
-
-    // --- effective
-    let mut effective: Evidence<Date> = Evidence::unknown("no 自…起施行 clause");
-    if let Some((d, line)) = &header_effective {
-        effective = Evidence::found(*d, 0.95, format!("header: \"{line}\""));
-    } else if let Some(c) = rules.effective.captures(text) {
-        let clause = c.get(0).map_or("", |m| m.as_str());
-        let when = &c[1];
-        if let Some(d) = parse_date(when) {
-            effective = Evidence::found(d, 0.95, format!("\"{clause}\""));
-        } else if when.starts_with("公布") || when.starts_with("发布") || when.starts_with("颁布")
-        {
-            effective = match published.value.or(promulgated.map(|p| p.0)) {
-                Some(d) => Evidence::found(d, 0.8, format!("\"{clause}\", published {d}")),
-                None => Evidence::unknown(&format!(
-                    "\"{clause}\", and the publication date is not given"
-                )),
-            };
-        } else if when.starts_with("印发") {
-            effective = match written.value.or(published.value) {
-                Some(d) => Evidence::found(d, 0.7, format!("\"{clause}\", issued {d}")),
-                None => {
-                    Evidence::unknown(&format!("\"{clause}\", and the date of issue is not given"))
-                }
-            };
-        }
-    }
-
-    // --- level of force
-    let congress_adopted = adopting_body
-        .as_deref()
-        .is_some_and(|b| b.contains("人民代表大会") || b.contains("人大"))
-        || approved.value.is_some();
-    let head_text = head_lines
-        .iter()
-        .take(12)
-        .copied()
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut force: Evidence<Force> = Evidence::unknown("no rule decided");
-    for rule in &rules.force {
-        let holds = rule.issuer.as_ref().is_none_or(|re| {
-            issuers
-                .value
-                .as_ref()
-                .is_some_and(|list| list.iter().any(|i| re.is_match(&i.written)))
-        }) && rule
-            .adopted_by_congress
-            .is_none_or(|want| want == congress_adopted)
-            && rule
-                .doc_type
-                .as_ref()
-                .is_none_or(|types| doc_type.is_some_and(|t| types.contains(&t)))
-            && rule
-                .title
-                .as_ref()
-                .is_none_or(|re| title.is_some_and(|t| re.is_match(t.trim())))
-            && rule.head.as_ref().is_none_or(|re| {
-                head_lines.iter().take(12).any(|l| re.is_match(l)) || re.is_match(&head_text)
-            })
-            && rule
-                .adopted_by
-                .as_ref()
-                .is_none_or(|re| adopting_body.as_deref().is_some_and(|b| re.is_match(b)))
-            && rule.text.as_ref().is_none_or(|re| re.is_match(text));
-        if holds {
-            let conditions = rule.issuer.is_some() as u8
-                + rule.adopted_by_congress.is_some() as u8
-                + rule.head.is_some() as u8
-                + rule.doc_type.is_some() as u8
-                + rule.title.is_some() as u8
-                + rule.adopted_by.is_some() as u8
-                + rule.text.is_some() as u8;
-            let confidence = match conditions {
-                0 => 0.4,
-                1 => 0.75,
-                _ => 0.9,
-            };
-            force = Evidence::found(rule.level, confidence, rule.why.clone());
-            break;
-        }
-    }
-
+    let issuers = fields::issuers(
+        &src,
+        header.adopting_body.as_deref(),
+        session_place.as_deref(),
+        &mut written,
+    );
+    let doc_number = fields::doc_number(&src);
+    let effective = fields::effective_date(&src, &header, &published, &written);
+    let force = fields::force(&src, &issuers, &header);
     Issuance {
         issuers,
         doc_number,
         written,
         published,
-        adopted,
-        approved,
+        adopted: header.adopted,
+        approved: header.approved,
         effective,
-        amendments,
-        readopted,
+        amendments: header.amendments,
+        readopted: header.readopted,
         force,
     }
 }
