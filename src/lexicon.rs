@@ -40,6 +40,7 @@ const RULE_TABLES: &[(&str, &[u8])] = &[
     table!("sheets/columns.toml"),
     table!("similar/generic_words.txt"),
     table!("synonyms.txt"),
+    table!("targets/words.toml"),
 ];
 
 /// Digest of every embedded table (names and bytes), in hex.

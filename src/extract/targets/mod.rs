@@ -153,14 +153,14 @@ pub struct Context<'a> {
 pub fn extract_targets(text: &str, context: &Context) -> Vec<Target> {
     if context
         .doc_type
-        .is_some_and(|t| NO_TARGET_TYPES.contains(&t))
+        .is_some_and(|t| words().no_target_types.contains(&t))
     {
         return Vec::new();
     }
     if context
         .headings
         .iter()
-        .any(|h| REVIEW_HEADINGS.iter().any(|w| h.contains(w)))
+        .any(|h| words().review_headings.iter().any(|w| h.contains(w)))
     {
         return Vec::new();
     }
@@ -235,7 +235,10 @@ struct Reading {
 
 fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
     let sentence = text_of(chars, start, end);
-    if SENTENCE_MARKERS.iter().any(|m| sentence.contains(m))
+    if words()
+        .sentence_markers
+        .iter()
+        .any(|m| sentence.contains(m))
         || month_span(&chars[start..end])
         || FULL_DATE.is_match(&sentence)
     {
@@ -281,7 +284,7 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
         // the list of the value before it.
         if !r.target
             && !pre.is_empty()
-            && pre.chars().all(|c| JOINERS.contains(&c))
+            && pre.chars().all(|c| words().joiners.contains(&c))
             && readings.last().is_some_and(|p| p.target)
             && quantities[qi - 1].clause == q.clause
         {
@@ -295,7 +298,7 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
             if !r.target
                 && q.unit.is_some()
                 && r.indicator_before
-                && MEASURES.iter().any(|m| r.indicator.ends_with(m))
+                && words().measures.iter().any(|m| r.indicator.ends_with(m))
             {
                 r.target = true;
             }
@@ -310,7 +313,7 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
                 && readings[qi].bare
                 && chars[p.span_end..q.start]
                     .iter()
-                    .all(|c| JOINERS.contains(c))
+                    .all(|c| words().joiners.contains(c))
         };
         match groups.last_mut() {
             Some(g) if joined => g.push(qi),
@@ -496,7 +499,7 @@ fn find_quantities(
         let mut suffix_bound = more.then_some(Bound::AtLeast);
         let mut suffix_word = more.then_some("多");
         let rest = text_of(chars, unit_end, end.min(unit_end + 2));
-        for (w, b) in SUFFIX_BOUNDS {
+        for (w, b) in &words().suffix_bounds {
             if rest.starts_with(w) {
                 suffix_bound = Some(*b);
                 suffix_word = Some(*w);
@@ -596,7 +599,7 @@ fn thousands_comma(chars: &[char], at: usize, end: usize) -> bool {
 /// A Latin unit starting at `at`.
 fn latin_unit(chars: &[char], at: usize) -> Option<&'static str> {
     let rest: String = chars[at..chars.len().min(at + 8)].iter().collect();
-    LATIN_UNITS.iter().copied().find(|u| {
+    words().latin_units.iter().copied().find(|u| {
         rest.starts_with(u)
             && !rest[u.len()..]
                 .chars()
@@ -626,10 +629,11 @@ fn is_name(chars: &[char], sentence_start: usize, start: usize, end: usize, text
     {
         // A year, unless money or a count follows (2000亿元).
         let after: String = chars[end..chars.len().min(end + 3)].iter().collect();
-        let unit = UNITS
+        let unit = words()
+            .units
             .iter()
             .find(|u| after.starts_with(**u))
-            .filter(|u| !TIME_UNITS.contains(u));
+            .filter(|u| !words().time_units.contains(u));
         return unit.is_none();
     }
     false
@@ -652,7 +656,7 @@ fn unit_at(chars: &[char], at: usize, end: usize) -> (Option<String>, usize, boo
         return (Some(u.to_string()), start + u.chars().count(), more);
     }
     let rest = text_of(chars, start, end.min(start + 6));
-    let Some(unit) = UNITS.iter().find(|u| rest.starts_with(**u)) else {
+    let Some(unit) = words().units.iter().find(|u| rest.starts_with(**u)) else {
         return (None, at, false);
     };
     let mut unit = unit.to_string();
@@ -660,7 +664,7 @@ fn unit_at(chars: &[char], at: usize, end: usize) -> (Option<String>, usize, boo
     // A compound unit: 公顷/亿元, 元/吨.
     if chars.get(unit_end) == Some(&'/') {
         let rest = text_of(chars, unit_end + 1, end.min(unit_end + 6));
-        if let Some(second) = UNITS.iter().find(|u| rest.starts_with(**u)) {
+        if let Some(second) = words().units.iter().find(|u| rest.starts_with(**u)) {
             unit.push('/');
             unit.push_str(second);
             unit_end += 1 + second.chars().count();
@@ -669,7 +673,7 @@ fn unit_at(chars: &[char], at: usize, end: usize) -> (Option<String>, usize, boo
     // 100条(个): an alternative unit in parentheses.
     if chars.get(unit_end) == Some(&'(') {
         let rest = text_of(chars, unit_end + 1, end.min(unit_end + 5));
-        if let Some(alt) = UNITS.iter().find(|u| rest.starts_with(**u))
+        if let Some(alt) = words().units.iter().find(|u| rest.starts_with(**u))
             && chars.get(unit_end + 1 + alt.chars().count()) == Some(&')')
         {
             unit_end += 2 + alt.chars().count();
@@ -681,7 +685,7 @@ fn unit_at(chars: &[char], at: usize, end: usize) -> (Option<String>, usize, boo
 /// How many leading characters of `pre` are joiners and punctuation.
 fn leading_junk(pre: &str) -> usize {
     pre.chars()
-        .take_while(|c| JOINERS.contains(c) || is_clause_break(*c) || c.is_whitespace())
+        .take_while(|c| words().joiners.contains(c) || is_clause_break(*c) || c.is_whitespace())
         .count()
 }
 
@@ -702,14 +706,17 @@ fn read_quantity(
         bound: q.suffix_bound.unwrap_or_default(),
         ..Default::default()
     };
-    if CLAUSE_MARKERS.iter().any(|m| clause_before.contains(m))
+    if words()
+        .clause_markers
+        .iter()
+        .any(|m| clause_before.contains(m))
         || (!has_year && clause_before.contains("累计"))
         || done(clause_before)
     {
         return r;
     }
     let pre_words = strip_leading(pre.trim_start_matches(|c: char| {
-        JOINERS.contains(&c) || is_clause_break(c) || c.is_whitespace()
+        words().joiners.contains(&c) || is_clause_break(c) || c.is_whitespace()
     }));
     // The comparator right before the value, past fillers.
     let (head, comparator) = split_comparator(&pre_words);
@@ -717,7 +724,10 @@ fn read_quantity(
         .into_iter()
         .find(|w| clause_before.contains(w));
     r.strive = r.strive_word.is_some();
-    let time = q.unit.as_deref().is_some_and(|u| TIME_UNITS.contains(&u));
+    let time = q
+        .unit
+        .as_deref()
+        .is_some_and(|u| words().time_units.contains(&u));
     let mut form = q.suffix_bound.is_some();
     if let Some((word, bound, kind)) = comparator {
         form = true;
@@ -759,29 +769,43 @@ fn read_quantity(
     }
     let noun_after = noun_after(after);
     // 提升21个酒旅融合景区运营水平: a count of things to improve, not an increase.
-    let counted = q.unit.as_deref().is_some_and(|u| COUNT_UNITS.contains(&u));
+    let counted = q
+        .unit
+        .as_deref()
+        .is_some_and(|u| words().count_units.contains(&u));
     if r.kind == Kind::Increase && counted && noun_after.is_some() && head.trim().is_empty() {
         r.kind = Kind::Level;
     }
     let delivery_end = delivery_in(&indicator_head, comparator.is_none());
     let delivery = match delivery_end {
         // 推动建设超100条幸福河湖: the verb ends the words, the noun follows.
-        Some(i) if indicator_head[i..].trim_matches(JOINERS).is_empty() => Some(i),
+        Some(i)
+            if indicator_head[i..]
+                .trim_matches(&words().joiners[..])
+                .is_empty() =>
+        {
+            Some(i)
+        }
         // With a comparator the words before it are the indicator whole
         // (推介重大项目总投资不低于2000亿元).
         Some(i) if comparator.is_none() => Some(i),
         _ => None,
     };
     // 等4个方面: a count summing up a list describes, unless bounded.
-    let clause_delivers = STRONG_DELIVERY.iter().any(|v| clause_before.contains(v))
+    let clause_delivers = words()
+        .strong_delivery
+        .iter()
+        .any(|v| clause_before.contains(v))
         || (delivery_near(&pre_words) && !pre_words.ends_with('等'));
     if clause_delivers {
         form = true;
     }
     // A count opening a clause of tasks: 150项服务事项纳入….
     let count_first = pre_words.is_empty()
-        && q.unit.as_deref().is_some_and(|u| COUNT_UNITS.contains(&u))
-        && PHRASE_ENDS.iter().any(|v| after.contains(v))
+        && q.unit
+            .as_deref()
+            .is_some_and(|u| words().count_units.contains(&u))
+        && words().phrase_ends.iter().any(|v| after.contains(v))
         && noun_after.is_some();
     if count_first {
         form = true;
@@ -803,7 +827,8 @@ fn read_quantity(
     let before = trim_indicator(&before);
     // 关键通用技术、伦理等20项以上重点标准: what precedes 等 only exemplifies;
     // 覆盖不少于8个学科领域: a verb before the value, the noun after it counts.
-    let ends_with_verb = PHRASE_ENDS
+    let ends_with_verb = words()
+        .phrase_ends
         .iter()
         .chain(delivery_verbs())
         .any(|v| before.ends_with(v));
@@ -827,7 +852,8 @@ fn read_quantity(
         }
         (None, true) => {
             // 投入1亿元实施…: the verb names what is counted.
-            r.indicator = DELIVERY_ADJACENT
+            r.indicator = words()
+                .delivery_adjacent
                 .iter()
                 .find(|v| pre_words.ends_with(**v))
                 .map(|v| v.to_string())
@@ -842,7 +868,8 @@ fn read_quantity(
 fn done(clause: &str) -> bool {
     clause.match_indices('了').any(|(i, _)| {
         let before = &clause[..i];
-        COMPARATORS
+        words()
+            .comparators
             .iter()
             .any(|(w, ..)| w.chars().count() > 1 && before.ends_with(w))
             || delivery_verbs().any(|v| before.ends_with(v))
@@ -897,14 +924,14 @@ fn split_comparator(pre: &str) -> (String, Option<(&'static str, Bound, Kind)>) 
     let mut found = None;
     loop {
         let mut changed = false;
-        for f in FILLERS {
+        for f in &words().fillers {
             if let Some(rest) = s.strip_suffix(f) {
                 s = rest.to_string();
                 changed = true;
             }
         }
         if found.is_none()
-            && let Some(&(w, b, k)) = COMPARATORS.iter().find(|(w, ..)| s.ends_with(w))
+            && let Some(&(w, b, k)) = words().comparators.iter().find(|(w, ..)| s.ends_with(w))
         {
             // "在" and "为" only as the last word before the value.
             s.truncate(s.len() - w.len());
@@ -934,7 +961,7 @@ fn delivery_in(text: &str, adjacent: bool) -> Option<usize> {
             best = Some(best.map_or(end, |b: usize| b.max(end)));
         }
     }
-    if adjacent && DELIVERY_ADJACENT.iter().any(|v| text.ends_with(v)) {
+    if adjacent && words().delivery_adjacent.iter().any(|v| text.ends_with(v)) {
         best = Some(text.len());
     }
     best
@@ -943,7 +970,7 @@ fn delivery_in(text: &str, adjacent: bool) -> Option<usize> {
 /// A verb of delivery close before the value, with no list between
 /// (全年实现利用内资30亿元; not 经济发展、创新驱动…24个主要指标).
 fn delivery_near(pre: &str) -> bool {
-    DELIVERY_ADJACENT.iter().any(|v| pre.ends_with(v))
+    words().delivery_adjacent.iter().any(|v| pre.ends_with(v))
         || delivery_verbs().any(|v| {
             pre.rfind(v).is_some_and(|i| {
                 let between = &pre[i + v.len()..];
@@ -958,22 +985,25 @@ fn noun_after(after: &str) -> Option<String> {
     // 30%以上的行政审批事项: the noun follows 的.
     let after = after.strip_prefix('的').unwrap_or(after);
     let first = after.chars().next()?;
-    if JOINERS.contains(&first) || is_clause_break(first) || !crate::text::is_cjk(first) {
+    if words().joiners.contains(&first) || is_clause_break(first) || !crate::text::is_cjk(first) {
         // A quote opens a name that is still a noun (400个“三品一标”农产品品牌).
         if first != '“' {
             return None;
         }
     }
     if delivery_verbs()
-        .chain(DELIVERY_ADJACENT)
-        .chain(PHRASE_ENDS)
+        .chain(&words().delivery_adjacent)
+        .chain(&words().phrase_ends)
         .any(|v| after.starts_with(v))
-        || COMPARATORS.iter().any(|(w, ..)| after.starts_with(w))
+        || words()
+            .comparators
+            .iter()
+            .any(|(w, ..)| after.starts_with(w))
     {
         return None;
     }
     let mut end = after.len();
-    for v in PHRASE_ENDS {
+    for v in &words().phrase_ends {
         if let Some(i) = after.find(v)
             && i > 0
         {
@@ -986,7 +1016,9 @@ fn noun_after(after: &str) -> Option<String> {
     if head.contains('、') || head.ends_with('能') || head.ends_with('可') {
         end = after.len();
     }
-    let mut phrase = after[..end].trim_end_matches(JOINERS).to_string();
+    let mut phrase = after[..end]
+        .trim_end_matches(&words().joiners[..])
+        .to_string();
     if let Some(i) = phrase.rfind('的') {
         // 具有代表性的标准应用试点项目: a modifier with a verb, the noun follows;
         // 重点标准的预研工作: a noun owns what follows, the count is of it.
@@ -1012,7 +1044,7 @@ fn has_verb(text: &str) -> bool {
 /// character left (为, 对) names nothing.
 fn trim_indicator(s: &str) -> String {
     let t = s.trim_matches(|c: char| {
-        JOINERS.contains(&c) || is_clause_break(c) || c.is_whitespace() || c == '的'
+        words().joiners.contains(&c) || is_clause_break(c) || c.is_whitespace() || c == '的'
     });
     if t.chars().count() < 2 {
         String::new()
