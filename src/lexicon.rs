@@ -33,6 +33,7 @@ const RULE_TABLES: &[(&str, &[u8])] = &[
     table!("regions/aliases.csv"),
     table!("regions/ambiguous.csv"),
     table!("regions/common_words.csv"),
+    table!("regions/context.toml"),
     table!("regions/regions.csv"),
     table!("regions/signals.csv"),
     table!("search/other_senses.txt"),

@@ -48,16 +48,16 @@ impl WordMatcher {
     /// tokens. Words of `min_chars_unchecked` characters or more are trusted
     /// without the jieba check (long names are not found inside other words).
     pub fn find(&self, text: &str, min_chars_unchecked: usize) -> Vec<WordMatch> {
-        self.find_glued(text, min_chars_unchecked, &[])
+        self.find_glued::<&str>(text, min_chars_unchecked, &[])
     }
 
     /// Like [`WordMatcher::find`], also accepting a word that jieba glued to
     /// one of `glue` (河南省政府 is one jieba word, and holds 河南省 all the same).
-    pub fn find_glued(
+    pub fn find_glued<S: AsRef<str>>(
         &self,
         text: &str,
         min_chars_unchecked: usize,
-        glue: &[&str],
+        glue: &[S],
     ) -> Vec<WordMatch> {
         self.automaton
             .find_iter(text)
@@ -78,7 +78,7 @@ impl WordMatcher {
 /// True if jieba, cutting the text around `start..end`, puts token boundaries
 /// at both ends, or the span ends inside a token whose rest is one of `glue`:
 /// 河南省 in 河南省政府, 张掖市 in 张掖/市委.
-fn is_token_span_glued(text: &str, start: usize, end: usize, glue: &[&str]) -> bool {
+fn is_token_span_glued<S: AsRef<str>>(text: &str, start: usize, end: usize, glue: &[S]) -> bool {
     let mut from = start.saturating_sub(WINDOW_BYTES);
     while !text.is_char_boundary(from) {
         from -= 1;
@@ -93,7 +93,9 @@ fn is_token_span_glued(text: &str, start: usize, end: usize, glue: &[&str]) -> b
     let starts = tokens.iter().any(|t| t.byte_start == s);
     let ends = tokens.iter().any(|t| {
         t.byte_end == e
-            || (t.byte_start < e && t.byte_end > e && glue.contains(&&window[e..t.byte_end]))
+            || (t.byte_start < e
+                && t.byte_end > e
+                && glue.iter().any(|g| g.as_ref() == &window[e..t.byte_end]))
     });
     starts && ends
 }
