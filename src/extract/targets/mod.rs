@@ -244,7 +244,20 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
     {
         return Vec::new();
     }
-    // Clauses of the sentence.
+    let clauses = clauses_of(chars, start, end);
+    let quantities = find_quantities(chars, start, end, &clauses);
+    let mut readings = read_quantities(chars, &clauses, &quantities);
+    promote_measures(&mut readings, &quantities);
+    let mut out = Vec::new();
+    for group in list_groups(chars, &quantities, &readings) {
+        group_targets(chars, &clauses, &quantities, &readings, &group, &mut out);
+    }
+    out
+}
+
+/// The clauses of a sentence, as (start, end) in characters; a thousands
+/// comma (1,200) breaks none.
+fn clauses_of(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut clauses: Vec<(usize, usize)> = Vec::new();
     let mut cs = start;
     for i in start..end {
@@ -254,7 +267,16 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
         }
     }
     clauses.push((cs, end));
-    let quantities = find_quantities(chars, start, end, &clauses);
+    clauses
+}
+
+/// Reads each quantity in the words between it and the value before it in
+/// its clause.
+fn read_quantities(
+    chars: &[char],
+    clauses: &[(usize, usize)],
+    quantities: &[Quantity],
+) -> Vec<Reading> {
     let mut readings: Vec<Reading> = Vec::with_capacity(quantities.len());
     for (qi, q) in quantities.iter().enumerate() {
         let (cstart, cend) = clauses[q.clause];
@@ -272,14 +294,13 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
         let clause_before = text_of(chars, cstart, q.start);
         let pre = text_of(chars, prev_end.min(q.start), q.start);
         let after = text_of(chars, q.span_end, next_start);
-        let (year, year_strive) = governing_year(chars, &clauses, q.clause, q.start);
+        let (year, year_strive) = governing_year(chars, clauses, q.clause, q.start);
         let mut r = read_quantity(q, &pre, &clause_before, &after, year.is_some());
         r.from = prev_end.min(q.start) + leading_junk(&pre);
         if r.to == 0 {
             r.to = q.span_end;
         }
         r.strive |= year_strive;
-        let _ = year;
         // 实施100项重大工程和1000个重大项目: a value after a joiner continues
         // the list of the value before it.
         if !r.target
@@ -292,19 +313,28 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
         }
         readings.push(r);
     }
-    // 数字经济规模2.5万亿元 among other targets: a measure stated as a target.
-    if readings.iter().any(|r| r.target) {
-        for (r, q) in readings.iter_mut().zip(&quantities) {
-            if !r.target
-                && q.unit.is_some()
-                && r.indicator_before
-                && words().measures.iter().any(|m| r.indicator.ends_with(m))
-            {
-                r.target = true;
-            }
+    readings
+}
+
+/// 数字经济规模2.5万亿元 among other targets: a measure stated as a target.
+fn promote_measures(readings: &mut [Reading], quantities: &[Quantity]) {
+    if !readings.iter().any(|r| r.target) {
+        return;
+    }
+    for (r, q) in readings.iter_mut().zip(quantities) {
+        if !r.target
+            && q.unit.is_some()
+            && r.indicator_before
+            && words().measures.iter().any(|m| r.indicator.ends_with(m))
+        {
+            r.target = true;
         }
     }
-    // Lists: values joined only by 、/和 share the reading of their head.
+}
+
+/// Lists: values joined only by 、/和 share the reading of their head. Each
+/// group holds the indexes of its quantities.
+fn list_groups(chars: &[char], quantities: &[Quantity], readings: &[Reading]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for qi in 0..quantities.len() {
         let joined = qi > 0 && {
@@ -320,66 +350,74 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
             _ => groups.push(vec![qi]),
         }
     }
-    let mut out = Vec::new();
-    for group in groups {
-        let head = readings[group[0]].clone();
-        let trailing_bound = group.iter().rev().find_map(|&i| quantities[i].suffix_bound);
-        let trailing_word = group.iter().rev().find_map(|&i| quantities[i].suffix_word);
-        let items = split_list(&head.indicator, group.len());
-        for (k, &qi) in group.iter().enumerate() {
-            let q = &quantities[qi];
-            let mut r = readings[qi].clone();
-            if k > 0 {
-                r.target = head.target;
-                r.kind = head.kind;
-                r.strive |= head.strive;
-                if q.suffix_bound.is_none() {
-                    r.bound = head.bound;
-                }
-                r.indicator = head.indicator.clone();
-                r.from = head.from;
-                r.comparator_word = head.comparator_word;
-                r.strive_word = r.strive_word.or(head.strive_word);
+    groups
+}
+
+/// The targets of one list group: its head's reading carried to the others.
+fn group_targets(
+    chars: &[char],
+    clauses: &[(usize, usize)],
+    quantities: &[Quantity],
+    readings: &[Reading],
+    group: &[usize],
+    out: &mut Vec<Target>,
+) {
+    let head = readings[group[0]].clone();
+    let trailing_bound = group.iter().rev().find_map(|&i| quantities[i].suffix_bound);
+    let trailing_word = group.iter().rev().find_map(|&i| quantities[i].suffix_word);
+    let items = split_list(&head.indicator, group.len());
+    for (k, &qi) in group.iter().enumerate() {
+        let q = &quantities[qi];
+        let mut r = readings[qi].clone();
+        if k > 0 {
+            r.target = head.target;
+            r.kind = head.kind;
+            r.strive |= head.strive;
+            if q.suffix_bound.is_none() {
+                r.bound = head.bound;
             }
-            if q.suffix_bound.is_none()
-                && r.bound == Bound::Exact
-                && let Some(b) = trailing_bound
-            {
-                r.bound = b;
-            }
-            if let Some(items) = &items {
-                r.indicator = items[k].clone();
-            }
-            // A value with nothing it measures (又增长17%左右) is no data.
-            if !r.target || r.indicator.is_empty() {
-                continue;
-            }
-            let (year, year_strive) = governing_year(chars, &clauses, q.clause, q.start);
-            let strive_word = r
-                .strive_word
-                .or_else(|| (r.strive && year_strive).then_some("力争"));
-            let comparator = comparator_text(
-                strive_word.filter(|_| r.strive),
-                r.comparator_word,
-                q.suffix_word.or(trailing_word),
-            );
-            out.push(Target {
-                indicator: r.indicator,
-                value: parse_value(&q.value_text).0,
-                value_max: parse_value(&q.value_text).1,
-                redacted: q.value_text == "X",
-                value_text: q.value_text.clone(),
-                unit: q.unit.clone(),
-                bound: r.bound,
-                kind: r.kind,
-                comparator,
-                strive: r.strive,
-                year,
-                text: text_of(chars, r.from.min(q.start), r.to.max(q.span_end)),
-            });
+            r.indicator = head.indicator.clone();
+            r.from = head.from;
+            r.comparator_word = head.comparator_word;
+            r.strive_word = r.strive_word.or(head.strive_word);
         }
+        if q.suffix_bound.is_none()
+            && r.bound == Bound::Exact
+            && let Some(b) = trailing_bound
+        {
+            r.bound = b;
+        }
+        if let Some(items) = &items {
+            r.indicator = items[k].clone();
+        }
+        // A value with nothing it measures (又增长17%左右) is no data.
+        if !r.target || r.indicator.is_empty() {
+            continue;
+        }
+        let (year, year_strive) = governing_year(chars, clauses, q.clause, q.start);
+        let strive_word = r
+            .strive_word
+            .or_else(|| (r.strive && year_strive).then_some("力争"));
+        let comparator = comparator_text(
+            strive_word.filter(|_| r.strive),
+            r.comparator_word,
+            q.suffix_word.or(trailing_word),
+        );
+        out.push(Target {
+            indicator: r.indicator,
+            value: parse_value(&q.value_text).0,
+            value_max: parse_value(&q.value_text).1,
+            redacted: q.value_text == "X",
+            value_text: q.value_text.clone(),
+            unit: q.unit.clone(),
+            bound: r.bound,
+            kind: r.kind,
+            comparator,
+            strive: r.strive,
+            year,
+            text: text_of(chars, r.from.min(q.start), r.to.max(q.span_end)),
+        });
     }
-    out
 }
 
 /// The comparator as written: 力争 + 达到 + …以上.
@@ -718,16 +756,46 @@ fn read_quantity(
     let pre_words = strip_leading(pre.trim_start_matches(|c: char| {
         words().joiners.contains(&c) || is_clause_break(c) || c.is_whitespace()
     }));
+    let noun_after = noun_after(after);
+    let shape = read_shape(
+        q,
+        &pre_words,
+        clause_before,
+        after,
+        noun_after.is_some(),
+        &mut r,
+    );
+    read_indicator(q, &shape, &pre_words, after, noun_after, &mut r);
+    r
+}
+
+/// What the words before a value make of it, beyond what [`read_shape`]
+/// writes into the reading.
+struct Shape {
+    /// The words that may name the indicator.
+    indicator_head: String,
+    /// The noun a verb of change governs (增加支出42亿元: 支出).
+    changed_noun: Option<String>,
+    /// Where a verb of delivery ends in `indicator_head`.
+    delivery: Option<usize>,
+}
+
+/// Reads the comparator, the strive word, the kind of change and whether
+/// the form makes a target, into `r`.
+fn read_shape(
+    q: &Quantity,
+    pre_words: &str,
+    clause_before: &str,
+    after: &str,
+    has_noun_after: bool,
+    r: &mut Reading,
+) -> Shape {
     // The comparator right before the value, past fillers.
-    let (head, comparator) = split_comparator(&pre_words);
+    let (head, comparator) = split_comparator(pre_words);
     r.strive_word = ["力争", "争取", "努力"]
         .into_iter()
         .find(|w| clause_before.contains(w));
     r.strive = r.strive_word.is_some();
-    let time = q
-        .unit
-        .as_deref()
-        .is_some_and(|u| words().time_units.contains(&u));
     let mut form = q.suffix_bound.is_some();
     if let Some((word, bound, kind)) = comparator {
         form = true;
@@ -737,47 +805,29 @@ fn read_quantity(
         r.kind = kind;
         r.comparator_word = Some(word);
     }
-    // 高于全市平均水平25%: a margin over a reference.
     let mut indicator_head = head.clone();
-    for (word, kind) in [("高于", Kind::Increase), ("低于", Kind::Decrease)] {
-        if comparator.is_none()
-            && let Some(i) = pre_words.find(word)
-        {
-            form = true;
-            r.kind = kind;
-            indicator_head = pre_words[..i].to_string();
-        }
-    }
-    // 将增加支出42亿元: a change of a noun.
     let mut changed_noun = None;
     if comparator.is_none() {
-        for (verb, kind) in [
-            ("增加", Kind::Increase),
-            ("提高", Kind::Increase),
-            ("减少", Kind::Decrease),
-            ("降低", Kind::Decrease),
-        ] {
-            if let Some(i) = pre_words.rfind(verb) {
-                let noun = &pre_words[i + verb.len()..];
-                if (1..=6).contains(&noun.chars().count()) && !noun.contains('、') {
-                    form = true;
-                    r.kind = kind;
-                    changed_noun = Some(noun.to_string());
-                }
-            }
+        if let Some((kind, before_margin)) = margin(pre_words) {
+            form = true;
+            r.kind = kind;
+            indicator_head = before_margin;
+        }
+        if let Some((kind, noun)) = changed(pre_words) {
+            form = true;
+            r.kind = kind;
+            changed_noun = Some(noun);
         }
     }
-    let noun_after = noun_after(after);
-    // 提升21个酒旅融合景区运营水平: a count of things to improve, not an increase.
     let counted = q
         .unit
         .as_deref()
         .is_some_and(|u| words().count_units.contains(&u));
-    if r.kind == Kind::Increase && counted && noun_after.is_some() && head.trim().is_empty() {
+    // 提升21个酒旅融合景区运营水平: a count of things to improve, not an increase.
+    if r.kind == Kind::Increase && counted && has_noun_after && head.trim().is_empty() {
         r.kind = Kind::Level;
     }
-    let delivery_end = delivery_in(&indicator_head, comparator.is_none());
-    let delivery = match delivery_end {
+    let delivery = match delivery_in(&indicator_head, comparator.is_none()) {
         // 推动建设超100条幸福河湖: the verb ends the words, the noun follows.
         Some(i)
             if indicator_head[i..]
@@ -796,33 +846,73 @@ fn read_quantity(
         .strong_delivery
         .iter()
         .any(|v| clause_before.contains(v))
-        || (delivery_near(&pre_words) && !pre_words.ends_with('等'));
-    if clause_delivers {
-        form = true;
-    }
+        || (delivery_near(pre_words) && !pre_words.ends_with('等'));
     // A count opening a clause of tasks: 150项服务事项纳入….
     let count_first = pre_words.is_empty()
-        && q.unit
-            .as_deref()
-            .is_some_and(|u| words().count_units.contains(&u))
+        && counted
         && words().phrase_ends.iter().any(|v| after.contains(v))
-        && noun_after.is_some();
-    if count_first {
-        form = true;
-    }
-    if time && comparator.is_none() && q.suffix_bound.is_none() {
-        form = false;
-    }
-    if q.unit.is_none() && comparator.is_none() && q.suffix_bound.is_none() {
+        && has_noun_after;
+    form |= clause_delivers || count_first;
+    let time = q
+        .unit
+        .as_deref()
+        .is_some_and(|u| words().time_units.contains(&u));
+    let bounded = comparator.is_some() || q.suffix_bound.is_some();
+    if (time || q.unit.is_none()) && !bounded {
         form = false;
     }
     r.target = form;
-    // The indicator: the words before the value, past any verb of delivery;
-    // else the noun phrase after it (培育2-3家龙头企业).
-    let before = match (&changed_noun, delivery) {
+    Shape {
+        indicator_head,
+        changed_noun,
+        delivery,
+    }
+}
+
+/// 高于全市平均水平25%: a margin over a reference, and the words before it.
+fn margin(pre_words: &str) -> Option<(Kind, String)> {
+    let mut found = None;
+    for (word, kind) in [("高于", Kind::Increase), ("低于", Kind::Decrease)] {
+        if let Some(i) = pre_words.find(word) {
+            found = Some((kind, pre_words[..i].to_string()));
+        }
+    }
+    found
+}
+
+/// 将增加支出42亿元: a change of a noun, and the noun.
+fn changed(pre_words: &str) -> Option<(Kind, String)> {
+    let mut found = None;
+    for (verb, kind) in [
+        ("增加", Kind::Increase),
+        ("提高", Kind::Increase),
+        ("减少", Kind::Decrease),
+        ("降低", Kind::Decrease),
+    ] {
+        if let Some(i) = pre_words.rfind(verb) {
+            let noun = &pre_words[i + verb.len()..];
+            if (1..=6).contains(&noun.chars().count()) && !noun.contains('、') {
+                found = Some((kind, noun.to_string()));
+            }
+        }
+    }
+    found
+}
+
+/// The indicator: the words before the value, past any verb of delivery;
+/// else the noun phrase after it (培育2-3家龙头企业).
+fn read_indicator(
+    q: &Quantity,
+    shape: &Shape,
+    pre_words: &str,
+    after: &str,
+    noun_after: Option<String>,
+    r: &mut Reading,
+) {
+    let before = match (&shape.changed_noun, shape.delivery) {
         (Some(noun), _) => noun.clone(),
-        (None, Some(i)) => indicator_head[i..].to_string(),
-        (None, None) => indicator_head.clone(),
+        (None, Some(i)) => shape.indicator_head[i..].to_string(),
+        (None, None) => shape.indicator_head.clone(),
     };
     let before = trim_indicator(&before);
     // 关键通用技术、伦理等20项以上重点标准: what precedes 等 only exemplifies;
@@ -837,14 +927,14 @@ fn read_quantity(
     } else {
         before
     };
-    match (&noun_after, before.is_empty()) {
+    match (noun_after, before.is_empty()) {
         (Some(noun), true) => {
-            r.indicator = noun.clone();
             r.to = q.span_end
                 + after
                     .find(noun.as_str())
                     .map_or(0, |b| after[..b].chars().count())
                 + noun.chars().count();
+            r.indicator = noun;
         }
         (_, false) => {
             r.indicator = before;
@@ -861,7 +951,6 @@ fn read_quantity(
             r.bare = r.indicator.is_empty();
         }
     }
-    r
 }
 
 /// A verb marked as done (降低了10%, 建成了): the clause reports a result.
