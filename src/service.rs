@@ -14,16 +14,19 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use tantivy::TantivyDocument;
 use tantivy::collector::DocSetCollector;
+use tantivy::{DocAddress, TantivyDocument};
 
 use crate::corpus::SourceFile;
 use crate::error::{Error, Result};
 use crate::extract::{DocType, Evidence, Overrides, Target};
-use crate::indexer::OpenIndex;
+use crate::indexer::{OpenIndex, Snapshot};
+use crate::schema::Fields;
 use crate::search::breakdown::{BreakdownCollector, FacetTree};
 use crate::search::group::{self, GroupBy, GroupResults};
-use crate::search::{self, HitRegion, PreparedSearch, SearchRequest, SearchResults, hit_from_doc};
+use crate::search::{
+    self, Hit, HitRegion, PreparedSearch, SearchRequest, SearchResults, hit_from_doc,
+};
 use crate::{cancel, document};
 
 /// A search as the CLI and the API take it: the request, and whether to
@@ -200,55 +203,10 @@ pub fn document_page(
     corpus: Option<&Path>,
     page: DocPage,
 ) -> Result<DocView> {
-    let id = id.trim();
-    let (key, focus) = match id.split_once(':') {
-        Some((key, n)) => (key, Some(n)),
-        None => (id, None),
-    };
-    let focus = match focus {
-        None => None,
-        Some(n) => Some(n.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
-            Error::Invalid(format!(
-                "{id:?}: after the document key comes a passage number (2b29ce2e01909cf3:5)"
-            ))
-        })?),
-    };
-    if !is_doc_key(key) {
-        return Err(Error::Invalid(format!(
-            "{id:?} is not a document id: give the 16 hex digits of a document key or a passage id (2b29ce2e01909cf3:5), as search hits print them"
-        )));
-    }
-    let key = key.to_ascii_lowercase();
+    let (key, focus) = parse_doc_id(id)?;
     let snapshot = index.snapshot()?;
     let fields = &index.fields;
-    let searcher = &snapshot.searcher;
-    let query = crate::schema::passages_of_document(fields, &key);
-    let addresses = searcher.search(&query, &DocSetCollector)?;
-    cancel::check()?;
-    if addresses.is_empty() {
-        return Err(Error::NotFound(format!(
-            "no document {key} in this index: ids change when a file's content changes; search again for a current id"
-        )));
-    }
-    // The passages in order by their numbers, from the fast column: only
-    // the page's passages are read from the store.
-    let mut columns = std::collections::HashMap::new();
-    let mut ticker = cancel::Ticker::new();
-    let mut numbered = Vec::with_capacity(addresses.len());
-    for address in addresses {
-        ticker.check()?;
-        let column = match columns.entry(address.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .u64(crate::schema::names::PASSAGE_NO)?,
-            ),
-        };
-        numbered.push((column.first(address.doc_id).unwrap_or(0), address));
-    }
-    numbered.sort_unstable();
+    let numbered = numbered_passages(&snapshot, fields, &key)?;
     let total = numbered.len();
     let focus_at = match focus {
         None => None,
@@ -265,10 +223,11 @@ pub fn document_page(
         .min(total);
     let end = offset.saturating_add(limit).min(total);
     // The document's metadata is that of its first passage.
+    let mut ticker = cancel::Ticker::new();
     let mut hits = Vec::with_capacity(end - offset + 1);
     for (_, address) in std::iter::once(&numbered[0]).chain(&numbered[offset..end]) {
         ticker.check()?;
-        let doc: TantivyDocument = searcher.doc(*address)?;
+        let doc: TantivyDocument = snapshot.searcher.doc(*address)?;
         hits.push(hit_from_doc(fields, &snapshot.paths, &doc, 0.0, &[]));
     }
     let first = hits.remove(0);
@@ -288,7 +247,7 @@ pub fn document_page(
         year: first.year,
         doc_type: first.doc_type.clone(),
         focus,
-        passages: Vec::new(),
+        passages: hits.into_iter().map(DocPassage::from).collect(),
         total_passages: total,
         offset,
         next_offset: (end < total).then_some(end),
@@ -300,18 +259,84 @@ pub fn document_page(
         .map(Path::to_path_buf)
         .filter(|c| c.is_dir())
         .unwrap_or_else(|| PathBuf::from(&snapshot.state.corpus));
-    // The file is read again for the evidence on the first page only, and
-    // only for a document of a reasonable length: re-reading costs more
-    // than any page (seconds for 20,000 passages).
-    let reread = if offset > 0 {
+    add_evidence(&mut view, &corpus_root)?;
+    Ok(view)
+}
+
+/// The document key (lower case) and the focused passage number of a
+/// document or passage id.
+fn parse_doc_id(id: &str) -> Result<(String, Option<u64>)> {
+    let id = id.trim();
+    let (key, focus) = match id.split_once(':') {
+        Some((key, n)) => (key, Some(n)),
+        None => (id, None),
+    };
+    let focus = match focus {
+        None => None,
+        Some(n) => Some(n.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
+            Error::Invalid(format!(
+                "{id:?}: after the document key comes a passage number (2b29ce2e01909cf3:5)"
+            ))
+        })?),
+    };
+    if !is_doc_key(key) {
+        return Err(Error::Invalid(format!(
+            "{id:?} is not a document id: give the 16 hex digits of a document key or a passage id (2b29ce2e01909cf3:5), as search hits print them"
+        )));
+    }
+    Ok((key.to_ascii_lowercase(), focus))
+}
+
+/// The passages of document `key` in order by their numbers, read from the
+/// fast column: only the page's passages are then read from the store.
+fn numbered_passages(
+    snapshot: &Snapshot,
+    fields: &Fields,
+    key: &str,
+) -> Result<Vec<(u64, DocAddress)>> {
+    let searcher = &snapshot.searcher;
+    let query = crate::schema::passages_of_document(fields, key);
+    let addresses = searcher.search(&query, &DocSetCollector)?;
+    cancel::check()?;
+    if addresses.is_empty() {
+        return Err(Error::NotFound(format!(
+            "no document {key} in this index: ids change when a file's content changes; search again for a current id"
+        )));
+    }
+    let mut columns = std::collections::HashMap::new();
+    let mut ticker = cancel::Ticker::new();
+    let mut numbered = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        ticker.check()?;
+        let column = match columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(crate::schema::names::PASSAGE_NO)?,
+            ),
+        };
+        numbered.push((column.first(address.doc_id).unwrap_or(0), address));
+    }
+    numbered.sort_unstable();
+    Ok(numbered)
+}
+
+/// Adds how the metadata was decided, from the file read again, or says
+/// why not. The file is read again on the first page only, and only for a
+/// document of a reasonable length: re-reading costs more than any page
+/// (seconds for 20,000 passages).
+fn add_evidence(view: &mut DocView, corpus_root: &Path) -> Result<()> {
+    let reread = if view.offset > 0 {
         Err("the evidence comes with the first page of the document (offset=0)".to_string())
-    } else if total > EVIDENCE_MAX_PASSAGES {
+    } else if view.total_passages > EVIDENCE_MAX_PASSAGES {
         Err(format!(
-            "the document has {total} passages, too many to read its file again for every view; `plansearch inspect {}` shows the evidence",
-            view.path
+            "the document has {} passages, too many to read its file again for every view; `plansearch inspect {}` shows the evidence",
+            view.total_passages, view.path
         ))
     } else {
-        reread(&corpus_root, &view.paths, &key)
+        reread(corpus_root, &view.paths, &view.key)
     };
     cancel::check()?;
     match reread {
@@ -326,9 +351,12 @@ pub fn document_page(
         }
         Err(why) => view.evidence_note = Some(why),
     }
-    view.passages = hits
-        .into_iter()
-        .map(|h| DocPassage {
+    Ok(())
+}
+
+impl From<Hit> for DocPassage {
+    fn from(h: Hit) -> DocPassage {
+        DocPassage {
             pages: h.page_label(),
             id: h.id,
             passage_no: h.passage_no,
@@ -337,9 +365,8 @@ pub fn document_page(
             sectors: h.sectors,
             target_years: h.target_years,
             targets: h.targets,
-        })
-        .collect();
-    Ok(view)
+        }
+    }
 }
 
 /// Reads and analyses the file of document `key` again, from the first of its

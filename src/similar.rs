@@ -147,103 +147,23 @@ pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarRes
     let fields = &index.fields;
     let searcher = &snapshot.searcher;
     let filters = Filters::resolve(&request.filters)?;
-
-    let (source, text, source_doc) = match &request.to {
-        SimilarTo::Text(text) => {
-            if text.trim().is_empty() {
-                return Err(Error::Invalid(
-                    "the text to compare is empty: give the paragraph to compare".into(),
-                ));
-            }
-            if request.other_regions {
-                return Err(Error::Invalid(
-                    "leaving out the source's region needs a source passage (an id or FILE#N): a pasted text has no region".into(),
-                ));
-            }
-            (None, text.clone(), None)
-        }
-        SimilarTo::Passage(reference) => {
-            let address = resolve_ref(&snapshot, fields, reference, request.corpus.as_deref())?;
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let hit = hit_from_doc(fields, &snapshot.paths, &doc, 0.0, &[]);
-            let text = hit.passage.clone();
-            (Some(hit), text, Some(doc))
-        }
-    };
-
-    let own_doc = source_doc.is_some();
-    let key_terms = key_terms(searcher, fields, &text, own_doc)?;
+    let source = Source::of(&snapshot, fields, request)?;
+    let key_terms = key_terms(searcher, fields, &source.text, source.doc.is_some())?;
     if key_terms.is_empty() {
         return Err(Error::Invalid(format!(
             "no distinctive words in {}: it holds only generic policy wording, place names or numbers; pick a passage that says what is done",
-            source.as_ref().map_or("the text".to_string(), |h| format!(
-                "{}#{}",
-                h.path, h.passage_no
-            ))
+            source.cite().unwrap_or_else(|| "the text".to_string())
         )));
     }
     let min_shared = min_shared(key_terms.len());
-
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, schema::passages(fields))];
-    // Each key term by its BM25 in the passage (how often the passage says
-    // it, for its length), times what it weighs in the source beyond its
-    // rarity: a long passage that names many things in passing does not
-    // outrank one about the same measure.
-    let n = passages_in(searcher, fields)? as f64;
-    let terms: Vec<Box<dyn Query>> = key_terms
-        .iter()
-        .filter_map(|k| {
-            let q = literal_query(fields.body, &literal_runs(&k.term))?;
-            let boost = k.weight / idf(n, k.df) as f32;
-            Some(Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>)
-        })
-        .collect();
-    clauses.push((
-        Occur::Must,
-        Box::new(ContentScaled {
-            inner: Box::new(BooleanQuery::with_minimum_required_clauses(
-                terms.into_iter().map(|q| (Occur::Should, q)).collect(),
-                min_shared,
-            )),
-            field_name: schema::names::CONTENT,
-        }),
-    ));
-    let mut excluded_region = None;
-    if let Some(doc) = &source_doc {
-        if let Some(key) = doc.get_first(fields.doc_key).and_then(|v| v.as_str()) {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(fields.doc_key, key),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if request.other_regions {
-            let facet = doc
-                .get_first(fields.region)
-                .and_then(|v| match OwnedValue::from(v) {
-                    OwnedValue::Facet(f) => Some(f),
-                    _ => None,
-                });
-            let Some(facet) = facet else {
-                let at = source
-                    .as_ref()
-                    .map_or(String::new(), |h| format!("{}#{}", h.path, h.passage_no));
-                return Err(Error::Invalid(format!(
-                    "the region of {at} is unknown, so there is no region to leave out: compare without leaving out the source's region, or filter by region"
-                )));
-            };
-            excluded_region = Some(facet.to_path_string().trim_start_matches('/').to_string());
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_facet(fields.region, &facet),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, schema::passages(fields)),
+        (
+            Occur::Must,
+            sharing_query(searcher, fields, &key_terms, min_shared)?,
+        ),
+    ];
+    let excluded_region = source.exclusions(fields, request.other_regions, &mut clauses)?;
     for f in filters.queries(fields) {
         clauses.push((Occur::Must, f));
     }
@@ -256,15 +176,162 @@ pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarRes
         &query,
         &(TopDocs::with_limit(fetch).order_by_score(), Count),
     )?;
-    let needles: Vec<String> = key_terms.iter().map(|k| k.term.clone()).collect();
+    let hits = distinct_hits(&snapshot, fields, &source.text, &key_terms, top, limit)?;
+    Ok(SimilarResults {
+        source: source.hit,
+        text: source.text,
+        key_terms,
+        min_shared,
+        excluded_region,
+        total: total as u64,
+        hits,
+    })
+}
+
+/// What is compared: a passage of the index (with its stored document) or a
+/// pasted text.
+struct Source {
+    hit: Option<Hit>,
+    text: String,
+    doc: Option<TantivyDocument>,
+}
+
+impl Source {
+    fn of(snapshot: &Snapshot, fields: &Fields, request: &SimilarRequest) -> Result<Source> {
+        match &request.to {
+            SimilarTo::Text(text) => {
+                if text.trim().is_empty() {
+                    return Err(Error::Invalid(
+                        "the text to compare is empty: give the paragraph to compare".into(),
+                    ));
+                }
+                if request.other_regions {
+                    return Err(Error::Invalid(
+                        "leaving out the source's region needs a source passage (an id or FILE#N): a pasted text has no region".into(),
+                    ));
+                }
+                Ok(Source {
+                    hit: None,
+                    text: text.clone(),
+                    doc: None,
+                })
+            }
+            SimilarTo::Passage(reference) => {
+                let address = resolve_ref(snapshot, fields, reference, request.corpus.as_deref())?;
+                let doc: TantivyDocument = snapshot.searcher.doc(address)?;
+                let hit = hit_from_doc(fields, &snapshot.paths, &doc, 0.0, &[]);
+                Ok(Source {
+                    text: hit.passage.clone(),
+                    hit: Some(hit),
+                    doc: Some(doc),
+                })
+            }
+        }
+    }
+
+    /// `FILE#N` of a source passage.
+    fn cite(&self) -> Option<String> {
+        self.hit
+            .as_ref()
+            .map(|h| format!("{}#{}", h.path, h.passage_no))
+    }
+
+    /// Leaves out the source's own document and, with `other_regions`, its
+    /// region; returns the region left out.
+    fn exclusions(
+        &self,
+        fields: &Fields,
+        other_regions: bool,
+        clauses: &mut Vec<(Occur, Box<dyn Query>)>,
+    ) -> Result<Option<String>> {
+        let Some(doc) = &self.doc else {
+            return Ok(None);
+        };
+        if let Some(key) = doc.get_first(fields.doc_key).and_then(|v| v.as_str()) {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields.doc_key, key),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if !other_regions {
+            return Ok(None);
+        }
+        let facet = doc
+            .get_first(fields.region)
+            .and_then(|v| match OwnedValue::from(v) {
+                OwnedValue::Facet(f) => Some(f),
+                _ => None,
+            });
+        let Some(facet) = facet else {
+            return Err(Error::Invalid(format!(
+                "the region of {} is unknown, so there is no region to leave out: compare without leaving out the source's region, or filter by region",
+                self.cite().unwrap_or_default()
+            )));
+        };
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_facet(fields.region, &facet),
+                IndexRecordOption::Basic,
+            )),
+        ));
+        Ok(Some(
+            facet.to_path_string().trim_start_matches('/').to_string(),
+        ))
+    }
+}
+
+/// Passages sharing at least `min_shared` key terms. Each key term scores by
+/// its BM25 in the passage (how often the passage says it, for its length),
+/// times what it weighs in the source beyond its rarity: a long passage that
+/// names many things in passing does not outrank one about the same measure.
+fn sharing_query(
+    searcher: &Searcher,
+    fields: &Fields,
+    key_terms: &[KeyTerm],
+    min_shared: usize,
+) -> Result<Box<dyn Query>> {
+    let n = passages_in(searcher, fields)? as f64;
+    let terms: Vec<(Occur, Box<dyn Query>)> = key_terms
+        .iter()
+        .filter_map(|k| {
+            let q = literal_query(fields.body, &literal_runs(&k.term))?;
+            let boost = k.weight / idf(n, k.df) as f32;
+            Some((
+                Occur::Should,
+                Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
+            ))
+        })
+        .collect();
+    Ok(Box::new(ContentScaled {
+        inner: Box::new(BooleanQuery::with_minimum_required_clauses(
+            terms, min_shared,
+        )),
+        field_name: schema::names::CONTENT,
+    }))
+}
+
+/// The first `limit` hits of `top` whose text is not the source's nor an
+/// earlier hit's, each with the key terms it says.
+fn distinct_hits(
+    snapshot: &Snapshot,
+    fields: &Fields,
+    source_text: &str,
+    key_terms: &[KeyTerm],
+    top: Vec<(f32, DocAddress)>,
+    limit: usize,
+) -> Result<Vec<SimilarHit>> {
     let mut seen: HashSet<String> = HashSet::new();
-    seen.insert(same_text_key(&text));
+    seen.insert(same_text_key(source_text));
     let mut hits = Vec::new();
     for (score, address) in top {
         if hits.len() >= limit {
             break;
         }
-        let doc: TantivyDocument = searcher.doc(address)?;
+        let doc: TantivyDocument = snapshot.searcher.doc(address)?;
         let body = doc
             .get_first(fields.body)
             .and_then(|v| v.as_str())
@@ -273,10 +340,10 @@ pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarRes
             continue;
         }
         let folded = fold_str(body);
-        let shared: Vec<String> = needles
+        let shared: Vec<String> = key_terms
             .iter()
-            .filter(|t| folded.contains(String::as_str(t)))
-            .cloned()
+            .filter(|k| folded.contains(k.term.as_str()))
+            .map(|k| k.term.clone())
             .collect();
         let hit = hit_from_doc(fields, &snapshot.paths, &doc, score, &shared);
         hits.push(SimilarHit {
@@ -284,15 +351,7 @@ pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarRes
             shared_terms: shared,
         });
     }
-    Ok(SimilarResults {
-        source,
-        text,
-        key_terms,
-        min_shared,
-        excluded_region,
-        total: total as u64,
-        hits,
-    })
+    Ok(hits)
 }
 
 /// Two passages with the same text, whitespace and punctuation aside, are one.
