@@ -245,25 +245,7 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
         if c.is_whitespace() || c == ',' || c == '、' {
             i += 1;
         } else if is_quote(c) {
-            let start = i;
-            i += 1;
-            let mut phrase = String::new();
-            while i < chars.len() && !is_quote(chars[i]) {
-                phrase.push(chars[i]);
-                i += 1;
-            }
-            if i == chars.len() {
-                return err(format!(
-                    "unbalanced quotes: the quote at character {} is never closed",
-                    start + 1
-                ));
-            }
-            i += 1;
-            if !phrase.chars().any(crate::text::is_word_char) {
-                return err("empty phrase \"\": put words between the quotes");
-            }
-            out.push(Lexeme::Phrase(phrase.trim().to_string()));
-            i = lex_suffixes(&chars, i, &mut out)?;
+            i = lex_phrase(&chars, i, &mut out)?;
         } else if c == '!' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
             // !word: the same as -word.
             out.push(Lexeme::Minus);
@@ -278,68 +260,7 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
             out.push(Lexeme::Minus);
             i += 1;
         } else {
-            let start = i;
-            while i < chars.len()
-                && !chars[i].is_whitespace()
-                && !matches!(chars[i], '(' | ')' | ',' | '、')
-                && !is_quote(chars[i])
-            {
-                if chars[i] == ':' || chars[i] == '^' && start < i {
-                    break;
-                }
-                if chars[i] == '~' && start < i {
-                    return err(format!(
-                        "~{} after a word: proximity is for phrases, write \"{}\"~N with the words in quotes",
-                        chars[i + 1..]
-                            .iter()
-                            .take_while(|c| c.is_ascii_digit())
-                            .collect::<String>(),
-                        chars[start..i].iter().collect::<String>()
-                    ));
-                }
-                i += 1;
-            }
-            if i < chars.len() && chars[i] == '^' {
-                let word: String = chars[start..i].iter().collect();
-                out.push(word_or_operator(word));
-                i = lex_suffixes(&chars, i, &mut out)?;
-                continue;
-            }
-            let word: String = chars[start..i].iter().collect();
-            if i < chars.len() && chars[i] == ':' {
-                let name = word.to_lowercase();
-                if FIELDS.contains(&name.as_str()) || FILTERS.contains(&name.as_str()) {
-                    out.push(Lexeme::Prefix(name));
-                    i += 1;
-                    continue;
-                }
-                if !word.is_empty()
-                    && word
-                        .chars()
-                        .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
-                {
-                    return err(format!(
-                        "unknown field {word:?}: fields are title:, heading:, body:; filters are region:, year:, sector:, type:, target-year:, instrument:"
-                    ));
-                }
-                // A colon inside a word (5:30) is part of it.
-                let mut word = word;
-                i += 1;
-                word.push(':');
-                while i < chars.len()
-                    && !chars[i].is_whitespace()
-                    && !matches!(chars[i], '(' | ')')
-                    && !is_quote(chars[i])
-                {
-                    word.push(chars[i]);
-                    i += 1;
-                }
-                out.push(word_or_operator(word));
-                continue;
-            }
-            if !word.is_empty() {
-                out.push(word_or_operator(word));
-            }
+            i = lex_word(&chars, i, &mut out)?;
         }
     }
     // A "word" of punctuation only (。, ——, &) has nothing to search; it
@@ -351,6 +272,106 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
     // AND between words is what a space means already.
     out.retain(|l| l != &Lexeme::Word(AND.into()));
     Ok(out)
+}
+
+/// A quoted phrase opening at `chars[start]`, with its `~N` or `^N`; returns
+/// where lexing goes on.
+fn lex_phrase(chars: &[char], start: usize, out: &mut Vec<Lexeme>) -> Result<usize, QueryError> {
+    let mut i = start + 1;
+    let mut phrase = String::new();
+    while i < chars.len() && !is_quote(chars[i]) {
+        phrase.push(chars[i]);
+        i += 1;
+    }
+    if i == chars.len() {
+        return err(format!(
+            "unbalanced quotes: the quote at character {} is never closed",
+            start + 1
+        ));
+    }
+    i += 1;
+    if !phrase.chars().any(crate::text::is_word_char) {
+        return err("empty phrase \"\": put words between the quotes");
+    }
+    out.push(Lexeme::Phrase(phrase.trim().to_string()));
+    lex_suffixes(chars, i, out)
+}
+
+/// A word from `chars[start]`: a field or filter prefix (`region:`), a word
+/// with a boost (`^2`), or a plain word or operator; returns where lexing
+/// goes on.
+fn lex_word(chars: &[char], start: usize, out: &mut Vec<Lexeme>) -> Result<usize, QueryError> {
+    let mut i = start;
+    while i < chars.len()
+        && !chars[i].is_whitespace()
+        && !matches!(chars[i], '(' | ')' | ',' | '、')
+        && !is_quote(chars[i])
+    {
+        if chars[i] == ':' || chars[i] == '^' && start < i {
+            break;
+        }
+        if chars[i] == '~' && start < i {
+            return err(format!(
+                "~{} after a word: proximity is for phrases, write \"{}\"~N with the words in quotes",
+                chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect::<String>(),
+                chars[start..i].iter().collect::<String>()
+            ));
+        }
+        i += 1;
+    }
+    let word: String = chars[start..i].iter().collect();
+    if i < chars.len() && chars[i] == '^' {
+        out.push(word_or_operator(word));
+        return lex_suffixes(chars, i, out);
+    }
+    if i < chars.len() && chars[i] == ':' {
+        return lex_after_colon(chars, i, word, out);
+    }
+    if !word.is_empty() {
+        out.push(word_or_operator(word));
+    }
+    Ok(i)
+}
+
+/// `word` followed by a colon at `chars[colon]`: a field or filter prefix,
+/// an unknown field (refused), or a word with a colon inside (5:30).
+fn lex_after_colon(
+    chars: &[char],
+    colon: usize,
+    word: String,
+    out: &mut Vec<Lexeme>,
+) -> Result<usize, QueryError> {
+    let name = word.to_lowercase();
+    if FIELDS.contains(&name.as_str()) || FILTERS.contains(&name.as_str()) {
+        out.push(Lexeme::Prefix(name));
+        return Ok(colon + 1);
+    }
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
+    {
+        return err(format!(
+            "unknown field {word:?}: fields are title:, heading:, body:; filters are region:, year:, sector:, type:, target-year:, instrument:"
+        ));
+    }
+    // A colon inside a word (5:30) is part of it.
+    let mut word = word;
+    let mut i = colon + 1;
+    word.push(':');
+    while i < chars.len()
+        && !chars[i].is_whitespace()
+        && !matches!(chars[i], '(' | ')')
+        && !is_quote(chars[i])
+    {
+        word.push(chars[i]);
+        i += 1;
+    }
+    out.push(word_or_operator(word));
+    Ok(i)
 }
 
 /// Marks an explicit AND (`AND`, `&&`, `and` between Chinese words) in the

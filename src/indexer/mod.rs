@@ -34,7 +34,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 use crate::corpus::Skipped;
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::extract::{OverrideProblem, RegionNames, versions};
+use crate::extract::{OverrideProblem, PassageMeta, RegionNames, versions};
 use crate::gazetteer::gazetteer;
 use crate::schema::{self, Fields};
 use crate::tokenizer;
@@ -389,35 +389,10 @@ pub const NATIONAL: &str = "全国";
 /// title record, one record per section (distinct heading path); `entry`
 /// says which batch added each passage.
 pub fn to_tantivy_docs(fields: &Fields, doc: &Document, entry: &DocEntry) -> Vec<TantivyDocument> {
-    let region_code = doc.meta.region.value;
-    let national = region_code.is_none() && doc.meta.national;
-    let mut names = RegionNames::of(region_code);
-    if national {
-        names.province = Some(NATIONAL.to_string());
-    }
-    let region_facet = match region_code {
-        Some(c) => Some(gazetteer().facet_path(c)),
-        None => national.then(|| format!("/{NATIONAL}")),
-    };
-    // Only an extracted title is indexed: the file-name fallback is the
-    // path's, resolved when a hit is shown, so a rename changes no passage.
-    let title = doc.meta.title.value.as_deref();
-    let doc_num = schema::doc_num(&doc.content_hash);
+    let shared = DocumentValues::of(doc);
     let mut out = Vec::with_capacity(doc.passages.len() + 8);
-    if let Some(title) = title {
-        let mut t = TantivyDocument::default();
-        t.add_text(fields.kind, schema::kinds::TITLE);
-        t.add_text(fields.doc_key, &doc.content_hash);
-        t.add_u64(fields.doc_num, doc_num);
-        t.add_text(fields.title_text, title);
-        let issue = &doc.meta.issuance;
-        if let Some(key) = versions::version_key(title, issue.force.value, region_code) {
-            t.add_u64(fields.version, key);
-            if let Some(date) = versions::version_date(issue) {
-                t.add_u64(fields.version_date, u64::from(date));
-            }
-        }
-        out.push(t);
+    if let Some(title) = shared.title {
+        out.push(title_record(fields, doc, &shared, title));
     }
     let mut sections: Vec<String> = Vec::new();
     for (i, (p, pm)) in doc.passages.iter().enumerate() {
@@ -429,18 +404,14 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document, entry: &DocEntry) -> Vec
                 sections.len() - 1
             }
         };
-        let section = format!("{}/{section_no}", doc.content_hash);
-        let mut t = TantivyDocument::default();
-        t.add_text(fields.kind, schema::kinds::PASSAGE);
-        t.add_text(fields.doc_key, &doc.content_hash);
-        t.add_u64(fields.doc_num, doc_num);
+        let mut t = base_record(fields, schema::kinds::PASSAGE, &shared);
         t.add_text(
             fields.passage_id,
             format!("{}:{}", doc.content_hash, p.number),
         );
         t.add_u64(fields.passage_no, p.number as u64);
-        t.add_text(fields.section, &section);
-        if let Some(title) = title {
+        t.add_text(fields.section, format!("{}/{section_no}", doc.content_hash));
+        if let Some(title) = shared.title {
             t.add_text(fields.title, title);
         }
         if !heading.is_empty() {
@@ -452,65 +423,139 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &Document, entry: &DocEntry) -> Vec
             t.add_u64(fields.page_last, u64::from(last));
         }
         t.add_f64(fields.content, f64::from(pm.content.factor));
-        if let Some(f) = &region_facet {
-            t.add_facet(
-                fields.region,
-                Facet::from_text(f).unwrap_or_else(|_| Facet::root()),
-            );
-        }
-        for (field, value) in [
-            (fields.province, &names.province),
-            (fields.city, &names.city),
-            (fields.county, &names.county),
-            (fields.region_code, &names.code),
-        ] {
-            if let Some(v) = value {
-                t.add_text(field, v);
-            }
-        }
-        if let Some(y) = doc.meta.year.value {
-            t.add_u64(fields.year, u64::from(y));
-        }
-        for y in &pm.target_years {
-            t.add_u64(fields.target_year, u64::from(*y));
-        }
-        if let Some(dt) = doc.meta.doc_type.value {
-            t.add_text(fields.doc_type, dt.label());
-        }
-        for s in &pm.sectors {
-            if let Ok(f) = Facet::from_text(&s.facet_path()) {
-                t.add_facet(fields.sector, f);
-            }
-        }
-        for i in &pm.instruments {
-            if let Ok(f) = Facet::from_text(&i.facet_path()) {
-                t.add_facet(fields.instrument, f);
-            }
-        }
-        t.add_u64(fields.target_count, pm.targets.len() as u64);
+        add_document_values(&mut t, fields, doc, &shared);
+        add_passage_metadata(&mut t, fields, pm);
         t.add_u64(fields.batch, u64::from(entry.batch_of_passage(i)));
-        add_issuance(&mut t, fields, &doc.meta.issuance);
-        if !pm.targets.is_empty() {
-            t.add_text(
-                fields.targets,
-                serde_json::to_string(&pm.targets).expect("targets serialise"),
-            );
-        }
         out.push(t);
     }
     for (i, heading) in sections.iter().enumerate() {
         if heading.is_empty() {
             continue;
         }
-        let mut t = TantivyDocument::default();
-        t.add_text(fields.kind, schema::kinds::HEADING);
-        t.add_text(fields.doc_key, &doc.content_hash);
-        t.add_u64(fields.doc_num, doc_num);
+        let mut t = base_record(fields, schema::kinds::HEADING, &shared);
         t.add_text(fields.section, format!("{}/{i}", doc.content_hash));
         t.add_text(fields.heading_text, heading);
         out.push(t);
     }
     out
+}
+
+/// What every record of a document carries, decided once.
+struct DocumentValues<'a> {
+    key: &'a str,
+    num: u64,
+    /// Only an extracted title is indexed: the file-name fallback is the
+    /// path's, resolved when a hit is shown, so a rename changes no passage.
+    title: Option<&'a str>,
+    names: RegionNames,
+    region_facet: Option<String>,
+}
+
+impl DocumentValues<'_> {
+    fn of(doc: &Document) -> DocumentValues<'_> {
+        let region_code = doc.meta.region.value;
+        let national = region_code.is_none() && doc.meta.national;
+        let mut names = RegionNames::of(region_code);
+        if national {
+            names.province = Some(NATIONAL.to_string());
+        }
+        let region_facet = match region_code {
+            Some(c) => Some(gazetteer().facet_path(c)),
+            None => national.then(|| format!("/{NATIONAL}")),
+        };
+        DocumentValues {
+            key: &doc.content_hash,
+            num: schema::doc_num(&doc.content_hash),
+            title: doc.meta.title.value.as_deref(),
+            names,
+            region_facet,
+        }
+    }
+}
+
+/// A record of `kind` with the document's key and number.
+fn base_record(fields: &Fields, kind: &str, shared: &DocumentValues) -> TantivyDocument {
+    let mut t = TantivyDocument::default();
+    t.add_text(fields.kind, kind);
+    t.add_text(fields.doc_key, shared.key);
+    t.add_u64(fields.doc_num, shared.num);
+    t
+}
+
+/// The title record, with the version key that links a document's versions.
+fn title_record(
+    fields: &Fields,
+    doc: &Document,
+    shared: &DocumentValues,
+    title: &str,
+) -> TantivyDocument {
+    let mut t = base_record(fields, schema::kinds::TITLE, shared);
+    t.add_text(fields.title_text, title);
+    let issue = &doc.meta.issuance;
+    if let Some(key) = versions::version_key(title, issue.force.value, doc.meta.region.value) {
+        t.add_u64(fields.version, key);
+        if let Some(date) = versions::version_date(issue) {
+            t.add_u64(fields.version_date, u64::from(date));
+        }
+    }
+    t
+}
+
+/// The document's region, year, type and issue fields, on a passage.
+fn add_document_values(
+    t: &mut TantivyDocument,
+    fields: &Fields,
+    doc: &Document,
+    shared: &DocumentValues,
+) {
+    if let Some(f) = &shared.region_facet {
+        t.add_facet(
+            fields.region,
+            Facet::from_text(f).unwrap_or_else(|_| Facet::root()),
+        );
+    }
+    let names = &shared.names;
+    for (field, value) in [
+        (fields.province, &names.province),
+        (fields.city, &names.city),
+        (fields.county, &names.county),
+        (fields.region_code, &names.code),
+    ] {
+        if let Some(v) = value {
+            t.add_text(field, v);
+        }
+    }
+    if let Some(y) = doc.meta.year.value {
+        t.add_u64(fields.year, u64::from(y));
+    }
+    if let Some(dt) = doc.meta.doc_type.value {
+        t.add_text(fields.doc_type, dt.label());
+    }
+    add_issuance(t, fields, &doc.meta.issuance);
+}
+
+/// A passage's own target years, sectors, instruments and targets.
+fn add_passage_metadata(t: &mut TantivyDocument, fields: &Fields, pm: &PassageMeta) {
+    for y in &pm.target_years {
+        t.add_u64(fields.target_year, u64::from(*y));
+    }
+    for s in &pm.sectors {
+        if let Ok(f) = Facet::from_text(&s.facet_path()) {
+            t.add_facet(fields.sector, f);
+        }
+    }
+    for i in &pm.instruments {
+        if let Ok(f) = Facet::from_text(&i.facet_path()) {
+            t.add_facet(fields.instrument, f);
+        }
+    }
+    t.add_u64(fields.target_count, pm.targets.len() as u64);
+    if !pm.targets.is_empty() {
+        t.add_text(
+            fields.targets,
+            serde_json::to_string(&pm.targets).expect("targets serialise"),
+        );
+    }
 }
 
 /// The issue fields of a document, on each of its passages.

@@ -179,22 +179,6 @@ impl Filters {
     /// The filter queries, one per kind of filter in use (all must match).
     pub fn queries(&self, fields: &Fields) -> Vec<Box<dyn Query>> {
         let mut out: Vec<Box<dyn Query>> = Vec::new();
-        let facet_terms = |field: Field, paths: &[String]| -> Box<dyn Query> {
-            any_of(
-                paths
-                    .iter()
-                    .map(|p| {
-                        Box::new(TermQuery::new(
-                            Term::from_facet(
-                                field,
-                                &Facet::from_text(p).unwrap_or_else(|_| Facet::root()),
-                            ),
-                            IndexRecordOption::Basic,
-                        )) as Box<dyn Query>
-                    })
-                    .collect(),
-            )
-        };
         if !self.regions.is_empty() {
             out.push(facet_terms(fields.region, &self.regions));
         }
@@ -205,20 +189,10 @@ impl Filters {
             out.push(facet_terms(fields.instrument, &self.instruments));
         }
         if !self.years.is_empty() {
-            out.push(any_of(
-                self.years
-                    .iter()
-                    .map(|r| year_range(fields.year, r))
-                    .collect(),
-            ));
+            out.push(year_ranges(fields.year, &self.years));
         }
         if !self.target_years.is_empty() {
-            out.push(any_of(
-                self.target_years
-                    .iter()
-                    .map(|r| year_range(fields.target_year, r))
-                    .collect(),
-            ));
+            out.push(year_ranges(fields.target_year, &self.target_years));
         }
         if self.has_target {
             out.push(Box::new(tantivy::query::RangeQuery::new(
@@ -226,73 +200,90 @@ impl Filters {
                 Bound::Unbounded,
             )));
         }
-        let terms = |field: Field, values: &[String]| -> Box<dyn Query> {
-            any_of(
-                values
-                    .iter()
-                    .map(|v| {
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, v),
-                            IndexRecordOption::Basic,
-                        )) as Box<dyn Query>
-                    })
-                    .collect(),
-            )
-        };
         if !self.issuers.is_empty() {
-            // Part of a name finds the bodies that hold it (发改委: 国家发改委,
-            // 山东省发改委), normalised both sides.
-            out.push(any_of(
-                self.issuers
-                    .iter()
-                    .map(|i| {
-                        RegexQuery::from_pattern(
-                            &format!(".*{}.*", regex::escape(i)),
-                            fields.issuer,
-                        )
-                        .map(|q| Box::new(q) as Box<dyn Query>)
-                        .unwrap_or_else(|_| Box::new(EmptyQuery))
-                    })
-                    .collect(),
-            ));
+            out.push(issuer_parts(fields.issuer, &self.issuers));
         }
         if self.current {
             out.push(Box::new(super::versions::CurrentOnly::new(fields)));
         }
         if let Some(range) = &self.batches {
-            out.push(if range.is_empty() {
-                Box::new(EmptyQuery)
-            } else {
-                Box::new(tantivy::query::RangeQuery::new(
-                    Bound::Included(Term::from_field_u64(
-                        fields.batch,
-                        u64::from(*range.start()),
-                    )),
-                    Bound::Included(Term::from_field_u64(fields.batch, u64::from(*range.end()))),
-                ))
-            });
+            out.push(batch_range(fields.batch, range));
         }
         if !self.forces.is_empty() {
-            out.push(terms(fields.force, &self.forces));
+            out.push(text_terms(fields.force, &self.forces));
         }
         if !self.doc_numbers.is_empty() {
-            out.push(terms(fields.doc_number, &self.doc_numbers));
+            out.push(text_terms(fields.doc_number, &self.doc_numbers));
         }
         if !self.doc_types.is_empty() {
-            out.push(any_of(
-                self.doc_types
-                    .iter()
-                    .map(|t| {
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(fields.doc_type, t),
-                            IndexRecordOption::Basic,
-                        )) as Box<dyn Query>
-                    })
-                    .collect(),
-            ));
+            out.push(text_terms(fields.doc_type, &self.doc_types));
         }
         out
     }
+}
+
+/// Any of the facet `paths` (a path holds its children).
+fn facet_terms(field: Field, paths: &[String]) -> Box<dyn Query> {
+    any_of(
+        paths
+            .iter()
+            .map(|p| {
+                Box::new(TermQuery::new(
+                    Term::from_facet(
+                        field,
+                        &Facet::from_text(p).unwrap_or_else(|_| Facet::root()),
+                    ),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>
+            })
+            .collect(),
+    )
+}
+
+/// Any of the exact `values`.
+fn text_terms(field: Field, values: &[String]) -> Box<dyn Query> {
+    any_of(
+        values
+            .iter()
+            .map(|v| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, v),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>
+            })
+            .collect(),
+    )
+}
+
+/// Any of the year ranges.
+fn year_ranges(field: Field, ranges: &[YearRange]) -> Box<dyn Query> {
+    any_of(ranges.iter().map(|r| year_range(field, r)).collect())
+}
+
+/// Part of a name finds the bodies that hold it (发改委: 国家发改委,
+/// 山东省发改委), normalised both sides.
+fn issuer_parts(field: Field, issuers: &[String]) -> Box<dyn Query> {
+    any_of(
+        issuers
+            .iter()
+            .map(|i| {
+                RegexQuery::from_pattern(&format!(".*{}.*", regex::escape(i)), field)
+                    .map(|q| Box::new(q) as Box<dyn Query>)
+                    .unwrap_or_else(|_| Box::new(EmptyQuery))
+            })
+            .collect(),
+    )
+}
+
+/// Passages added by the batches of `range` (none for an empty range).
+fn batch_range(field: Field, range: &std::ops::RangeInclusive<u32>) -> Box<dyn Query> {
+    if range.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(tantivy::query::RangeQuery::new(
+        Bound::Included(Term::from_field_u64(field, u64::from(*range.start()))),
+        Bound::Included(Term::from_field_u64(field, u64::from(*range.end()))),
+    ))
 }
 
 fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
