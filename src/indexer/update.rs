@@ -86,67 +86,125 @@ pub(crate) fn run(
     if !config.allow_mass_removal {
         refuse_mass_removal(config, &live_files, &scan)?;
     }
+    let job = Job {
+        config,
+        layout,
+        overrides: &overrides,
+    };
     let mut summary = match target {
-        Target::Live(info) => {
-            let dir = layout.generation_dir(info.generation.as_deref());
-            let index = open_tantivy(&dir)?;
-            let committed = IndexState::of_last_commit(&index, &dir)?;
-            layout.abandon_building()?;
-            layout.remove_leftovers(&[info.generation.as_deref().unwrap_or_default()])?;
-            let history = committed.clone();
-            let base = Base {
-                committed,
-                history: &history,
-            };
-            let applied = apply(config, &index, base, scan, &overrides, false, on_event)
-                .map_err(|e| out_of_space(layout, None, e))?;
-            applied.into_summary(None, true)
-        }
-        Target::Rebuild { why, resume } => {
-            let resumed = resume.and_then(|info| resume_rebuild(layout, info));
-            let (generation, index, committed) = match resumed {
-                Some((generation, index, committed)) => {
-                    on_event(Event::Resuming {
-                        why: &why,
-                        dir: &layout.generation_dir(Some(&generation)),
-                        documents: committed.docs.len(),
-                    });
-                    (generation, index, committed)
-                }
-                None => {
-                    let (generation, index) =
-                        start_rebuild(layout).map_err(|e| out_of_space(layout, None, e))?;
-                    on_event(Event::Rebuilding {
-                        why: &why,
-                        dir: &layout.generation_dir(Some(&generation)),
-                    });
-                    (generation, index, IndexState::new(""))
-                }
-            };
-            let mut keep = vec![generation.as_str()];
-            keep.extend(live_generation.as_deref());
-            layout.remove_leftovers(&keep)?;
-            // The batches of the index being replaced, and the batch of each
-            // of its documents, carry over: a rebuild adds nothing new by
-            // itself.
-            let base = Base {
-                committed,
-                history: &live_files,
-            };
-            let applied = apply(config, &index, base, scan, &overrides, true, on_event);
-            drop(index);
-            let applied = applied.map_err(|e| out_of_space(layout, Some(&generation), e))?;
-            let finished = !applied.interrupted;
-            if finished {
-                layout.publish_building()?;
-                layout.remove_leftovers(&[generation.as_str()])?;
-            }
-            applied.into_summary(Some(why), finished)
-        }
+        Target::Live(info) => job.update_live(&info, scan, on_event)?,
+        Target::Rebuild { why, resume } => job.rebuild(
+            why,
+            resume,
+            live_generation.as_deref(),
+            &live_files,
+            scan,
+            on_event,
+        )?,
     };
     summary.seconds = start.elapsed().as_secs_f64();
     summary.override_problems = override_problems;
     Ok(summary)
+}
+
+/// What one run works with.
+struct Job<'a> {
+    config: &'a IndexConfig,
+    layout: &'a Layout,
+    overrides: &'a Overrides,
+}
+
+impl Job<'_> {
+    /// Updates the live index in place.
+    fn update_live(
+        &self,
+        info: &IndexInfo,
+        scan: Scan,
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<Summary> {
+        let layout = self.layout;
+        let dir = layout.generation_dir(info.generation.as_deref());
+        let index = open_tantivy(&dir)?;
+        let committed = IndexState::of_last_commit(&index, &dir)?;
+        layout.abandon_building()?;
+        layout.remove_leftovers(&[info.generation.as_deref().unwrap_or_default()])?;
+        let history = committed.clone();
+        let base = Base {
+            committed,
+            history: &history,
+        };
+        let applied = apply(
+            self.config,
+            &index,
+            base,
+            scan,
+            self.overrides,
+            false,
+            on_event,
+        )
+        .map_err(|e| out_of_space(layout, None, e))?;
+        Ok(applied.into_summary(None, true))
+    }
+
+    /// Builds a new generation (or goes on with an interrupted one) and
+    /// swaps it in when complete. The batches of the index being replaced
+    /// (`live_files`), and the batch of each of its documents, carry over:
+    /// a rebuild adds nothing new by itself.
+    fn rebuild(
+        &self,
+        why: String,
+        resume: Option<IndexInfo>,
+        live_generation: Option<&str>,
+        live_files: &IndexState,
+        scan: Scan,
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<Summary> {
+        let layout = self.layout;
+        let resumed = resume.and_then(|info| resume_rebuild(layout, info));
+        let (generation, index, committed) = match resumed {
+            Some((generation, index, committed)) => {
+                on_event(Event::Resuming {
+                    why: &why,
+                    dir: &layout.generation_dir(Some(&generation)),
+                    documents: committed.docs.len(),
+                });
+                (generation, index, committed)
+            }
+            None => {
+                let (generation, index) =
+                    start_rebuild(layout).map_err(|e| out_of_space(layout, None, e))?;
+                on_event(Event::Rebuilding {
+                    why: &why,
+                    dir: &layout.generation_dir(Some(&generation)),
+                });
+                (generation, index, IndexState::new(""))
+            }
+        };
+        let mut keep = vec![generation.as_str()];
+        keep.extend(live_generation);
+        layout.remove_leftovers(&keep)?;
+        let base = Base {
+            committed,
+            history: live_files,
+        };
+        let applied = apply(
+            self.config,
+            &index,
+            base,
+            scan,
+            self.overrides,
+            true,
+            on_event,
+        );
+        drop(index);
+        let applied = applied.map_err(|e| out_of_space(layout, Some(&generation), e))?;
+        let finished = !applied.interrupted;
+        if finished {
+            layout.publish_building()?;
+            layout.remove_leftovers(&[generation.as_str()])?;
+        }
+        Ok(applied.into_summary(Some(why), finished))
+    }
 }
 
 fn choose_target(
