@@ -233,6 +233,61 @@ fn order(values: &mut [String], ascending: bool, totals: &BTreeMap<String, Tally
     });
 }
 
+/// Passages and documents per cell, row and column.
+#[derive(Default)]
+struct Counts {
+    cells: BTreeMap<(String, String), Tally>,
+    rows: BTreeMap<String, Tally>,
+    columns: BTreeMap<String, Tally>,
+    passages: u64,
+}
+
+impl Counts {
+    fn add(&mut self, rows: Rows, columns: Columns, hit: &Hit) {
+        self.passages += 1;
+        let cols = column_values(columns, hit);
+        for c in &cols {
+            self.columns.entry(c.clone()).or_default().add(&hit.path);
+        }
+        for r in row_values(rows, hit) {
+            for c in &cols {
+                self.cells
+                    .entry((r.clone(), c.clone()))
+                    .or_default()
+                    .add(&hit.path);
+            }
+            self.rows.entry(r).or_default().add(&hit.path);
+        }
+    }
+}
+
+/// The columns in order: the typology's instruments or categories in its
+/// order (every one, found or not), years ascending, provinces by count.
+fn column_order(columns: Columns, tally: &BTreeMap<String, Tally>) -> Vec<String> {
+    let typology = crate::extract::instrument::typology();
+    match columns {
+        Columns::Instrument => typology
+            .instruments()
+            .iter()
+            .map(|i| i.name.clone())
+            .collect(),
+        Columns::Category => typology
+            .categories()
+            .iter()
+            .map(|(_, n)| n.clone())
+            .collect(),
+        Columns::Year | Columns::Province => {
+            let mut v: Vec<String> = tally
+                .keys()
+                .filter(|c| c.as_str() != UNKNOWN)
+                .cloned()
+                .collect();
+            order(&mut v, columns == Columns::Year, tally);
+            v
+        }
+    }
+}
+
 /// Cross-tabulates the passages `query` finds under `filters`.
 pub fn crosstab(
     index: &OpenIndex,
@@ -250,49 +305,19 @@ pub fn crosstab(
         max_per_region: Some(0),
         ..SearchRequest::default()
     };
-    let mut counts: BTreeMap<(String, String), Tally> = BTreeMap::new();
-    let mut row_tally: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut column_tally: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut passages = 0;
+    let mut counts = Counts::default();
     for_each_hit(index, &request, &mut |hit| {
-        passages += 1;
-        let cols = column_values(columns, hit);
-        for c in &cols {
-            column_tally.entry(c.clone()).or_default().add(&hit.path);
-        }
-        for r in row_values(rows, hit) {
-            for c in &cols {
-                counts
-                    .entry((r.clone(), c.clone()))
-                    .or_default()
-                    .add(&hit.path);
-            }
-            row_tally.entry(r).or_default().add(&hit.path);
-        }
+        counts.add(rows, columns, hit);
         Ok(())
     })?;
+    let Counts {
+        cells: counts,
+        rows: row_tally,
+        columns: column_tally,
+        passages,
+    } = counts;
     let typology = crate::extract::instrument::typology();
-    let mut column_values: Vec<String> = match columns {
-        Columns::Instrument => typology
-            .instruments()
-            .iter()
-            .map(|i| i.name.clone())
-            .collect(),
-        Columns::Category => typology
-            .categories()
-            .iter()
-            .map(|(_, n)| n.clone())
-            .collect(),
-        Columns::Year | Columns::Province => {
-            let mut v: Vec<String> = column_tally
-                .keys()
-                .filter(|c| c.as_str() != UNKNOWN)
-                .cloned()
-                .collect();
-            order(&mut v, columns == Columns::Year, &column_tally);
-            v
-        }
-    };
+    let mut column_values = column_order(columns, &column_tally);
     column_values.push(columns.missing().to_string());
     let mut row_values: Vec<String> = row_tally.keys().cloned().collect();
     order(&mut row_values, rows == Rows::Year, &row_tally);

@@ -200,85 +200,102 @@ pub fn export_view(
 ) -> Result<u64> {
     match view {
         ExportView::Hits => export(index, request, format, w),
-        ExportView::Groups(by) => {
-            let groups = group::group(index, request, by)?;
-            let by_name = serde_json::to_value(by)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            match format {
-                ExportFormat::Jsonl => {
-                    for g in &groups.groups {
-                        serde_json::to_writer(
-                            &mut *w,
-                            &GroupLine {
-                                group_by: by,
-                                group: g,
-                            },
-                        )
-                        .map_err(io_error)?;
-                        w.write_all(b"\n").map_err(write_error)?;
-                    }
-                }
-                ExportFormat::Csv => {
-                    let mut csv = bom_csv(w)?;
-                    let header: Vec<&str> =
-                        GROUP_COLUMNS.iter().chain(CSV_COLUMNS).copied().collect();
-                    write_safe_record(&mut csv, &header).map_err(csv_error)?;
-                    for g in &groups.groups {
-                        let mut record = vec![
-                            by_name.clone(),
-                            g.key.clone().unwrap_or_default(),
-                            g.label.clone(),
-                            g.passages.to_string(),
-                            g.documents.to_string(),
-                        ];
-                        record.extend(csv_record(&g.best));
-                        write_safe_record(&mut csv, &record).map_err(csv_error)?;
-                    }
-                    csv.flush().map_err(write_error)?;
-                }
+        ExportView::Groups(by) => export_groups(index, request, by, format, w),
+        ExportView::Facets => export_facets(index, request, format, w),
+    }
+}
+
+/// Every group with its counts and best hit; returns how many groups.
+fn export_groups(
+    index: &OpenIndex,
+    request: &SearchRequest,
+    by: GroupBy,
+    format: ExportFormat,
+    w: &mut dyn Write,
+) -> Result<u64> {
+    let groups = group::group(index, request, by)?;
+    let by_name = serde_json::to_value(by)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    match format {
+        ExportFormat::Jsonl => {
+            for g in &groups.groups {
+                serde_json::to_writer(
+                    &mut *w,
+                    &GroupLine {
+                        group_by: by,
+                        group: g,
+                    },
+                )
+                .map_err(io_error)?;
+                w.write_all(b"\n").map_err(write_error)?;
             }
-            Ok(groups.groups.len() as u64)
         }
-        ExportView::Facets => {
-            let tree = crate::service::facets(index, request)?.facet_tree;
-            let mut rows = facet_rows(&tree);
-            let (passages, documents) = crate::search::facet_counts_both(index, request)?;
-            // After the targets row, which ends the breakdown's part.
-            rows.extend(flat_facet_rows(&passages, &documents));
-            match format {
-                ExportFormat::Jsonl => {
-                    for r in &rows {
-                        serde_json::to_writer(&mut *w, r).map_err(io_error)?;
-                        w.write_all(b"\n").map_err(write_error)?;
-                    }
-                }
-                ExportFormat::Csv => {
-                    let mut csv = bom_csv(w)?;
-                    write_safe_record(&mut csv, FACET_COLUMNS).map_err(csv_error)?;
-                    for r in &rows {
-                        write_safe_record(
-                            &mut csv,
-                            [
-                                r.facet.to_string(),
-                                r.value.clone().unwrap_or_default(),
-                                r.name.clone(),
-                                r.level.to_string(),
-                                r.passages.to_string(),
-                                r.documents.to_string(),
-                            ],
-                        )
-                        .map_err(csv_error)?;
-                    }
-                    csv.flush().map_err(write_error)?;
-                }
+        ExportFormat::Csv => {
+            let mut csv = bom_csv(w)?;
+            let header: Vec<&str> = GROUP_COLUMNS.iter().chain(CSV_COLUMNS).copied().collect();
+            write_safe_record(&mut csv, &header).map_err(csv_error)?;
+            for g in &groups.groups {
+                let mut record = vec![
+                    by_name.clone(),
+                    g.key.clone().unwrap_or_default(),
+                    g.label.clone(),
+                    g.passages.to_string(),
+                    g.documents.to_string(),
+                ];
+                record.extend(csv_record(&g.best));
+                write_safe_record(&mut csv, &record).map_err(csv_error)?;
             }
-            // The total row and the targets row are always there: count
-            // the matching passages, so that nothing found exits 1.
-            Ok(tree.total.passages)
+            csv.flush().map_err(write_error)?;
         }
     }
+    Ok(groups.groups.len() as u64)
+}
+
+/// Every facet value with its passage and document counts; returns the
+/// matching passages.
+fn export_facets(
+    index: &OpenIndex,
+    request: &SearchRequest,
+    format: ExportFormat,
+    w: &mut dyn Write,
+) -> Result<u64> {
+    let tree = crate::service::facets(index, request)?.facet_tree;
+    let mut rows = facet_rows(&tree);
+    let (passages, documents) = crate::search::facet_counts_both(index, request)?;
+    // After the targets row, which ends the breakdown's part.
+    rows.extend(flat_facet_rows(&passages, &documents));
+    match format {
+        ExportFormat::Jsonl => {
+            for r in &rows {
+                serde_json::to_writer(&mut *w, r).map_err(io_error)?;
+                w.write_all(b"\n").map_err(write_error)?;
+            }
+        }
+        ExportFormat::Csv => {
+            let mut csv = bom_csv(w)?;
+            write_safe_record(&mut csv, FACET_COLUMNS).map_err(csv_error)?;
+            for r in &rows {
+                write_safe_record(
+                    &mut csv,
+                    [
+                        r.facet.to_string(),
+                        r.value.clone().unwrap_or_default(),
+                        r.name.clone(),
+                        r.level.to_string(),
+                        r.passages.to_string(),
+                        r.documents.to_string(),
+                    ],
+                )
+                .map_err(csv_error)?;
+            }
+            csv.flush().map_err(write_error)?;
+        }
+    }
+    // The total row and the targets row are always there: count
+    // the matching passages, so that nothing found exits 1.
+    Ok(tree.total.passages)
 }
 
 /// A CSV writer after the byte-order mark Excel needs to read UTF-8.

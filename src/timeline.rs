@@ -186,9 +186,48 @@ pub fn timeline(
         max_per_region: Some(0),
         ..SearchRequest::default()
     };
+    let (first, skipped) = first_mentions(index, &request, level)?;
+    let mut earliest = earliest_years(index, level)?;
+    keep_filtered_regions(&mut earliest, &filters.regions);
+    let mut mentions: Vec<FirstMention> = first.into_values().collect();
+    for m in &mut mentions {
+        let e = *earliest.entry(m.region.clone()).or_insert(m.first_year);
+        m.earliest_document_year = e.min(m.first_year);
+        m.censored = m.earliest_document_year == m.first_year;
+    }
+    mentions.sort_by(|a, b| {
+        a.first_year
+            .cmp(&b.first_year)
+            .then(a.region.cmp(&b.region))
+    });
+    let mut never: Vec<String> = earliest
+        .keys()
+        .filter(|r| !mentions.iter().any(|m| &m.region == *r))
+        .cloned()
+        .collect();
+    never.sort();
+    let curve = curve(&mentions, &earliest);
+    Ok(Timeline {
+        query: query.to_string(),
+        level,
+        regions: earliest.len(),
+        first_mentions: mentions,
+        never,
+        curve,
+        skipped,
+    })
+}
+
+/// Each region's first mention (by the documents' own year) among the hits
+/// of `request`, and how many hits had no year or no unit at `level`.
+fn first_mentions(
+    index: &OpenIndex,
+    request: &SearchRequest,
+    level: Level,
+) -> Result<(HashMap<String, FirstMention>, u64)> {
     let mut first: HashMap<String, FirstMention> = HashMap::new();
     let mut skipped = 0u64;
-    for_each_hit(index, &request, &mut |hit| {
+    for_each_hit(index, request, &mut |hit| {
         let region = region_at(
             level,
             hit.region.province.as_deref(),
@@ -221,46 +260,22 @@ pub fn timeline(
         }
         Ok(())
     })?;
-    let mut earliest = earliest_years(index, level)?;
-    // Only regions the filters allow: those under a region filter, when one
-    // is given (the others could not have matched).
-    if !filters.regions.is_empty() {
-        let wanted: Vec<String> = filters.regions.clone();
-        let g = crate::gazetteer::gazetteer();
-        let paths: Vec<String> = wanted
-            .iter()
-            .filter_map(|r| g.resolve(r).ok().map(|c| g.facet_path(c)))
-            .map(|p| p.trim_matches('/').replace('/', ""))
-            .collect();
-        earliest.retain(|r, _| paths.iter().any(|p| r.starts_with(p.as_str())));
+    Ok((first, skipped))
+}
+
+/// Only regions the filters allow: those under a region filter, when one is
+/// given (the others could not have matched).
+fn keep_filtered_regions(earliest: &mut HashMap<String, u16>, regions: &[String]) {
+    if regions.is_empty() {
+        return;
     }
-    let mut mentions: Vec<FirstMention> = first.into_values().collect();
-    for m in &mut mentions {
-        let e = *earliest.entry(m.region.clone()).or_insert(m.first_year);
-        m.earliest_document_year = e.min(m.first_year);
-        m.censored = m.earliest_document_year == m.first_year;
-    }
-    mentions.sort_by(|a, b| {
-        a.first_year
-            .cmp(&b.first_year)
-            .then(a.region.cmp(&b.region))
-    });
-    let mut never: Vec<String> = earliest
-        .keys()
-        .filter(|r| !mentions.iter().any(|m| &m.region == *r))
-        .cloned()
+    let g = crate::gazetteer::gazetteer();
+    let paths: Vec<String> = regions
+        .iter()
+        .filter_map(|r| g.resolve(r).ok().map(|c| g.facet_path(c)))
+        .map(|p| p.trim_matches('/').replace('/', ""))
         .collect();
-    never.sort();
-    let curve = curve(&mentions, &earliest);
-    Ok(Timeline {
-        query: query.to_string(),
-        level,
-        regions: earliest.len(),
-        first_mentions: mentions,
-        never,
-        curve,
-        skipped,
-    })
+    earliest.retain(|r, _| paths.iter().any(|p| r.starts_with(p.as_str())));
 }
 
 fn curve(mentions: &[FirstMention], earliest: &HashMap<String, u16>) -> Vec<CurveYear> {

@@ -208,6 +208,16 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
         c.skipped.len(),
         s.seconds,
     );
+    print_override_problems(s);
+    print_changed_files(s);
+    print_outcome(s);
+    if s.published {
+        print_new_hits(s, config);
+    }
+}
+
+/// Problems with the metadata a researcher gave (`metadata.csv`).
+fn print_override_problems(s: &Summary) {
     if !s.override_problems.is_empty() {
         let problems = match s.override_problems.len() {
             1 => "1 problem".to_string(),
@@ -218,6 +228,11 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
             say!("  {}", safe(&p.to_string()));
         }
     }
+}
+
+/// The files added, updated, moved, copied, removed and skipped.
+fn print_changed_files(s: &Summary) {
+    let c = &s.changes;
     if s.rebuilt.is_none() {
         // After a rebuild every file is new: the count says it all.
         list("added", &c.added);
@@ -253,6 +268,10 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
             say!("  {}: {}", safe(&k.path), safe(&k.reason.to_string()));
         }
     }
+}
+
+/// Whether the run finished, and the size of the index.
+fn print_outcome(s: &Summary) {
     if s.interrupted {
         if !s.committed {
             say!("interrupted before anything was committed: the index is as it was");
@@ -278,9 +297,6 @@ pub(super) fn print_summary(s: &Summary, config: &IndexConfig) {
             s.documents,
             s.passages
         );
-    }
-    if s.published {
-        print_new_hits(s, config);
     }
 }
 

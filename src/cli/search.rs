@@ -1,7 +1,7 @@
 //! `plansearch search`: ranked search with filters and facet counts.
 
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::{FilterArgs, Location};
 use crate::export;
+use crate::indexer::OpenIndex;
 use crate::output;
 use crate::output::terminal::{safe, say};
 use crate::query::NewSince;
@@ -100,12 +101,39 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
     if args.output.is_some() && export_format.is_none() {
         anyhow::bail!("--output writes an export: add --csv or --jsonl");
     }
-    let default_limit = if export_format.is_some() || args.group_by.is_some() {
+    if args.scope == Scope::Doc && args.by != HitUnit::Doc {
+        anyhow::bail!("--scope doc finds documents that hold all the words anywhere: add --by doc");
+    }
+    let group_by = args.group_by;
+    let (facets, json, output) = (args.facets, args.json, args.output.clone());
+    let request = request_of(args, export_format.is_some())?;
+    if let Some(format) = export_format {
+        let view = match (group_by, facets) {
+            (Some(_), true) => {
+                anyhow::bail!("--group-by and --facets are two views: export one at a time")
+            }
+            (Some(by), false) => export::ExportView::Groups(by),
+            (None, true) => export::ExportView::Facets,
+            (None, false) => export::ExportView::Hits,
+        };
+        let written = write_export(&open, &request, view, format, output.as_deref())?;
+        return Ok(exit_code(written));
+    }
+    let query = SearchQuery { request, group_by };
+    let results = service::search(&open, &query)?;
+    print_results(&results, json)?;
+    Ok(exit_code(results.total()))
+}
+
+/// The request the arguments ask for; exports and groups have no limit
+/// unless one is given.
+fn request_of(args: SearchArgs, export: bool) -> Result<SearchRequest> {
+    let default_limit = if export || args.group_by.is_some() {
         None
     } else {
         Some(10)
     };
-    let request = SearchRequest {
+    Ok(SearchRequest {
         query: super::query_string(&args.query),
         filters: crate::query::FilterSpec {
             sort: Some(args.sort.clone()),
@@ -125,57 +153,49 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         max_per_region: Some(args.per_region),
         count_context: true,
         scope: args.scope,
+    })
+}
+
+/// Writes an export to `output` (saying what it wrote) or to stdout;
+/// returns how many rows it holds.
+fn write_export(
+    open: &OpenIndex,
+    request: &SearchRequest,
+    view: export::ExportView,
+    format: export::ExportFormat,
+    output: Option<&Path>,
+) -> Result<u64> {
+    let Some(path) = output else {
+        let stdout = std::io::stdout();
+        let mut w = BufWriter::new(stdout.lock());
+        let n = export::export_view(open, request, view, format, &mut w)?;
+        w.flush()?;
+        return Ok(n);
     };
-    if args.scope == Scope::Doc && args.by != HitUnit::Doc {
-        anyhow::bail!("--scope doc finds documents that hold all the words anywhere: add --by doc");
-    }
-    if let Some(format) = export_format {
-        let view = match (args.group_by, args.facets) {
-            (Some(_), true) => {
-                anyhow::bail!("--group-by and --facets are two views: export one at a time")
-            }
-            (Some(by), false) => export::ExportView::Groups(by),
-            (None, true) => export::ExportView::Facets,
-            (None, false) => export::ExportView::Hits,
-        };
-        let what = |n: u64| match view {
-            export::ExportView::Hits => format!("{n} hits"),
-            export::ExportView::Groups(_) => format!("{n} groups"),
-            export::ExportView::Facets => format!("the facet counts of {n} passages"),
-        };
-        let written = match &args.output {
-            Some(path) => {
-                let file = std::fs::File::create(path)
-                    .with_context(|| format!("creating {}", path.display()))?;
-                let mut w = BufWriter::new(file);
-                let n = export::export_view(&open, &request, view, format, &mut w)?;
-                w.flush()
-                    .with_context(|| format!("writing {}", path.display()))?;
-                say!("wrote {} to {}", what(n), safe(&path.display().to_string()));
-                n
-            }
-            None => {
-                let stdout = std::io::stdout();
-                let mut w = BufWriter::new(stdout.lock());
-                let n = export::export_view(&open, &request, view, format, &mut w)?;
-                w.flush()?;
-                n
-            }
-        };
-        return Ok(exit_code(written));
-    }
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = BufWriter::new(file);
+    let n = export::export_view(open, request, view, format, &mut w)?;
+    w.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    let what = match view {
+        export::ExportView::Hits => format!("{n} hits"),
+        export::ExportView::Groups(_) => format!("{n} groups"),
+        export::ExportView::Facets => format!("the facet counts of {n} passages"),
+    };
+    say!("wrote {what} to {}", safe(&path.display().to_string()));
+    Ok(n)
+}
+
+/// Prints hits or groups as text, or as JSON.
+fn print_results(results: &SearchOutput, json: bool) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let style = super::style_for_stdout();
-    let query = SearchQuery {
-        request,
-        group_by: args.group_by,
-    };
-    let results = service::search(&open, &query)?;
-    if args.json {
-        output::write_json(&mut out, &results)?;
+    if json {
+        output::write_json(&mut out, results)?;
     } else {
-        match &results {
+        match results {
             SearchOutput::Groups(groups) => output::write_group_text(&mut out, groups, style)?,
             SearchOutput::Hits(hits) => {
                 output::write_search_text(&mut out, hits, style)?;
@@ -187,7 +207,7 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(exit_code(results.total()))
+    Ok(())
 }
 
 /// 0 when something matched, 1 when nothing did (as ripgrep).

@@ -30,6 +30,12 @@ pub fn write_timeline_text(w: &mut dyn Write, t: &Timeline, style: Style) -> io:
         writeln!(w, "no documents with a year at this level")?;
         return Ok(());
     }
+    write_curve(w, t, style)?;
+    write_first_mentions(w, t, style)
+}
+
+/// The adoption curve: per year, regions new and in all, with a bar.
+fn write_curve(w: &mut dyn Write, t: &Timeline, style: Style) -> io::Result<()> {
     writeln!(w)?;
     writeln!(
         w,
@@ -62,7 +68,12 @@ pub fn write_timeline_text(w: &mut dyn Write, t: &Timeline, style: Style) -> io:
         style.dim(
             "covered: regions with a document of that year or before; no doc yet: regions the corpus has nothing of up to then"
         )
-    )?;
+    )
+}
+
+/// Each region's first mention, the regions that never say it, and what was
+/// left out.
+fn write_first_mentions(w: &mut dyn Write, t: &Timeline, style: Style) -> io::Result<()> {
     writeln!(w)?;
     writeln!(
         w,
