@@ -40,6 +40,13 @@ pub fn write_crosstab_text(w: &mut dyn Write, t: &CrossTab, style: Style) -> io:
     if t.passages == 0 {
         return Ok(());
     }
+    write_table(w, t, style)?;
+    write_column_bars(w, t, style)
+}
+
+/// Rows × the columns that have passages, a total column with a bar, and a
+/// total row.
+fn write_table(w: &mut dyn Write, t: &CrossTab, style: Style) -> io::Result<()> {
     let cols = t.used_columns();
     let total_label = "total";
     let first = t
@@ -89,9 +96,11 @@ pub fn write_crosstab_text(w: &mut dyn Write, t: &CrossTab, style: Style) -> io:
         line.push_str(&cell(n, c));
     }
     line.push_str(&format!("  {:>total_width$}", t.passages));
-    writeln!(w, "{}", style.dim(&line))?;
+    writeln!(w, "{}", style.dim(&line))
+}
 
-    // Each column's passages as a bar.
+/// Each column's passages as a bar.
+fn write_column_bars(w: &mut dyn Write, t: &CrossTab, style: Style) -> io::Result<()> {
     writeln!(w)?;
     let shown: Vec<_> = t.column_totals.iter().filter(|c| c.passages > 0).collect();
     let name_width = shown.iter().map(|c| width(&c.value)).max().unwrap_or(4);

@@ -148,20 +148,7 @@ pub fn write_inspect_text(
     writeln!(w, "{}  {}", style.bold("file"), safe(r.path))?;
     write_read_info(w, style, &doc.read)?;
     if let Some(row) = r.row {
-        let columns: Vec<String> = row
-            .columns
-            .iter()
-            .map(|(role, header)| format!("{}={header}", role.key()))
-            .collect();
-        writeln!(
-            w,
-            "{}  sheet {:?} row {}, by the columns of {}: {}",
-            style.bold("row "),
-            row.sheet,
-            row.row,
-            safe(&row.columns_from),
-            safe(&columns.join(", "))
-        )?;
+        write_sheet_row(w, style, row)?;
     }
     evidence_block(
         w,
@@ -189,38 +176,63 @@ pub fn write_inspect_text(
     writeln!(w, "{} {}", style.bold("passages "), r.passages.len())?;
     if show_passages {
         for p in &r.passages {
-            writeln!(w)?;
-            let sectors = if p.sectors.is_empty() {
-                "no sector".to_string()
-            } else {
-                p.sectors.join(", ")
-            };
-            let pages = match p.pages {
-                Some((a, b)) if a == b => format!(" p. {a}"),
-                Some((a, b)) => format!(" pp. {a}-{b}"),
-                None => String::new(),
-            };
-            writeln!(
-                w,
-                "#{}{} {}",
-                p.passage_no,
-                pages,
-                style.dim(&format!("[{sectors}]"))
-            )?;
-            if !p.heading.is_empty() {
-                writeln!(w, "   {}", style.dim(&p.heading))?;
-            }
-            // A passage keeps its line breaks; each line is made safe.
-            for line in p.text.lines() {
-                writeln!(w, "   {}", safe(line))?;
-            }
-            for t in p.targets {
-                writeln!(w, "   {} {}", style.dim("target"), safe(&t.summary()))?;
-            }
-            for i in p.instruments {
-                writeln!(w, "   {} {}", style.dim("instrument"), safe(&i.explain()))?;
-            }
+            write_passage(w, style, p)?;
         }
+    }
+    Ok(())
+}
+
+/// Which sheet row a document is, and by which columns it was read.
+fn write_sheet_row(w: &mut dyn Write, style: Style, row: &SheetRow) -> io::Result<()> {
+    let columns: Vec<String> = row
+        .columns
+        .iter()
+        .map(|(role, header)| format!("{}={header}", role.key()))
+        .collect();
+    writeln!(
+        w,
+        "{}  sheet {:?} row {}, by the columns of {}: {}",
+        style.bold("row "),
+        row.sheet,
+        row.row,
+        safe(&row.columns_from),
+        safe(&columns.join(", "))
+    )?;
+    Ok(())
+}
+
+/// One passage: number, pages, sectors, heading, text, targets, instruments.
+fn write_passage(w: &mut dyn Write, style: Style, p: &InspectPassage) -> io::Result<()> {
+    writeln!(w)?;
+    let sectors = if p.sectors.is_empty() {
+        "no sector".to_string()
+    } else {
+        p.sectors.join(", ")
+    };
+    let pages = match p.pages {
+        Some((a, b)) if a == b => format!(" p. {a}"),
+        Some((a, b)) => format!(" pp. {a}-{b}"),
+        None => String::new(),
+    };
+    writeln!(
+        w,
+        "#{}{} {}",
+        p.passage_no,
+        pages,
+        style.dim(&format!("[{sectors}]"))
+    )?;
+    if !p.heading.is_empty() {
+        writeln!(w, "   {}", style.dim(&p.heading))?;
+    }
+    // A passage keeps its line breaks; each line is made safe.
+    for line in p.text.lines() {
+        writeln!(w, "   {}", safe(line))?;
+    }
+    for t in p.targets {
+        writeln!(w, "   {} {}", style.dim("target"), safe(&t.summary()))?;
+    }
+    for i in p.instruments {
+        writeln!(w, "   {} {}", style.dim("instrument"), safe(&i.explain()))?;
     }
     Ok(())
 }

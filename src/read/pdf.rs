@@ -107,103 +107,139 @@ fn read(bytes: &[u8], limits: &Limits, engine: Option<&Engine>) -> Result<Extrac
     let mut out = Extracted::new(Format::Pdf, READER);
     out.pages = Some(read_pages.len() as u32);
     out.meta.title = info_title(&doc).map(|t| (t, "PDF Info Title".to_string()));
-    let mut notes: Vec<String> = Vec::new();
-    let mut ocr_stats = OcrStats::default();
-    let mut scanned_unread = Vec::new();
-    let mut garbled_unread = Vec::new();
-    let mut pages_out = Vec::with_capacity(read_pages.len());
-    for page in read_pages {
-        let text: String = page.lines.iter().map(|l| l.text.as_str()).collect();
-        let garbled = is_garbled(&text);
-        let has_text = text.chars().any(char::is_alphanumeric);
-        if has_text && !garbled {
-            pages_out.push(Page {
-                number: page.number,
-                lines: page.lines,
-            });
-            continue;
-        }
-        let recognised = engine.and_then(|engine| {
-            if limits.check().is_err() {
-                return None;
-            }
-            ocr_page(&doc, bytes, &page, engine, limits)
-        });
-        match recognised {
-            Some((lines, recognised)) => {
-                ocr_stats.add(&recognised);
-                pages_out.push(Page {
-                    number: page.number,
-                    lines,
-                });
-            }
-            None if garbled => garbled_unread.push(page.number),
-            None => {
-                if !page.images.is_empty() || !has_text {
-                    scanned_unread.push(page.number);
-                }
-                pages_out.push(Page {
-                    number: page.number,
-                    lines: Vec::new(),
-                });
-            }
-        }
-    }
+    let texts = PageTexts::of(&doc, bytes, read_pages, engine, limits);
     if let Some(engine) = engine
-        && ocr_stats.pages > 0
+        && texts.ocr.pages > 0
     {
         out.ocr = Some(OcrInfo {
             engine: engine.name.clone(),
-            confidence: ocr_stats.confidence(),
-            pages: ocr_stats.pages,
+            confidence: texts.ocr.confidence(),
+            pages: texts.ocr.pages,
         });
         out.reader = "pdf (lopdf + plansearch text) + tesseract";
     }
-    let (lines, dropped) = pages::assemble(&pages_out);
+    let (lines, dropped) = pages::assemble(&texts.pages);
     out.lines = lines;
     out.dropped = dropped;
     let total = out.pages.unwrap_or(0) as usize;
-    if !garbled_unread.is_empty() {
-        notes.push(format!(
-            "{} whose text does not decode (fonts without a ToUnicode map) left out{}",
-            page_list(&garbled_unread, total),
-            ocr_hint(engine)
-        ));
-    }
-    if !scanned_unread.is_empty() {
-        notes.push(format!(
-            "{} scanned, no text layer{}",
-            page_list(&scanned_unread, total),
-            ocr_hint(engine)
-        ));
-    }
-    if !damaged.is_empty() {
-        notes.push(format!(
-            "{} damaged, read as far as possible",
-            page_list(&damaged, total)
-        ));
-    }
     if out.is_empty() {
-        let why = if !scanned_unread.is_empty() && garbled_unread.is_empty() {
+        return Err(SkipReason::NoText(texts.why_no_text(total, engine)));
+    }
+    let notes = texts.notes(&damaged, total, engine);
+    if !notes.is_empty() {
+        out.note = Some(notes.join("; "));
+    }
+    Ok(out)
+}
+
+/// The text of every page: its text layer, or what OCR read where the
+/// layer is missing or does not decode; and which pages stayed unread.
+struct PageTexts {
+    pages: Vec<Page>,
+    ocr: OcrStats,
+    /// Pages with images or no text and nothing OCR could read.
+    scanned_unread: Vec<u32>,
+    /// Pages whose text does not decode and that OCR could not read.
+    garbled_unread: Vec<u32>,
+}
+
+impl PageTexts {
+    fn of(
+        doc: &lopdf::Document,
+        bytes: &[u8],
+        read_pages: Vec<PageRead>,
+        engine: Option<&Engine>,
+        limits: &Limits,
+    ) -> PageTexts {
+        let mut texts = PageTexts {
+            pages: Vec::with_capacity(read_pages.len()),
+            ocr: OcrStats::default(),
+            scanned_unread: Vec::new(),
+            garbled_unread: Vec::new(),
+        };
+        for page in read_pages {
+            let text: String = page.lines.iter().map(|l| l.text.as_str()).collect();
+            let garbled = is_garbled(&text);
+            let has_text = text.chars().any(char::is_alphanumeric);
+            if has_text && !garbled {
+                texts.pages.push(Page {
+                    number: page.number,
+                    lines: page.lines,
+                });
+                continue;
+            }
+            let recognised = engine.and_then(|engine| {
+                if limits.check().is_err() {
+                    return None;
+                }
+                ocr_page(doc, bytes, &page, engine, limits)
+            });
+            match recognised {
+                Some((lines, recognised)) => {
+                    texts.ocr.add(&recognised);
+                    texts.pages.push(Page {
+                        number: page.number,
+                        lines,
+                    });
+                }
+                None if garbled => texts.garbled_unread.push(page.number),
+                None => {
+                    if !page.images.is_empty() || !has_text {
+                        texts.scanned_unread.push(page.number);
+                    }
+                    texts.pages.push(Page {
+                        number: page.number,
+                        lines: Vec::new(),
+                    });
+                }
+            }
+        }
+        texts
+    }
+
+    /// Why a PDF of `total` pages gave no text at all.
+    fn why_no_text(&self, total: usize, engine: Option<&Engine>) -> String {
+        if !self.scanned_unread.is_empty() && self.garbled_unread.is_empty() {
             format!(
                 "scanned PDF, no text layer on {}{}",
-                page_list(&scanned_unread, total),
+                page_list(&self.scanned_unread, total),
                 ocr_hint(engine)
             )
-        } else if !garbled_unread.is_empty() {
+        } else if !self.garbled_unread.is_empty() {
             format!(
                 "the text layer does not decode (subset fonts without a ToUnicode map){}",
                 ocr_hint(engine)
             )
         } else {
             "no text layer (the text may be drawn as outlines)".to_string()
-        };
-        return Err(SkipReason::NoText(why));
+        }
     }
-    if !notes.is_empty() {
-        out.note = Some(notes.join("; "));
+
+    /// What was left out or read only in part, for the read info.
+    fn notes(&self, damaged: &[u32], total: usize, engine: Option<&Engine>) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.garbled_unread.is_empty() {
+            notes.push(format!(
+                "{} whose text does not decode (fonts without a ToUnicode map) left out{}",
+                page_list(&self.garbled_unread, total),
+                ocr_hint(engine)
+            ));
+        }
+        if !self.scanned_unread.is_empty() {
+            notes.push(format!(
+                "{} scanned, no text layer{}",
+                page_list(&self.scanned_unread, total),
+                ocr_hint(engine)
+            ));
+        }
+        if !damaged.is_empty() {
+            notes.push(format!(
+                "{} damaged, read as far as possible",
+                page_list(damaged, total)
+            ));
+        }
+        notes
     }
-    Ok(out)
 }
 
 /// What to say about OCR for pages it could not read.
@@ -507,28 +543,44 @@ fn image_file(
     } else {
         colour_components(doc, get(b"ColorSpace"))?
     };
+    // PDF grey: 0 is black; PBM: 1 is black, unless the image says otherwise.
+    let inverted =
+        matches!(get(b"Decode"), Some(Object::Array(a)) if a.first().and_then(number) == Some(1.0));
+    let (pnm, ext) = pnm_of(&samples, bits, components, width, height, inverted)?;
+    Some((pnm, ext, width))
+}
+
+/// Raw image samples as a PNM file tesseract reads (bilevel, grey, RGB;
+/// CMYK as grey ink), with its extension; `None` for other layouts or too
+/// few samples.
+fn pnm_of(
+    samples: &[u8],
+    bits: u32,
+    components: u32,
+    width: u32,
+    height: u32,
+    inverted: bool,
+) -> Option<(Vec<u8>, &'static str)> {
     let (w, h) = (width as usize, height as usize);
     match (bits, components) {
         (1, 1) => {
             let row = w.div_ceil(8);
             let data = samples.get(..row * h)?;
-            // PDF grey: 0 is black; PBM: 1 is black.
-            let inverted = matches!(get(b"Decode"), Some(Object::Array(a)) if a.first().and_then(number) == Some(1.0));
             let mut pnm = format!("P4\n{w} {h}\n").into_bytes();
             pnm.extend(data.iter().map(|b| if inverted { *b } else { !b }));
-            Some((pnm, "pbm", width))
+            Some((pnm, "pbm"))
         }
         (8, 1) => {
             let data = samples.get(..w * h)?;
             let mut pnm = format!("P5\n{w} {h}\n255\n").into_bytes();
             pnm.extend_from_slice(data);
-            Some((pnm, "pgm", width))
+            Some((pnm, "pgm"))
         }
         (8, 3) => {
             let data = samples.get(..w * h * 3)?;
             let mut pnm = format!("P6\n{w} {h}\n255\n").into_bytes();
             pnm.extend_from_slice(data);
-            Some((pnm, "ppm", width))
+            Some((pnm, "ppm"))
         }
         (8, 4) => {
             let data = samples.get(..w * h * 4)?;
@@ -537,7 +589,7 @@ fn image_file(
                 let ink = (p[0] as u32 + p[1] as u32 + p[2] as u32) / 3 + p[3] as u32;
                 255 - ink.min(255) as u8
             }));
-            Some((pnm, "pgm", width))
+            Some((pnm, "pgm"))
         }
         _ => None,
     }
@@ -662,6 +714,84 @@ fn pdf_text_string(raw: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_samples_become_the_pnm_tesseract_reads() {
+        // (samples, bits, components, width, height, inverted, header, body or None)
+        type Case<'a> = (
+            &'a [u8],
+            u32,
+            u32,
+            u32,
+            u32,
+            bool,
+            &'a str,
+            Option<&'a [u8]>,
+        );
+        let cases: &[Case] = &[
+            // Bilevel: PDF 0 is black, PBM 1 is black, so the bits flip ...
+            (
+                &[0b1010_0000],
+                1,
+                1,
+                3,
+                1,
+                false,
+                "P4\n3 1\n",
+                Some(&[0b0101_1111]),
+            ),
+            // ... unless /Decode [1 0] says 1 is black already.
+            (
+                &[0b1010_0000],
+                1,
+                1,
+                3,
+                1,
+                true,
+                "P4\n3 1\n",
+                Some(&[0b1010_0000]),
+            ),
+            (
+                &[10, 20],
+                8,
+                1,
+                2,
+                1,
+                false,
+                "P5\n2 1\n255\n",
+                Some(&[10, 20]),
+            ),
+            (
+                &[1, 2, 3],
+                8,
+                3,
+                1,
+                1,
+                false,
+                "P6\n1 1\n255\n",
+                Some(&[1, 2, 3]),
+            ),
+            // CMYK as grey: no ink is white, full black ink is black.
+            (
+                &[0, 0, 0, 0, 0, 0, 0, 255],
+                8,
+                4,
+                2,
+                1,
+                false,
+                "P5\n2 1\n255\n",
+                Some(&[255, 0]),
+            ),
+        ];
+        for &(samples, bits, components, w, h, inverted, header, body) in cases {
+            let (pnm, _) = pnm_of(samples, bits, components, w, h, inverted).unwrap();
+            assert!(pnm.starts_with(header.as_bytes()), "{header:?}");
+            assert_eq!(Some(&pnm[header.len()..]), body, "{header:?}");
+        }
+        // Too few samples, or a layout tesseract is not given, is no image.
+        assert!(pnm_of(&[1, 2], 8, 1, 3, 1, false).is_none());
+        assert!(pnm_of(&[1, 2], 16, 1, 1, 1, false).is_none());
+    }
     use lopdf::content::{Content, Operation};
     use lopdf::{Stream, StringFormat, dictionary};
 

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use lopdf::content::Content;
+use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::font::{Font, deref, number};
@@ -140,6 +140,30 @@ impl Default for TextState {
     }
 }
 
+/// The text matrix and the text line matrix of a text object.
+#[derive(Clone, Copy)]
+struct TextCursor {
+    tm: Matrix,
+    tlm: Matrix,
+}
+
+impl Default for TextCursor {
+    fn default() -> TextCursor {
+        TextCursor {
+            tm: Matrix::IDENTITY,
+            tlm: Matrix::IDENTITY,
+        }
+    }
+}
+
+impl TextCursor {
+    /// T*: the start of the next line, `leading` below.
+    fn next_line(&mut self, leading: f32) {
+        self.tlm = Matrix::translate(0.0, -leading).then(self.tlm);
+        self.tm = self.tlm;
+    }
+}
+
 #[derive(Clone)]
 struct GraphicsState {
     ctm: Matrix,
@@ -211,8 +235,7 @@ impl<'a> Interpreter<'a> {
         };
         let mut gs = state;
         let mut stack: Vec<GraphicsState> = Vec::new();
-        let mut tm = Matrix::IDENTITY;
-        let mut tlm = Matrix::IDENTITY;
+        let mut cursor = TextCursor::default();
         for op in &operations {
             self.operations += 1;
             if self.operations > MAX_OPERATIONS {
@@ -223,7 +246,6 @@ impl<'a> Interpreter<'a> {
                 self.limits.check()?;
             }
             let operands = &op.operands;
-            let num = |i: usize| operands.get(i).and_then(number);
             match op.operator.as_str() {
                 // A hostile stream of saves without restores is capped.
                 "q" if stack.len() < 256 => stack.push(gs.clone()),
@@ -237,82 +259,96 @@ impl<'a> Interpreter<'a> {
                         gs.ctm = m.then(gs.ctm);
                     }
                 }
-                "BT" => {
-                    tm = Matrix::IDENTITY;
-                    tlm = Matrix::IDENTITY;
-                }
-                "Tf" => {
-                    gs.text.size = num(1).unwrap_or(0.0);
-                    gs.text.font = operands
-                        .first()
-                        .and_then(|o| o.as_name().ok())
-                        .map(|name| self.font(resources, name));
-                }
-                "Tc" => gs.text.char_spacing = num(0).unwrap_or(0.0),
-                "Tw" => gs.text.word_spacing = num(0).unwrap_or(0.0),
-                "Tz" => gs.text.horizontal_scale = num(0).unwrap_or(100.0) / 100.0,
-                "TL" => gs.text.leading = num(0).unwrap_or(0.0),
-                "Ts" => gs.text.rise = num(0).unwrap_or(0.0),
-                "Td" | "TD" => {
-                    let (tx, ty) = (num(0).unwrap_or(0.0), num(1).unwrap_or(0.0));
-                    if op.operator == "TD" {
-                        gs.text.leading = -ty;
-                    }
-                    tlm = Matrix::translate(tx, ty).then(tlm);
-                    tm = tlm;
-                }
-                "Tm" => {
-                    if let Some(m) = Matrix::from_operands(operands) {
-                        tlm = m;
-                        tm = m;
-                    }
-                }
-                "T*" => {
-                    tlm = Matrix::translate(0.0, -gs.text.leading).then(tlm);
-                    tm = tlm;
-                }
-                "Tj" => {
-                    if let Some(bytes) = operands.first().and_then(|o| o.as_str().ok()) {
-                        self.show(bytes, &gs, &mut tm);
-                    }
-                }
-                "'" | "\"" => {
-                    if op.operator == "\"" {
-                        gs.text.word_spacing = num(0).unwrap_or(gs.text.word_spacing);
-                        gs.text.char_spacing = num(1).unwrap_or(gs.text.char_spacing);
-                    }
-                    tlm = Matrix::translate(0.0, -gs.text.leading).then(tlm);
-                    tm = tlm;
-                    if let Some(bytes) = operands.last().and_then(|o| o.as_str().ok()) {
-                        self.show(bytes, &gs, &mut tm);
-                    }
-                }
-                "TJ" => {
-                    if let Some(items) = operands.first().and_then(|o| o.as_array().ok()) {
-                        for item in items {
-                            match item {
-                                Object::String(bytes, _) => self.show(bytes, &gs, &mut tm),
-                                other => {
-                                    if let Some(adjust) = number(other) {
-                                        let tx = -adjust / 1000.0
-                                            * gs.text.size
-                                            * gs.text.horizontal_scale;
-                                        tm = Matrix::translate(tx, 0.0).then(tm);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
                 "Do" => {
                     if let Some(name) = operands.first().and_then(|o| o.as_name().ok()) {
                         self.draw_xobject(resources, name, &gs, depth)?;
                     }
                 }
-                _ => {}
+                "Tf" | "Tc" | "Tw" | "Tz" | "TL" | "Ts" => {
+                    self.set_text_state(op, &mut gs.text, resources)
+                }
+                _ => self.text_op(op, &mut gs, &mut cursor),
             }
         }
         Ok(())
+    }
+
+    /// The text state operators: font and size, spacing, scale, leading, rise.
+    fn set_text_state(&mut self, op: &Operation, text: &mut TextState, resources: &Dictionary) {
+        let operands = &op.operands;
+        let num = |i: usize| operands.get(i).and_then(number);
+        match op.operator.as_str() {
+            "Tf" => {
+                text.size = num(1).unwrap_or(0.0);
+                text.font = operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .map(|name| self.font(resources, name));
+            }
+            "Tc" => text.char_spacing = num(0).unwrap_or(0.0),
+            "Tw" => text.word_spacing = num(0).unwrap_or(0.0),
+            "Tz" => text.horizontal_scale = num(0).unwrap_or(100.0) / 100.0,
+            "TL" => text.leading = num(0).unwrap_or(0.0),
+            "Ts" => text.rise = num(0).unwrap_or(0.0),
+            _ => {}
+        }
+    }
+
+    /// The text object operators: positioning (BT, Td, TD, Tm, T*) and
+    /// showing text (Tj, ', ", TJ); others are ignored.
+    fn text_op(&mut self, op: &Operation, gs: &mut GraphicsState, c: &mut TextCursor) {
+        let operands = &op.operands;
+        let num = |i: usize| operands.get(i).and_then(number);
+        match op.operator.as_str() {
+            "BT" => *c = TextCursor::default(),
+            "Td" | "TD" => {
+                let (tx, ty) = (num(0).unwrap_or(0.0), num(1).unwrap_or(0.0));
+                if op.operator == "TD" {
+                    gs.text.leading = -ty;
+                }
+                c.tlm = Matrix::translate(tx, ty).then(c.tlm);
+                c.tm = c.tlm;
+            }
+            "Tm" => {
+                if let Some(m) = Matrix::from_operands(operands) {
+                    c.tlm = m;
+                    c.tm = m;
+                }
+            }
+            "T*" => c.next_line(gs.text.leading),
+            "Tj" => {
+                if let Some(bytes) = operands.first().and_then(|o| o.as_str().ok()) {
+                    self.show(bytes, &*gs, &mut c.tm);
+                }
+            }
+            "'" | "\"" => {
+                if op.operator == "\"" {
+                    gs.text.word_spacing = num(0).unwrap_or(gs.text.word_spacing);
+                    gs.text.char_spacing = num(1).unwrap_or(gs.text.char_spacing);
+                }
+                c.next_line(gs.text.leading);
+                if let Some(bytes) = operands.last().and_then(|o| o.as_str().ok()) {
+                    self.show(bytes, &*gs, &mut c.tm);
+                }
+            }
+            "TJ" => {
+                let Some(items) = operands.first().and_then(|o| o.as_array().ok()) else {
+                    return;
+                };
+                for item in items {
+                    match item {
+                        Object::String(bytes, _) => self.show(bytes, &*gs, &mut c.tm),
+                        other => {
+                            if let Some(adjust) = number(other) {
+                                let tx = -adjust / 1000.0 * gs.text.size * gs.text.horizontal_scale;
+                                c.tm = Matrix::translate(tx, 0.0).then(c.tm);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     fn font(&mut self, resources: &Dictionary, name: &[u8]) -> Rc<Font> {
