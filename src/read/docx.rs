@@ -332,6 +332,22 @@ struct Numbering {
     nums: HashMap<u32, NumInstance>,
 }
 
+impl Level {
+    /// Sets the property of a `w:lvl` child element named `name` from its
+    /// `w:val`.
+    fn set(&mut self, name: &str, value: Option<String>) {
+        match name {
+            "start" => self.start = value.and_then(|v| v.parse().ok()).unwrap_or(1),
+            "numFmt" => self.format = NumberFormat::from_word(&value.unwrap_or_default()),
+            "lvlText" => self.text = value.unwrap_or_default(),
+            "lvlRestart" => self.restart = value.and_then(|v| v.parse().ok()),
+            "isLgl" => self.legal = value.is_none_or(|v| v != "0" && v != "false"),
+            "suff" => self.suffix_nothing = value.as_deref() == Some("nothing"),
+            _ => {}
+        }
+    }
+}
+
 impl Numbering {
     fn parse(xml: &str) -> Numbering {
         let mut numbering = Numbering::default();
@@ -376,26 +392,8 @@ impl Numbering {
                                 .map(|i| (i, Level::default()));
                         }
                         name => {
-                            let Some((_, lvl)) = level.as_mut() else {
-                                continue;
-                            };
-                            match name {
-                                "start" => {
-                                    lvl.start = value().and_then(|v| v.parse().ok()).unwrap_or(1)
-                                }
-                                "numFmt" => {
-                                    lvl.format =
-                                        NumberFormat::from_word(&value().unwrap_or_default());
-                                }
-                                "lvlText" => lvl.text = value().unwrap_or_default(),
-                                "lvlRestart" => lvl.restart = value().and_then(|v| v.parse().ok()),
-                                "isLgl" => {
-                                    lvl.legal = value().is_none_or(|v| v != "0" && v != "false")
-                                }
-                                "suff" => {
-                                    lvl.suffix_nothing = value().as_deref() == Some("nothing")
-                                }
-                                _ => {}
+                            if let Some((_, lvl)) = level.as_mut() {
+                                lvl.set(name, value());
                             }
                         }
                     }
@@ -672,6 +670,62 @@ impl<'a> Body<'a> {
         prefix_of(qname) == self.prefix
     }
 
+    /// A complex field's begin, separator or end (`w:fldChar`): a table of
+    /// contents field drops its shown text, and so does any field inside it.
+    fn field_char(&mut self, e: &BytesStart<'_>) {
+        match attribute(e, "fldCharType").as_deref() {
+            Some("begin") => self.fields.push(Field {
+                instruction: String::new(),
+                separated: false,
+                dropped: self.fields.iter().any(|f| f.dropped),
+            }),
+            Some("separate") => {
+                if let Some(field) = self.fields.last_mut() {
+                    field.separated = true;
+                    field.dropped |= is_table_of_contents(&field.instruction);
+                }
+            }
+            Some("end") => {
+                self.fields.pop();
+            }
+            _ => {}
+        }
+    }
+
+    /// A table, row, row properties or cell opening.
+    fn table_start(&mut self, local: &str) {
+        let depth = self.depth;
+        match local {
+            "tbl" => self.tables.push(Table::default()),
+            "trPr" => self.trpr = Some(depth),
+            "tr" => {
+                if let Some(table) = self.tables.last_mut() {
+                    table.cells.clear();
+                    table.row_deleted = false;
+                }
+            }
+            "tc" => {
+                if let Some(table) = self.tables.last_mut() {
+                    table.cell = Some((depth, String::new()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Inside a row's properties: a deleted row (tracked changes) is marked,
+    /// a record of changed properties skipped.
+    fn row_property(&mut self, local: &str, empty: bool) {
+        if local == "del"
+            && let Some(table) = self.tables.last_mut()
+        {
+            table.row_deleted = true;
+        }
+        if !empty && local.ends_with("Change") {
+            self.skip = Some(self.depth);
+        }
+    }
+
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
         if self.skip.is_some() {
             return;
@@ -693,14 +747,7 @@ impl<'a> Body<'a> {
             return;
         }
         if self.trpr.is_some() {
-            if local == "del"
-                && let Some(table) = self.tables.last_mut()
-            {
-                table.row_deleted = true;
-            }
-            if !empty && local.ends_with("Change") {
-                self.skip = Some(self.depth);
-            }
+            self.row_property(local, empty);
             return;
         }
         match local {
@@ -714,23 +761,7 @@ impl<'a> Body<'a> {
             "tab" | "ptab" => self.text(" "),
             "br" | "cr" => self.text(&SOFT_BREAK.to_string()),
             "noBreakHyphen" => self.text("-"),
-            "fldChar" => match attribute(e, "fldCharType").as_deref() {
-                Some("begin") => self.fields.push(Field {
-                    instruction: String::new(),
-                    separated: false,
-                    dropped: self.fields.iter().any(|f| f.dropped),
-                }),
-                Some("separate") => {
-                    if let Some(field) = self.fields.last_mut() {
-                        field.separated = true;
-                        field.dropped |= is_table_of_contents(&field.instruction);
-                    }
-                }
-                Some("end") => {
-                    self.fields.pop();
-                }
-                _ => {}
-            },
+            "fldChar" => self.field_char(e),
             "fldSimple" if !empty => {
                 let instruction = attribute(e, "instr").unwrap_or_default();
                 self.fields.push(Field {
@@ -740,20 +771,7 @@ impl<'a> Body<'a> {
                     separated: true,
                 });
             }
-            "tbl" if !empty => self.tables.push(Table::default()),
-            "tr" if !empty => {
-                if let Some(table) = self.tables.last_mut() {
-                    table.cells.clear();
-                    table.row_deleted = false;
-                }
-            }
-            "trPr" if !empty => self.trpr = Some(self.depth),
-            "tc" if !empty => {
-                let depth = self.depth;
-                if let Some(table) = self.tables.last_mut() {
-                    table.cell = Some((depth, String::new()));
-                }
-            }
+            "tbl" | "tr" | "trPr" | "tc" if !empty => self.table_start(local),
             // Deleted and moved-away text, the text of a ruby annotation,
             // run properties, revision records of properties, section
             // properties: none of it is displayed text.

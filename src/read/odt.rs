@@ -387,32 +387,84 @@ impl<'a> Body<'a> {
         Ok(())
     }
 
+    /// A paragraph or heading (with its outline level) opening.
+    fn paragraph_start(&mut self, e: &BytesStart<'_>, empty: bool) {
+        let mut paragraph = Paragraph {
+            depth: self.depth,
+            ..Paragraph::default()
+        };
+        let heading = e.name().as_ref() == "text:h";
+        if heading {
+            paragraph.outline = Some(
+                attribute(e, "outline-level")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 10),
+            );
+        }
+        paragraph.marker = self.marker(heading, paragraph.outline, e);
+        if !empty {
+            self.paragraphs.push(paragraph);
+        }
+    }
+
+    /// A list opening: a top-level list restarts its style's numbering
+    /// unless it continues it.
+    fn list_start(&mut self, e: &BytesStart<'_>) {
+        let style = attribute(e, "style-name")
+            .or_else(|| self.lists.last().map(|l| l.style.clone()))
+            .unwrap_or_default();
+        let level = self.items.last().map_or(0, |i| i.level + 1);
+        if level == 0 {
+            let continues = attribute(e, "continue-numbering").as_deref() == Some("true")
+                || attribute(e, "continue-list").is_some();
+            if !continues {
+                self.counters.remove(&style);
+            }
+        }
+        self.lists.push(List { style, level });
+    }
+
+    /// A list item or header opening, in the list it belongs to.
+    fn item_start(&mut self, e: &BytesStart<'_>) {
+        let (style, level) = self
+            .lists
+            .last()
+            .map_or((String::new(), 0), |l| (l.style.clone(), l.level));
+        self.items.push(Item {
+            depth: self.depth,
+            level,
+            style,
+            start_value: attribute(e, "start-value").and_then(|v| v.parse().ok()),
+            numbered: false,
+            header: e.name().as_ref() == "text:list-header",
+        });
+    }
+
+    /// A table cell, repeated as the file says (capped).
+    fn cell_start(&mut self, e: &BytesStart<'_>, empty: bool) {
+        let repeat: usize = attribute(e, "number-columns-repeated")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        let depth = self.depth;
+        if let Some(t) = self.tables.last_mut() {
+            // A hostile file could repeat empty cells without end.
+            let repeat = repeat.min(MAX_CELLS.saturating_sub(t.cells.len()));
+            if empty {
+                t.cells.extend(std::iter::repeat_n(String::new(), repeat));
+            } else {
+                t.cell = Some((depth, String::new(), repeat));
+            }
+        }
+    }
+
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
         if self.skip.is_some() {
             return;
         }
         let name = e.name();
         match name.as_ref() {
-            "text:p" | "text:h" => {
-                let mut paragraph = Paragraph {
-                    depth: self.depth,
-                    ..Paragraph::default()
-                };
-                let heading = name.as_ref() == "text:h";
-                if heading {
-                    paragraph.outline = Some(
-                        attribute(e, "outline-level")
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(1)
-                            .clamp(1, 10),
-                    );
-                }
-                paragraph.marker = self.marker(heading, paragraph.outline, e);
-                if empty {
-                    return;
-                }
-                self.paragraphs.push(paragraph);
-            }
+            "text:p" | "text:h" => self.paragraph_start(e, empty),
             "text:number" => {
                 if let Some(p) = self.paragraphs.last_mut() {
                     p.has_number = true;
@@ -424,55 +476,15 @@ impl<'a> Body<'a> {
             }
             "text:tab" => self.text(" "),
             "text:line-break" => self.push_raw(SOFT_BREAK),
-            "text:list" if !empty => {
-                let style = attribute(e, "style-name")
-                    .or_else(|| self.lists.last().map(|l| l.style.clone()))
-                    .unwrap_or_default();
-                let level = self.items.last().map_or(0, |i| i.level + 1);
-                if level == 0 {
-                    let continues = attribute(e, "continue-numbering").as_deref() == Some("true")
-                        || attribute(e, "continue-list").is_some();
-                    if !continues {
-                        self.counters.remove(&style);
-                    }
-                }
-                self.lists.push(List { style, level });
-            }
-            "text:list-item" | "text:list-header" if !empty => {
-                let (style, level) = self
-                    .lists
-                    .last()
-                    .map_or((String::new(), 0), |l| (l.style.clone(), l.level));
-                self.items.push(Item {
-                    depth: self.depth,
-                    level,
-                    style,
-                    start_value: attribute(e, "start-value").and_then(|v| v.parse().ok()),
-                    numbered: false,
-                    header: name.as_ref() == "text:list-header",
-                });
-            }
+            "text:list" if !empty => self.list_start(e),
+            "text:list-item" | "text:list-header" if !empty => self.item_start(e),
             "table:table" if !empty => self.tables.push(Table::default()),
             "table:table-row" if !empty => {
                 if let Some(t) = self.tables.last_mut() {
                     t.cells.clear();
                 }
             }
-            "table:table-cell" | "table:covered-table-cell" => {
-                let repeat: usize = attribute(e, "number-columns-repeated")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(1);
-                let depth = self.depth;
-                if let Some(t) = self.tables.last_mut() {
-                    // A hostile file could repeat empty cells without end.
-                    let repeat = repeat.min(MAX_CELLS.saturating_sub(t.cells.len()));
-                    if empty {
-                        t.cells.extend(std::iter::repeat_n(String::new(), repeat));
-                    } else {
-                        t.cell = Some((depth, String::new(), repeat));
-                    }
-                }
-            }
+            "table:table-cell" | "table:covered-table-cell" => self.cell_start(e, empty),
             "text:table-of-content" if !empty => {
                 self.skip = Some((self.depth, Some("table of contents")))
             }

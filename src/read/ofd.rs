@@ -39,30 +39,68 @@ pub fn read_ofd(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> 
     if package.doc_roots.is_empty() {
         return Err(SkipReason::Corrupt("OFD.xml names no DocRoot".into()));
     }
-    let mut out = Extracted::new(Format::Ofd, "ofd");
-    let mut problems: Vec<String> = Vec::new();
-    let mut pages: Vec<Page> = Vec::new();
-    let mut outlines: Vec<(u8, String)> = Vec::new();
-    let mut glyphs_seen = 0usize;
-    let mut dropped = Vec::new();
+    let mut read = Reading::default();
     for doc_root in &package.doc_roots {
+        read.document(&mut archive, doc_root, limits)?;
+    }
+    if read.glyphs_seen == 0 {
+        return Err(SkipReason::NoText(format!(
+            "the OFD holds no text layer ({} page(s), glyphs drawn as paths or images only)",
+            read.pages.len()
+        )));
+    }
+    let mut out = Extracted::new(Format::Ofd, "ofd");
+    let (mut lines, assembled_drops) = pages::assemble(&read.pages);
+    mark_outlines(&mut lines, &read.outlines);
+    out.lines = lines;
+    read.dropped.extend(assembled_drops);
+    out.dropped = read.dropped;
+    out.pages = Some(read.pages.len() as u32);
+    out.meta = package.meta;
+    if !read.problems.is_empty() {
+        out.note = Some(read.problems.join("; "));
+    }
+    Ok(out)
+}
+
+/// What the documents of a package gave so far.
+#[derive(Default)]
+struct Reading {
+    pages: Vec<Page>,
+    outlines: Vec<(u8, String)>,
+    /// Missing or damaged parts, for the read info.
+    problems: Vec<String>,
+    dropped: Vec<super::Dropped>,
+    glyphs_seen: usize,
+}
+
+impl Reading {
+    /// Reads the pages of the document at `doc_root`.
+    fn document(
+        &mut self,
+        archive: &mut Archive,
+        doc_root: &str,
+        limits: &Limits,
+    ) -> Result<(), SkipReason> {
         let doc_path = resolve("", doc_root);
         let Some(doc_bytes) = archive.read(&doc_path)? else {
-            problems.push(format!("its document {doc_path} is missing"));
-            continue;
+            self.problems
+                .push(format!("its document {doc_path} is missing"));
+            return Ok(());
         };
-        let doc = parse_document(&xml_text(&doc_bytes))
+        let mut doc = parse_document(&xml_text(&doc_bytes))
             .map_err(|why| SkipReason::Corrupt(format!("{doc_path}: {why}")))?;
-        outlines.extend(doc.outlines);
+        self.outlines.append(&mut doc.outlines);
         let base = parent_dir(&doc_path);
         let mut templates: HashMap<String, Vec<Glyph>> = HashMap::new();
         for page_ref in &doc.pages {
             limits.check()?;
-            let number = pages.len() as u32 + 1;
+            let number = self.pages.len() as u32 + 1;
             let path = resolve(base, &page_ref.base_loc);
             let Some(content) = archive.read(&path)? else {
-                problems.push(format!("page {number} ({path}) is missing"));
-                pages.push(Page {
+                self.problems
+                    .push(format!("page {number} ({path}) is missing"));
+                self.pages.push(Page {
                     number,
                     lines: Vec::new(),
                 });
@@ -70,62 +108,60 @@ pub fn read_ofd(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> 
             };
             let parsed = parse_content(&xml_text(&content));
             if let Some(why) = &parsed.damage {
-                problems.push(format!(
+                self.problems.push(format!(
                     "page {number} is damaged ({why}); read up to the damage"
                 ));
             }
-            let mut glyphs = Vec::new();
-            let mut after = Vec::new();
-            for (id, foreground) in &parsed.templates {
-                if !templates.contains_key(id) {
-                    let tpl = match doc.templates.get(id) {
-                        Some(loc) => match archive.read(&resolve(base, loc))? {
-                            Some(bytes) => parse_content(&xml_text(&bytes)),
-                            None => Content::default(),
-                        },
-                        None => Content::default(),
-                    };
-                    for text in &tpl.rotated {
-                        note_dropped(&mut dropped, "rotated text (watermark)", text);
-                    }
-                    templates.insert(id.clone(), tpl.glyphs);
-                }
-                let tpl = &templates[id];
-                if *foreground {
-                    after.extend_from_slice(tpl);
-                } else {
-                    glyphs.extend_from_slice(tpl);
-                }
-            }
-            glyphs.extend(parsed.glyphs);
-            glyphs.extend(after);
-            for text in &parsed.rotated {
-                note_dropped(&mut dropped, "rotated text (watermark)", text);
-            }
-            glyphs_seen += glyphs.len();
-            pages.push(Page {
+            let glyphs = self.page_glyphs(archive, &doc, base, parsed, &mut templates)?;
+            self.glyphs_seen += glyphs.len();
+            self.pages.push(Page {
                 number,
                 lines: visual_lines(glyphs),
             });
         }
+        Ok(())
     }
-    if glyphs_seen == 0 {
-        return Err(SkipReason::NoText(format!(
-            "the OFD holds no text layer ({} page(s), glyphs drawn as paths or images only)",
-            pages.len()
-        )));
+
+    /// A page's glyphs with its templates': background templates under the
+    /// page's own, foreground ones over them. Templates are read once.
+    fn page_glyphs(
+        &mut self,
+        archive: &mut Archive,
+        doc: &Document,
+        base: &str,
+        parsed: Content,
+        templates: &mut HashMap<String, Vec<Glyph>>,
+    ) -> Result<Vec<Glyph>, SkipReason> {
+        let mut glyphs = Vec::new();
+        let mut after = Vec::new();
+        for (id, foreground) in &parsed.templates {
+            if !templates.contains_key(id) {
+                let tpl = match doc.templates.get(id) {
+                    Some(loc) => match archive.read(&resolve(base, loc))? {
+                        Some(bytes) => parse_content(&xml_text(&bytes)),
+                        None => Content::default(),
+                    },
+                    None => Content::default(),
+                };
+                for text in &tpl.rotated {
+                    note_dropped(&mut self.dropped, "rotated text (watermark)", text);
+                }
+                templates.insert(id.clone(), tpl.glyphs);
+            }
+            let tpl = &templates[id];
+            if *foreground {
+                after.extend_from_slice(tpl);
+            } else {
+                glyphs.extend_from_slice(tpl);
+            }
+        }
+        glyphs.extend(parsed.glyphs);
+        glyphs.extend(after);
+        for text in &parsed.rotated {
+            note_dropped(&mut self.dropped, "rotated text (watermark)", text);
+        }
+        Ok(glyphs)
     }
-    let (mut lines, assembled_drops) = pages::assemble(&pages);
-    mark_outlines(&mut lines, &outlines);
-    out.lines = lines;
-    dropped.extend(assembled_drops);
-    out.dropped = dropped;
-    out.pages = Some(pages.len() as u32);
-    out.meta = package.meta;
-    if !problems.is_empty() {
-        out.note = Some(problems.join("; "));
-    }
-    Ok(out)
 }
 
 /// One glyph placed on its page.

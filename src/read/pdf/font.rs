@@ -382,6 +382,52 @@ enum Token {
     Other,
 }
 
+/// The bytes of the hex string opening at `data[at]` (`<0041>`), and where
+/// lexing goes on.
+fn hex_string(data: &[u8], at: usize) -> (Vec<u8>, usize) {
+    let end = data[at..]
+        .iter()
+        .position(|&c| c == b'>')
+        .map_or(data.len(), |p| at + p);
+    let digits: Vec<u8> = data[at + 1..end]
+        .iter()
+        .filter(|c| c.is_ascii_hexdigit())
+        .copied()
+        .collect();
+    (hex_bytes(&digits), end + 1)
+}
+
+/// Past the literal string opening at `data[at]`, its nested parentheses
+/// and escapes included.
+fn literal_string_end(data: &[u8], at: usize) -> usize {
+    let mut i = at;
+    let mut depth = 0;
+    while i < data.len() {
+        match data[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    i + 1
+}
+
+/// Where the name or word starting at `data[start]` ends.
+fn word_end(data: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < data.len() && !is_delimiter(data[i]) {
+        i += 1;
+    }
+    i
+}
+
 fn lex(data: &[u8]) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -403,19 +449,12 @@ fn lex(data: &[u8]) -> Vec<Token> {
                 i += 2;
             }
             b'<' => {
-                let end = data[i..].iter().position(|&c| c == b'>').map(|p| i + p);
-                let end = end.unwrap_or(data.len());
-                let digits: Vec<u8> = data[i + 1..end]
-                    .iter()
-                    .filter(|c| c.is_ascii_hexdigit())
-                    .copied()
-                    .collect();
-                let bytes = hex_bytes(&digits);
+                let (bytes, next) = hex_string(data, i);
                 match array.as_mut() {
                     Some(items) => items.push(bytes),
                     None => tokens.push(Token::Hex(bytes)),
                 }
-                i = end + 1;
+                i = next;
             }
             b'[' => {
                 array = Some(Vec::new());
@@ -427,30 +466,12 @@ fn lex(data: &[u8]) -> Vec<Token> {
             }
             b'(' => {
                 // Literal strings in CMaps are names of things, never codes.
-                let mut depth = 0;
-                while i < data.len() {
-                    match data[i] {
-                        b'\\' => i += 1,
-                        b'(' => depth += 1,
-                        b')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
                 tokens.push(Token::Other);
-                i += 1;
+                i = literal_string_end(data, i);
             }
             b'/' => {
                 let start = i + 1;
-                i = start;
-                while i < data.len() && !is_delimiter(data[i]) {
-                    i += 1;
-                }
+                i = word_end(data, start);
                 tokens.push(Token::Name(
                     String::from_utf8_lossy(&data[start..i]).into_owned(),
                 ));
@@ -458,9 +479,7 @@ fn lex(data: &[u8]) -> Vec<Token> {
             c if c.is_ascii_whitespace() => i += 1,
             _ => {
                 let start = i;
-                while i < data.len() && !is_delimiter(data[i]) {
-                    i += 1;
-                }
+                i = word_end(data, start);
                 if i == start {
                     i += 1;
                     tokens.push(Token::Other);
