@@ -183,22 +183,9 @@ pub fn analyze_sheet(
             .iter()
             .map(|(role, i)| (*role, sh.headers.get(*i).cloned().unwrap_or_default()))
             .collect();
-        let header = |role: Role| {
-            columns
-                .iter()
-                .find(|(r, _)| *r == role)
-                .map_or(String::new(), |(_, h)| h.clone())
-        };
         for (row, cells) in &sh.rows {
             limits.check()?;
-            let cell = |role: Role| {
-                mapping
-                    .column(role)
-                    .and_then(|i| cells.get(i))
-                    .map(|c| c.trim().to_string())
-                    .filter(|c| !c.is_empty())
-            };
-            let Some(text) = cell(Role::Text) else {
+            let Some(text) = row_cell(&mapping, cells, Role::Text) else {
                 continue;
             };
             let suffix = if index == 0 {
@@ -215,39 +202,8 @@ pub fn analyze_sheet(
                 continue;
             }
             let where_given = format!("{file_name} {}", &suffix[1..]);
-            let values = RowValues {
-                province: cell(Role::Province),
-                city: cell(Role::City),
-                county: cell(Role::County),
-                region: cell(Role::Region),
-                region_code: cell(Role::RegionCode),
-                year: cell(Role::Year),
-                title: cell(Role::Title),
-            };
-            let (mut row_given, row_problems) = given_from_row(values, &where_given, rel);
-            // Each value says which column it was read from.
-            let region_headers: Vec<String> =
-                [Role::Province, Role::City, Role::County, Role::Region]
-                    .into_iter()
-                    .filter(|r| cell(*r).is_some())
-                    .map(header)
-                    .collect();
-            if let Some(g) = &mut row_given.region {
-                let by_code =
-                    cell(Role::RegionCode).and_then(|c| c.parse::<u32>().ok()) == Some(g.value);
-                let from = if by_code {
-                    header(Role::RegionCode)
-                } else {
-                    region_headers.join("/")
-                };
-                g.source = format!("{where_given}, column {from}");
-            }
-            if let Some(g) = &mut row_given.year {
-                g.source = format!("{where_given}, column {}", header(Role::Year));
-            }
-            if let Some(g) = &mut row_given.title {
-                g.source = format!("{where_given}, column {}", header(Role::Title));
-            }
+            let (row_given, row_problems) =
+                given_of_row(&mapping, &columns, cells, &where_given, rel);
             let mut row_wins = given.clone();
             row_wins.overlay(row_given);
             problems.extend(row_problems);
@@ -294,6 +250,64 @@ fn note_region_conflict(given: &mut extract::Evidence<u32>, read: &extract::Evid
             read.confidence
         ));
     }
+}
+
+/// A row's cell in the column of `role`, trimmed; `None` when empty.
+fn row_cell(mapping: &sheet::Mapping, cells: &[String], role: Role) -> Option<String> {
+    mapping
+        .column(role)
+        .and_then(|i| cells.get(i))
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+}
+
+/// The metadata a row gives (region, year, title), each saying which
+/// column it was read from, and the problems with its values.
+fn given_of_row(
+    mapping: &sheet::Mapping,
+    columns: &[(Role, String)],
+    cells: &[String],
+    where_given: &str,
+    rel: &str,
+) -> (Given, Vec<OverrideProblem>) {
+    let cell = |role: Role| row_cell(mapping, cells, role);
+    let header = |role: Role| {
+        columns
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map_or(String::new(), |(_, h)| h.clone())
+    };
+    let values = RowValues {
+        province: cell(Role::Province),
+        city: cell(Role::City),
+        county: cell(Role::County),
+        region: cell(Role::Region),
+        region_code: cell(Role::RegionCode),
+        year: cell(Role::Year),
+        title: cell(Role::Title),
+    };
+    let (mut row_given, row_problems) = given_from_row(values, where_given, rel);
+    let region_headers: Vec<String> = [Role::Province, Role::City, Role::County, Role::Region]
+        .into_iter()
+        .filter(|r| cell(*r).is_some())
+        .map(header)
+        .collect();
+    if let Some(g) = &mut row_given.region {
+        let by_code = cell(Role::RegionCode).and_then(|c| c.parse::<u32>().ok()) == Some(g.value);
+        let from = if by_code {
+            header(Role::RegionCode)
+        } else {
+            region_headers.join("/")
+        };
+        g.source = format!("{where_given}, column {from}");
+    }
+    if let Some(g) = &mut row_given.year {
+        g.source = format!("{where_given}, column {}", header(Role::Year));
+    }
+    if let Some(g) = &mut row_given.title {
+        g.source = format!("{where_given}, column {}", header(Role::Title));
+    }
+    (row_given, row_problems)
 }
 
 /// Analyses file contents, in whatever format their bytes are.

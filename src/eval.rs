@@ -29,7 +29,7 @@ use crate::extract::Overrides;
 use crate::indexer::OpenIndex;
 use crate::query::{self, Node, TextField};
 use crate::schema::{self, names};
-use crate::search::{self, HitUnit, PreparedSearch, SearchRequest};
+use crate::search::{self, Hit, HitUnit, PreparedSearch, SearchRequest};
 use crate::synonyms::synonyms;
 use crate::text::fold_str;
 use crate::tokenizer;
@@ -202,7 +202,60 @@ pub fn evaluate(index: &OpenIndex, oracle: &Oracle, query_text: &str) -> Result<
     };
     let expected = oracle.matches(&root);
 
-    // Every passage plansearch returns, read from the fast fields.
+    let returned = every_returned_passage(index, query_text)?;
+    let mut missed: Vec<String> = expected
+        .difference(&returned)
+        .map(|(d, n)| {
+            let path = oracle.paths.get(d).map_or("?", String::as_str);
+            format!("{path}#{n}")
+        })
+        .collect();
+    missed.sort();
+    missed.truncate(5);
+
+    let returned_docs = every_returned_document(index, query_text)?;
+    let expected_docs: BTreeSet<u64> = expected.iter().map(|(d, _)| *d).collect();
+
+    // The top ten passages, default ranking.
+    let top = search::search(
+        index,
+        &SearchRequest {
+            query: query_text.to_string(),
+            limit: Some(10),
+            ..Default::default()
+        },
+    )?;
+    let top10_failures = top
+        .hits
+        .iter()
+        .filter_map(|hit| {
+            let fields = HitFields::new(&hit.title, &hit.heading, &hit.passage);
+            let why = fields.lacks(&root)?;
+            Some(format!("{}#{}: {why}", hit.path, hit.passage_no))
+        })
+        .collect();
+    let exact_top10 = whole_query(&root).map(|whole| exact_in_top(oracle, &top.hits, &whole));
+
+    Ok(QueryReport {
+        query: query_text.to_string(),
+        oracle_passages: expected.len(),
+        found_passages: expected.intersection(&returned).count(),
+        returned_passages: returned.len(),
+        oracle_docs: expected_docs.len(),
+        found_docs: expected_docs
+            .iter()
+            .filter(|d| returned_docs.contains(d))
+            .count(),
+        returned_docs: returned_docs.len(),
+        missed,
+        top10_checked: top.hits.len(),
+        top10_failures,
+        exact_top10,
+    })
+}
+
+/// Every passage plansearch returns for the query, read from the fast fields.
+fn every_returned_passage(index: &OpenIndex, query_text: &str) -> Result<HashSet<PassageKey>> {
     let request = SearchRequest {
         query: query_text.to_string(),
         ..Default::default()
@@ -222,17 +275,11 @@ pub fn evaluate(index: &OpenIndex, oracle: &Oracle, query_text: &str) -> Result<
             returned.insert((d, n));
         }
     }
-    let mut missed: Vec<String> = expected
-        .difference(&returned)
-        .map(|(d, n)| {
-            let path = oracle.paths.get(d).map_or("?", String::as_str);
-            format!("{path}#{n}")
-        })
-        .collect();
-    missed.sort();
-    missed.truncate(5);
+    Ok(returned)
+}
 
-    // Documents, as `plansearch search --by doc --limit 0` returns them.
+/// Documents, as `plansearch search --by doc --limit 0` returns them.
+fn every_returned_document(index: &OpenIndex, query_text: &str) -> Result<HashSet<u64>> {
     let by_doc = search::search(
         index,
         &SearchRequest {
@@ -242,62 +289,27 @@ pub fn evaluate(index: &OpenIndex, oracle: &Oracle, query_text: &str) -> Result<
             ..Default::default()
         },
     )?;
-    let returned_docs: HashSet<u64> = by_doc
+    Ok(by_doc
         .hits
         .iter()
         .map(|h| schema::doc_num(h.id.split(':').next().unwrap_or_default()))
-        .collect();
-    let expected_docs: BTreeSet<u64> = expected.iter().map(|(d, _)| *d).collect();
+        .collect())
+}
 
-    // The top ten passages, default ranking.
-    let top = search::search(
-        index,
-        &SearchRequest {
-            query: query_text.to_string(),
-            limit: Some(10),
-            ..Default::default()
-        },
-    )?;
-    let mut top10_failures = Vec::new();
-    for hit in &top.hits {
-        let fields = HitFields::new(&hit.title, &hit.heading, &hit.passage);
-        if let Some(why) = fields.lacks(&root) {
-            top10_failures.push(format!("{}#{}: {why}", hit.path, hit.passage_no));
-        }
-    }
-    let exact_top10 = whole_query(&root).map(|whole| {
-        let could = oracle
-            .passages
-            .iter()
-            .filter(|p| p.text.contains(&whole) || p.heading.contains(&whole))
-            .count()
-            .min(10);
-        let did = top
-            .hits
-            .iter()
-            .filter(|h| {
-                normalize(&h.passage).contains(&whole) || normalize(&h.heading).contains(&whole)
-            })
-            .count();
-        (did, could)
-    });
-
-    Ok(QueryReport {
-        query: query_text.to_string(),
-        oracle_passages: expected.len(),
-        found_passages: expected.intersection(&returned).count(),
-        returned_passages: returned.len(),
-        oracle_docs: expected_docs.len(),
-        found_docs: expected_docs
-            .iter()
-            .filter(|d| returned_docs.contains(d))
-            .count(),
-        returned_docs: returned_docs.len(),
-        missed,
-        top10_checked: top.hits.len(),
-        top10_failures,
-        exact_top10,
-    })
+/// Top hits that hold the whole query as typed, in their text or heading,
+/// and how many could (`min(10, passages that do)`).
+fn exact_in_top(oracle: &Oracle, top: &[Hit], whole: &str) -> (usize, usize) {
+    let could = oracle
+        .passages
+        .iter()
+        .filter(|p| p.text.contains(whole) || p.heading.contains(whole))
+        .count()
+        .min(10);
+    let did = top
+        .iter()
+        .filter(|h| normalize(&h.passage).contains(whole) || normalize(&h.heading).contains(whole))
+        .count();
+    (did, could)
 }
 
 /// The whole query as typed without spaces, for a query of several plain

@@ -216,6 +216,27 @@ impl Given {
     }
 }
 
+/// What is wrong with the header of `metadata.csv`: unknown columns, no
+/// `path` column.
+fn header_problems(headers: &csv::StringRecord) -> Vec<String> {
+    let mut problems = Vec::new();
+    let unknown: Vec<&str> = headers.iter().filter(|h| !COLUMNS.contains(h)).collect();
+    if !unknown.is_empty() {
+        problems.push(format!(
+            "unknown column {}; the columns are {}",
+            unknown.join(", "),
+            COLUMNS.join(", ")
+        ));
+    }
+    if !headers.iter().any(|h| h == "path") {
+        problems.push(
+            "no `path` column: say which file each row is for, relative to the corpus folder"
+                .into(),
+        );
+    }
+    problems
+}
+
 /// The fields of one override, as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -235,6 +256,28 @@ struct Fields {
     effective: Option<String>,
     /// A spreadsheet's columns (sidecars only).
     sheet: Option<SheetColumns>,
+}
+
+impl Fields {
+    /// The fields of a `metadata.csv` row, each from its column.
+    fn of_row(column: impl Fn(&str) -> Option<String>) -> Fields {
+        Fields {
+            province: column("province"),
+            city: column("city"),
+            county: column("county"),
+            year: column("year").map(YearField::Text),
+            doc_type: column("doc_type"),
+            title: column("title"),
+            issuer: column("issuer"),
+            doc_number: column("doc_number"),
+            force: column("force"),
+            written: column("written"),
+            published: column("published"),
+            adopted: column("adopted"),
+            effective: column("effective"),
+            sheet: None,
+        }
+    }
 }
 
 /// A year as TOML or JSON may write it: 2018 or "2018".
@@ -355,23 +398,14 @@ impl Overrides {
                 return overrides;
             }
         };
-        let unknown: Vec<&str> = headers.iter().filter(|h| !COLUMNS.contains(h)).collect();
-        if !unknown.is_empty() {
-            overrides.problems.push(problem(
-                Some(1),
-                format!(
-                    "unknown column {}; the columns are {}",
-                    unknown.join(", "),
-                    COLUMNS.join(", ")
-                ),
-            ));
-        }
-        if !headers.iter().any(|h| h == "path") {
-            overrides.problems.push(problem(
-                Some(1),
-                "no `path` column: say which file each row is for, relative to the corpus folder"
-                    .into(),
-            ));
+        let header_problems = header_problems(&headers);
+        let has_path = headers.iter().any(|h| h == "path");
+        overrides.problems.extend(
+            header_problems
+                .into_iter()
+                .map(|message| problem(Some(1), message)),
+        );
+        if !has_path {
             return overrides;
         }
         let column = |row: &csv::StringRecord, name: &str| -> Option<String> {
@@ -412,22 +446,7 @@ impl Overrides {
                     format!("{rel} is listed again (first on line {first}); this row wins"),
                 ));
             }
-            let fields = Fields {
-                province: column(&row, "province"),
-                city: column(&row, "city"),
-                county: column(&row, "county"),
-                year: column(&row, "year").map(YearField::Text),
-                doc_type: column(&row, "doc_type"),
-                title: column(&row, "title"),
-                issuer: column(&row, "issuer"),
-                doc_number: column(&row, "doc_number"),
-                force: column(&row, "force"),
-                written: column(&row, "written"),
-                published: column(&row, "published"),
-                adopted: column(&row, "adopted"),
-                effective: column(&row, "effective"),
-                sheet: None,
-            };
+            let fields = Fields::of_row(|name| column(&row, name));
             let where_given = format!("{source} line {line}");
             let (given, problems) = resolve(fields, &where_given, source, |_| Some(line));
             overrides.problems.extend(problems);
@@ -524,6 +543,49 @@ fn line_at(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+/// The region the province, city and county columns name together, or the
+/// problem with it (keyed by the deepest column given); `None` when none is.
+fn region_of(fields: &Fields) -> Option<Result<u32, (&'static str, String)>> {
+    let names: Vec<(&'static str, &str)> = [
+        ("province", &fields.province),
+        ("city", &fields.city),
+        ("county", &fields.county),
+    ]
+    .into_iter()
+    .filter_map(|(key, v)| Some((key, v.as_deref()?.trim())))
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    let &(deepest, _) = names.last()?;
+    let path: Vec<&str> = names.iter().map(|(_, v)| *v).collect();
+    Some(
+        gazetteer()
+            .resolve(&path.join("/"))
+            .map_err(|e| (deepest, format!("{e}; the region is not overridden"))),
+    )
+}
+
+/// A given year, if it is one the corpus can hold.
+fn year_of(year: &YearField) -> Result<u16, String> {
+    let text = year.to_string();
+    match text.trim().parse::<u16>() {
+        Ok(y) if YEARS.contains(&y) => Ok(y),
+        _ => Err(format!(
+            "year {text:?} is not a year between {} and {}; write it as digits, e.g. 2018",
+            YEARS.start(),
+            YEARS.end()
+        )),
+    }
+}
+
+/// Issuers written one after another, separated by semicolons.
+fn issuers_of(text: &str) -> Vec<String> {
+    text.split([';', '；'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Checks and resolves written fields; `line_of` finds the line of a key.
 fn resolve(
     fields: Fields,
@@ -540,34 +602,15 @@ fn resolve(
             message,
         });
     };
-    let names: Vec<(&str, &str)> = [
-        ("province", &fields.province),
-        ("city", &fields.city),
-        ("county", &fields.county),
-    ]
-    .into_iter()
-    .filter_map(|(key, v)| Some((key, v.as_deref()?.trim())))
-    .filter(|(_, v)| !v.is_empty())
-    .collect();
-    if let Some(&(deepest, _)) = names.last() {
-        let path: Vec<&str> = names.iter().map(|(_, v)| *v).collect();
-        match gazetteer().resolve(&path.join("/")) {
-            Ok(code) => given.region = Some(GivenValue::new(code, where_given)),
-            Err(e) => problem(deepest, format!("{e}; the region is not overridden")),
-        }
+    match region_of(&fields) {
+        Some(Ok(code)) => given.region = Some(GivenValue::new(code, where_given)),
+        Some(Err((key, message))) => problem(key, message),
+        None => {}
     }
     if let Some(year) = &fields.year {
-        let text = year.to_string();
-        match text.trim().parse::<u16>() {
-            Ok(y) if YEARS.contains(&y) => given.year = Some(GivenValue::new(y, where_given)),
-            _ => problem(
-                "year",
-                format!(
-                    "year {text:?} is not a year between {} and {}; write it as digits, e.g. 2018",
-                    YEARS.start(),
-                    YEARS.end()
-                ),
-            ),
+        match year_of(year) {
+            Ok(y) => given.year = Some(GivenValue::new(y, where_given)),
+            Err(message) => problem("year", message),
         }
     }
     if let Some(t) = &fields.doc_type {
@@ -580,13 +623,7 @@ fn resolve(
         given.title = Some(GivenValue::new(t.trim().to_string(), where_given));
     }
     if let Some(t) = fields.issuer.filter(|t| !t.trim().is_empty()) {
-        let list: Vec<String> = t
-            .split([';', '；'])
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string)
-            .collect();
-        given.issuer = Some(GivenValue::new(list, where_given));
+        given.issuer = Some(GivenValue::new(issuers_of(&t), where_given));
     }
     if let Some(t) = fields.doc_number.filter(|t| !t.trim().is_empty()) {
         if super::issuance::normalise_doc_number(&t).is_none() {
