@@ -429,6 +429,21 @@ struct Base<'a> {
     history: &'a IndexState,
 }
 
+/// Reads and analyses one file into its documents (several for a workbook).
+/// A bug in analysis must cost one file, not the batch: a panic skips it.
+fn analyse(
+    file: &SourceFile,
+    overrides: &Overrides,
+) -> std::result::Result<(String, Vec<document::Document>), crate::corpus::Skipped> {
+    std::panic::catch_unwind(|| document::load_file(file, overrides))
+        .unwrap_or(Err(SkipReason::Internal))
+        .map(|docs| (file.rel.clone(), docs))
+        .map_err(|reason| crate::corpus::Skipped {
+            path: file.rel.clone(),
+            reason,
+        })
+}
+
 /// Updates `index` (whose last commit holds `base.committed`) to the scanned
 /// corpus. With `checkpoints` (a rebuild), commits now and then.
 fn apply(
@@ -467,16 +482,7 @@ fn apply(
         &to_analyse,
         config.threads,
         &config.stop,
-        |file| {
-            // A bug in analysis must cost one file, not the batch.
-            std::panic::catch_unwind(|| document::load_file(file, overrides))
-                .unwrap_or(Err(SkipReason::Internal))
-                .map(|docs| (file.rel.clone(), docs))
-                .map_err(|reason| crate::corpus::Skipped {
-                    path: file.rel.clone(),
-                    reason,
-                })
-        },
+        |file| analyse(file, overrides),
         |outcome| {
             match outcome {
                 Ok((rel, docs)) => {

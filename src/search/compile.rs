@@ -87,46 +87,36 @@ pub struct Filters {
     pub batches: Option<std::ops::RangeInclusive<u32>>,
 }
 
+/// Each typed value resolved by `resolve`, or the first value's message.
+fn each<T>(
+    values: &[String],
+    resolve: impl Fn(&str) -> std::result::Result<T, String>,
+) -> Result<Vec<T>> {
+    values
+        .iter()
+        .map(|v| resolve(v).map_err(Error::Filter))
+        .collect()
+}
+
 impl Filters {
     /// Resolves user-typed filter values, with messages for bad ones.
     pub fn resolve(spec: &FilterSpec) -> Result<Filters> {
         let g = gazetteer();
         let taxonomy = crate::extract::sector::taxonomy();
         Ok(Filters {
-            regions: spec
-                .regions
-                .iter()
-                .map(|r| {
-                    if NATIONAL_NAMES.contains(&r.trim()) {
-                        return Ok(format!("/{}", crate::indexer::NATIONAL));
-                    }
-                    g.resolve(r).map(|c| g.facet_path(c)).map_err(Error::Filter)
-                })
-                .collect::<Result<_>>()?,
-            years: spec
-                .years
-                .iter()
-                .map(|y| YearRange::parse(y).map_err(Error::Filter))
-                .collect::<Result<_>>()?,
-            sectors: spec
-                .sectors
-                .iter()
-                .map(|s| taxonomy.resolve(s).map_err(Error::Filter))
-                .collect::<Result<_>>()?,
-            doc_types: spec
-                .types
-                .iter()
-                .map(|t| {
-                    t.parse::<crate::extract::DocType>()
-                        .map(|d| d.label().to_string())
-                        .map_err(Error::Filter)
-                })
-                .collect::<Result<_>>()?,
-            target_years: spec
-                .target_years
-                .iter()
-                .map(|y| YearRange::parse(y).map_err(Error::Filter))
-                .collect::<Result<_>>()?,
+            regions: each(&spec.regions, |r| {
+                if NATIONAL_NAMES.contains(&r.trim()) {
+                    return Ok(format!("/{}", crate::indexer::NATIONAL));
+                }
+                g.resolve(r).map(|c| g.facet_path(c))
+            })?,
+            years: each(&spec.years, YearRange::parse)?,
+            sectors: each(&spec.sectors, |s| taxonomy.resolve(s))?,
+            doc_types: each(&spec.types, |t| {
+                t.parse::<crate::extract::DocType>()
+                    .map(|d| d.label().to_string())
+            })?,
+            target_years: each(&spec.target_years, YearRange::parse)?,
             has_target: spec.has_target,
             current: spec.current,
             issuers: spec
@@ -135,35 +125,20 @@ impl Filters {
                 .map(|i| crate::extract::issuance::normalise_issuer(i))
                 .filter(|i| !i.is_empty())
                 .collect(),
-            forces: spec
-                .forces
-                .iter()
-                .map(|f| {
-                    f.parse::<crate::extract::Force>()
-                        .map(|f| f.label().to_string())
-                        .map_err(Error::Filter)
+            forces: each(&spec.forces, |f| {
+                f.parse::<crate::extract::Force>()
+                    .map(|f| f.label().to_string())
+            })?,
+            doc_numbers: each(&spec.doc_numbers, |d| {
+                crate::extract::issuance::normalise_doc_number(d).ok_or_else(|| {
+                    format!(
+                        "{d:?} is not a document number; write it like 鲁政发〔2021〕5号 (any brackets)"
+                    )
                 })
-                .collect::<Result<_>>()?,
-            doc_numbers: spec
-                .doc_numbers
-                .iter()
-                .map(|d| {
-                    crate::extract::issuance::normalise_doc_number(d).ok_or_else(|| {
-                        Error::Filter(format!(
-                            "{d:?} is not a document number; write it like 鲁政发〔2021〕5号 (any brackets)"
-                        ))
-                    })
-                })
-                .collect::<Result<_>>()?,
-            instruments: spec
-                .instruments
-                .iter()
-                .map(|i| {
-                    crate::extract::instrument::typology()
-                        .resolve(i)
-                        .map_err(Error::Filter)
-                })
-                .collect::<Result<_>>()?,
+            })?,
+            instruments: each(&spec.instruments, |i| {
+                crate::extract::instrument::typology().resolve(i)
+            })?,
             batches: match (&spec.batches, spec.new) {
                 (Some(range), _) => Some(range.clone()),
                 (None, Some(_)) => {

@@ -595,13 +595,7 @@ async fn api_export(State(state): Shared, uri: Uri, format: ExportFormat) -> Res
     // while it works (see ChannelWriter).
     tokio::task::spawn_blocking(move || {
         let _in_flight = in_flight;
-        let checked = st.index().and_then(|index| {
-            let snapshot = index.snapshot()?;
-            let resolved = crate::search::resolve_new(&request, &snapshot.state)?;
-            PreparedSearch::new(&index.fields, &resolved)?;
-            Ok(index)
-        });
-        let index = match checked {
+        let index = match checked_index(&st, &request) {
             Ok(index) => index,
             Err(e) => {
                 let _ = ready_tx.send(Err(e));
@@ -635,24 +629,7 @@ async fn api_export(State(state): Shared, uri: Uri, format: ExportFormat) -> Res
         // The slot is freed here, as the export ends: whole, failed or cut off.
     });
     match timeout_at(deadline, ready_rx).await {
-        Ok(Ok(Ok(()))) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    match format {
-                        ExportFormat::Csv => "text/csv; charset=utf-8",
-                        ExportFormat::Jsonl => "application/x-ndjson; charset=utf-8",
-                    },
-                ),
-                (header::CONTENT_DISPOSITION, export_file_name(view, format)),
-            ],
-            Body::from_stream(ChunkStream {
-                rx,
-                complete,
-                ended: false,
-            }),
-        )
-            .into_response(),
+        Ok(Ok(Ok(()))) => export_response(view, format, rx, complete),
         Ok(Ok(Err(e))) => e.into_response(),
         Ok(Err(_)) => ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -661,6 +638,45 @@ async fn api_export(State(state): Shared, uri: Uri, format: ExportFormat) -> Res
         .into_response(),
         Err(_) => over_time(&state).into_response(),
     }
+}
+
+/// The index, once the export's request is known to compile against it.
+fn checked_index(
+    state: &AppState,
+    request: &crate::search::SearchRequest,
+) -> Result<Arc<OpenIndex>, ApiError> {
+    let index = state.index()?;
+    let snapshot = index.snapshot()?;
+    let resolved = crate::search::resolve_new(request, &snapshot.state)?;
+    PreparedSearch::new(&index.fields, &resolved)?;
+    Ok(index)
+}
+
+/// The streamed answer of an export that has begun.
+fn export_response(
+    view: export::ExportView,
+    format: ExportFormat,
+    rx: mpsc::Receiver<io::Result<Bytes>>,
+    complete: Arc<AtomicBool>,
+) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                match format {
+                    ExportFormat::Csv => "text/csv; charset=utf-8",
+                    ExportFormat::Jsonl => "application/x-ndjson; charset=utf-8",
+                },
+            ),
+            (header::CONTENT_DISPOSITION, export_file_name(view, format)),
+        ],
+        Body::from_stream(ChunkStream {
+            rx,
+            complete,
+            ended: false,
+        }),
+    )
+        .into_response()
 }
 
 /// The file a browser saves an export as.

@@ -841,18 +841,7 @@ fn read_shape(
         Some(i) if comparator.is_none() => Some(i),
         _ => None,
     };
-    // 等4个方面: a count summing up a list describes, unless bounded.
-    let clause_delivers = words()
-        .strong_delivery
-        .iter()
-        .any(|v| clause_before.contains(v))
-        || (delivery_near(pre_words) && !pre_words.ends_with('等'));
-    // A count opening a clause of tasks: 150项服务事项纳入….
-    let count_first = pre_words.is_empty()
-        && counted
-        && words().phrase_ends.iter().any(|v| after.contains(v))
-        && has_noun_after;
-    form |= clause_delivers || count_first;
+    form |= delivers(pre_words, clause_before, after, counted && has_noun_after);
     let time = q
         .unit
         .as_deref()
@@ -867,6 +856,22 @@ fn read_shape(
         changed_noun,
         delivery,
     }
+}
+
+/// Whether the clause delivers the value: a strong verb of delivery in it, a
+/// verb of delivery near the value (but 等4个方面, a count summing up a
+/// list, only describes), or a count of things opening a clause of tasks
+/// (150项服务事项纳入…; `counts_a_noun`: a count unit with a noun after it).
+fn delivers(pre_words: &str, clause_before: &str, after: &str, counts_a_noun: bool) -> bool {
+    let clause_delivers = words()
+        .strong_delivery
+        .iter()
+        .any(|v| clause_before.contains(v))
+        || (delivery_near(pre_words) && !pre_words.ends_with('等'));
+    let count_first = pre_words.is_empty()
+        && counts_a_noun
+        && words().phrase_ends.iter().any(|v| after.contains(v));
+    clause_delivers || count_first
 }
 
 /// 高于全市平均水平25%: a margin over a reference, and the words before it.
