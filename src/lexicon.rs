@@ -27,6 +27,7 @@ const RULE_TABLES: &[(&str, &[u8])] = &[
     table!("metadata/doctype.toml"),
     table!("metadata/issuance.toml"),
     table!("metadata/versions.toml"),
+    table!("metadata/year.toml"),
     table!("pdf/adobe-gb1-ucs2.bin"),
     table!("pdf/common-han.txt"),
     table!("pdf/radicals.txt"),

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::Deserialize;
 
 use super::Evidence;
 use super::doctype::reads_as_work_report;
@@ -53,18 +54,9 @@ static ENACTED: LazyLock<Regex> =
 /// Lines at the top in which a regulation's header may start.
 const HEADER_START_LINES: usize = 4;
 
-/// A year as a baseline (比2015年, 较2020年, 2015年以来) says nothing of the document's year.
-static BASELINE_BEFORE: &[&str] = &["比", "较", "自", "从", "与", "同"];
-static BASELINE_AFTER: &[&str] = &["以来", "基础上", "为基期", "相比", "同期"];
-
 /// Lines at the top and bottom of a document where issue dates stand.
 const HEAD_LINES: usize = 8;
 const TAIL_LINES: usize = 4;
-/// A year in the title says what the document is of (2023年政府工作报告, 万载县
-/// 2022年…统计公报, published in 2023): it outweighs the dates at the top.
-const TITLE_WEIGHT: f32 = 15.0;
-/// Mentions of one year that make it the year a work report reviews.
-const MIN_REVIEW_MENTIONS: usize = 3;
 
 /// Years written in Chinese numerals (一九八三年, 一九九○年), as in older reports.
 static CHINESE_YEAR: LazyLock<Regex> =
@@ -113,30 +105,20 @@ static NPC_SESSION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// The year of each session of each National People's Congress, by term: the
-/// State Council's reports name the session they are made to, not the year.
-/// (Terms 6 to 14 met once a year from their first; earlier ones did not.)
-const NPC_SESSION_YEARS: &[&[u16]] = &[
-    &[1954, 1955, 1956, 1957, 1958],
-    &[1959, 1960, 1962, 1963],
-    &[1964],
-    &[1975],
-    &[1978, 1979, 1980, 1981, 1982],
-];
-const NPC_REGULAR_FROM: (u32, u16) = (6, 1983);
-const NPC_TERM_YEARS: u16 = 5;
-
 fn npc_session_year(term: u32, session: u32) -> Option<u16> {
     let index = usize::try_from(session.checked_sub(1)?).ok()?;
-    let (first_regular, first_year) = NPC_REGULAR_FROM;
+    let npc = &RULES.npc;
+    let (first_regular, first_year) = (npc.regular_from_term, npc.regular_from_year);
     if term < first_regular {
-        let sessions = NPC_SESSION_YEARS.get(usize::try_from(term.checked_sub(1)?).ok()?)?;
+        let sessions = npc
+            .early_terms
+            .get(usize::try_from(term.checked_sub(1)?).ok()?)?;
         return sessions.get(index).copied();
     }
     let session = u16::try_from(session).ok()?;
     let term_offset = u16::try_from(term - first_regular).ok()?;
-    (session <= NPC_TERM_YEARS)
-        .then(|| first_year + term_offset * NPC_TERM_YEARS + session - 1)
+    (session <= npc.term_years)
+        .then(|| first_year + term_offset * npc.term_years + session - 1)
         .filter(|y| *y <= 2100)
 }
 
@@ -210,30 +192,49 @@ pub fn extract_year(title: Option<&str>, text: &str, page_meta: &[String]) -> Ev
     votes.decide()
 }
 
-/// The weight of each kind of evidence for a year (a vote). A year named in
-/// the title or in a dated header line outweighs years the body speaks of.
-mod weight {
-    /// A document number (市委发〔2018〕10号) in the first or last lines.
-    pub const EDGE_DOC_NUMBER: f32 = 8.0;
-    /// A document number elsewhere.
-    pub const DOC_NUMBER: f32 = 2.0;
-    /// A short dated line (a signature date) in the first or last lines.
-    pub const EDGE_DATE_LINE: f32 = 6.0;
-    /// A date in a longer line in the first or last lines.
-    pub const EDGE_DATE: f32 = 2.0;
-    /// The date a regulation takes effect (it was adopted before).
-    pub const TAKES_EFFECT: f32 = 1.5;
-    /// (2022年4月) under a title.
-    pub const YEAR_MONTH: f32 = 5.0;
-    /// "2021年工作回顾": the report is of the year after.
-    pub const REVIEWS_YEAR: f32 = 7.0;
-    /// A work report planning for a year, or made to its own NPC session.
-    pub const WORK_REPORT_OWN_YEAR: f32 = 7.0;
-    /// A notice organising a year's work.
-    pub const ORGANISES_YEAR: f32 = 3.0;
-    /// A page's own date, backing a year other evidence names.
-    pub const PAGE_DATE: f32 = 1.0;
+/// The weights, words and tables of `data/metadata/year.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rules {
+    min_review_mentions: usize,
+    baseline_before: Vec<String>,
+    baseline_after: Vec<String>,
+    weights: Weights,
+    npc: NpcSessions,
 }
+
+/// The weight of each kind of evidence for a year (a vote); each is
+/// explained in the table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Weights {
+    title: f32,
+    edge_doc_number: f32,
+    doc_number: f32,
+    edge_date_line: f32,
+    edge_date: f32,
+    takes_effect: f32,
+    year_month: f32,
+    reviews_year: f32,
+    work_report_own_year: f32,
+    organises_year: f32,
+    page_date: f32,
+}
+
+/// When the National People's Congress met.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NpcSessions {
+    early_terms: Vec<Vec<u16>>,
+    regular_from_term: u32,
+    regular_from_year: u16,
+    term_years: u16,
+}
+
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../data/metadata/year.toml"))
+        .expect("data/metadata/year.toml is valid")
+});
 
 /// Each plausible year with the sum of its weights and the evidence for it.
 #[derive(Default)]
@@ -285,7 +286,7 @@ fn title_votes(votes: &mut Votes, title: &str) {
             continue;
         }
         if let Ok(y) = m.as_str().parse() {
-            votes.vote(y, TITLE_WEIGHT, format!("title \"{title}\""));
+            votes.vote(y, RULES.weights.title, format!("title \"{title}\""));
         }
     }
 }
@@ -304,9 +305,9 @@ fn line_votes(votes: &mut Votes, line: &str, i: usize, near_edge: bool) {
         }
         if let Ok(y) = c[1].parse() {
             let w = if near_edge {
-                weight::EDGE_DOC_NUMBER
+                RULES.weights.edge_doc_number
             } else {
-                weight::DOC_NUMBER
+                RULES.weights.doc_number
             };
             votes.vote(y, w, format!("document number {}", whole.as_str()));
         }
@@ -320,7 +321,7 @@ fn line_votes(votes: &mut Votes, line: &str, i: usize, near_edge: bool) {
     {
         votes.vote(
             y,
-            weight::YEAR_MONTH,
+            RULES.weights.year_month,
             format!("date {} (line {})", &c[0], i + 1),
         );
     }
@@ -334,7 +335,7 @@ fn line_votes(votes: &mut Votes, line: &str, i: usize, near_edge: bool) {
     {
         votes.vote(
             y + 1,
-            weight::REVIEWS_YEAR,
+            RULES.weights.reviews_year,
             format!("reviews the year {} (\"{}\")", y, &c[0]),
         );
     }
@@ -372,14 +373,14 @@ fn date_votes(votes: &mut Votes, line: &str, i: usize, is_cited: &dyn Fn(usize) 
             };
             votes.vote(
                 adopted,
-                weight::TAKES_EFFECT,
+                RULES.weights.takes_effect,
                 format!("{why} (line {})", i + 1),
             );
         } else {
             let w = if short {
-                weight::EDGE_DATE_LINE
+                RULES.weights.edge_date_line
             } else {
-                weight::EDGE_DATE
+                RULES.weights.edge_date
             };
             votes.vote(y, w, format!("date {date} (line {})", i + 1));
         }
@@ -399,14 +400,14 @@ fn own_year_votes(votes: &mut Votes, text: &str, is_work_report: bool) {
         if let Some((y, phrase)) = planned {
             votes.vote(
                 y,
-                weight::WORK_REPORT_OWN_YEAR,
+                RULES.weights.work_report_own_year,
                 format!("a work report planning for {y} (\"{phrase}\")"),
             );
         }
         if let Some((y, phrase)) = own_npc_session(text) {
             votes.vote(
                 y,
-                weight::WORK_REPORT_OWN_YEAR,
+                RULES.weights.work_report_own_year,
                 format!("made to the session of its own (\"{phrase}\")"),
             );
         }
@@ -417,7 +418,7 @@ fn own_year_votes(votes: &mut Votes, text: &str, is_work_report: bool) {
         // year's work. (A work report says it of the year it reviews as well.)
         votes.vote(
             y,
-            weight::ORGANISES_YEAR,
+            RULES.weights.organises_year,
             format!("organises the work of {y} (\"{}\")", &c[0]),
         );
     }
@@ -433,7 +434,7 @@ fn page_meta_votes(votes: &mut Votes, page_meta: &[String]) {
         for c in FULL_DATE.captures_iter(meta) {
             if let Ok(y) = c[1].parse::<u16>() {
                 let entry = votes.0.entry(y).or_default();
-                entry.0 += weight::PAGE_DATE;
+                entry.0 += RULES.weights.page_date;
                 entry.1.push(format!("page metadata \"{meta}\""));
             }
         }
@@ -456,7 +457,7 @@ fn plain_year(text: &str, is_work_report: bool) -> Option<Evidence<u16>> {
     // A work report reviews the year before its own and names it again
     // and again ("2007年,国内生产总值达到…" in the 2008 report); named once
     // or twice, the year may as well be its own ("2018年是…开局之年").
-    (n >= MIN_REVIEW_MENTIONS).then(|| Evidence {
+    (n >= RULES.min_review_mentions).then(|| Evidence {
         value: Some(year + 1),
         confidence: 0.4,
         evidence: vec![format!("a work report reviewing {year}: {why}")],
@@ -670,8 +671,14 @@ fn plain_body_year(text: &str) -> Option<(u16, usize)> {
             }
             let before = &line[floor_boundary(line, m.start().saturating_sub(3))..m.start()];
             let after = &line[c.get(0).expect("match").end()..];
-            if BASELINE_BEFORE.iter().any(|b| before.ends_with(b))
-                || BASELINE_AFTER.iter().any(|a| after.starts_with(a))
+            if RULES
+                .baseline_before
+                .iter()
+                .any(|b| before.ends_with(b.as_str()))
+                || RULES
+                    .baseline_after
+                    .iter()
+                    .any(|a| after.starts_with(a.as_str()))
             {
                 continue;
             }
