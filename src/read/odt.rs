@@ -76,6 +76,31 @@ struct ListStyles {
     outline: Vec<Option<ListLevel>>,
 }
 
+impl ListLevel {
+    /// A level of a list or outline style as its element defines it.
+    fn of(e: &BytesStart<'_>) -> ListLevel {
+        let numbered = e.name().as_ref() == "text:list-level-style-number"
+            || e.name().as_ref() == "text:outline-level-style";
+        ListLevel {
+            format: if numbered {
+                NumberFormat::from_odf(&attribute(e, "num-format").unwrap_or_default())
+            } else {
+                NumberFormat::Bullet
+            },
+            prefix: attribute(e, "num-prefix").unwrap_or_default(),
+            suffix: attribute(e, "num-suffix").unwrap_or_default(),
+            display_levels: attribute(e, "display-levels")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1),
+            start: attribute(e, "start-value")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1),
+            template: attribute(e, "num-list-format"),
+            tight: false,
+        }
+    }
+}
+
 impl ListStyles {
     fn parse(&mut self, xml: &str) {
         let mut reader = Reader::from_str(xml);
@@ -103,27 +128,7 @@ impl ListStyles {
                                 .and_then(|v| v.parse().ok())
                                 .filter(|l| (1..=10).contains(l))
                                 .unwrap_or(1);
-                            let numbered = e.name().as_ref() == "text:list-level-style-number"
-                                || e.name().as_ref() == "text:outline-level-style";
-                            let definition = ListLevel {
-                                format: if numbered {
-                                    NumberFormat::from_odf(
-                                        &attribute(e, "num-format").unwrap_or_default(),
-                                    )
-                                } else {
-                                    NumberFormat::Bullet
-                                },
-                                prefix: attribute(e, "num-prefix").unwrap_or_default(),
-                                suffix: attribute(e, "num-suffix").unwrap_or_default(),
-                                display_levels: attribute(e, "display-levels")
-                                    .and_then(|v| v.parse().ok())
-                                    .unwrap_or(1),
-                                start: attribute(e, "start-value")
-                                    .and_then(|v| v.parse().ok())
-                                    .unwrap_or(1),
-                                template: attribute(e, "num-list-format"),
-                                tight: false,
-                            };
+                            let definition = ListLevel::of(e);
                             let levels = match style {
                                 Some(name) => self.lists.entry(name.clone()).or_default(),
                                 None => &mut self.outline,
