@@ -229,7 +229,7 @@ pub fn evaluate(index: &OpenIndex, oracle: &Oracle, query_text: &str) -> Result<
         .hits
         .iter()
         .filter_map(|hit| {
-            let fields = HitFields::new(&hit.title, &hit.heading, &hit.passage);
+            let fields = HitFields::new(&hit.title, &hit.heading, &hit.text);
             let why = fields.lacks(&root)?;
             Some(format!("{}#{}: {why}", hit.path, hit.passage_no))
         })
@@ -307,7 +307,7 @@ fn exact_in_top(oracle: &Oracle, top: &[Hit], whole: &str) -> (usize, usize) {
         .min(10);
     let did = top
         .iter()
-        .filter(|h| normalize(&h.passage).contains(whole) || normalize(&h.heading).contains(whole))
+        .filter(|h| normalize(&h.text).contains(whole) || normalize(&h.heading).contains(whole))
         .count();
     (did, could)
 }

@@ -98,9 +98,9 @@ pub struct DocPassage {
     pub passage_no: u64,
     /// Heading path.
     pub heading: String,
-    /// The pages it stands on, as cited ("p. 12", "pp. 12-13"), for paged formats.
+    /// The pages it stands on, `[first, last]`, for paged formats (as in hits).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<String>,
+    pub pages: Option<[u64; 2]>,
     /// The passage text.
     pub text: String,
     /// Sectors (facet paths).
@@ -109,6 +109,8 @@ pub struct DocPassage {
     pub target_years: Vec<u64>,
     /// Quantified targets.
     pub targets: Vec<Target>,
+    /// Policy instruments (facet paths, as in hits).
+    pub instruments: Vec<String>,
 }
 
 /// How each document field was decided, as `inspect --json` gives it.
@@ -357,14 +359,15 @@ fn add_evidence(view: &mut DocView, corpus_root: &Path) -> Result<()> {
 impl From<Hit> for DocPassage {
     fn from(h: Hit) -> DocPassage {
         DocPassage {
-            pages: h.page_label(),
+            pages: h.pages,
             id: h.id,
             passage_no: h.passage_no,
             heading: h.heading,
-            text: h.passage,
+            text: h.text,
             sectors: h.sectors,
             target_years: h.target_years,
             targets: h.targets,
+            instruments: h.instruments,
         }
     }
 }

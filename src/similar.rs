@@ -221,7 +221,7 @@ impl Source {
                 let doc: TantivyDocument = snapshot.searcher.doc(address)?;
                 let hit = hit_from_doc(fields, &snapshot.paths, &doc, 0.0, &[]);
                 Ok(Source {
-                    text: hit.passage.clone(),
+                    text: hit.text.clone(),
                     hit: Some(hit),
                     doc: Some(doc),
                 })

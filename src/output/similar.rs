@@ -34,11 +34,7 @@ pub fn write_similar_text(
             if !source.heading.is_empty() {
                 writeln!(w, "   {}", style.dim(&source.heading))?;
             }
-            writeln!(
-                w,
-                "   {}",
-                safe(&crate::text::ellipsize(&source.passage, 120))
-            )?;
+            writeln!(w, "   {}", safe(&crate::text::ellipsize(&source.text, 120)))?;
             if !source.targets.is_empty() {
                 writeln!(w, "   {}", safe(&targets_line(&source.targets)))?;
             }

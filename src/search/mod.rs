@@ -132,7 +132,7 @@ pub struct Hit {
     /// Heading path.
     pub heading: String,
     /// The passage text.
-    pub passage: String,
+    pub text: String,
     /// Passage number in the document (1-based).
     pub passage_no: u64,
     /// The excerpt shown, without markup.
@@ -552,7 +552,7 @@ fn assemble_hits(
             hit.explain = Some(parts);
             hit.instrument_evidence = Some(
                 crate::extract::instrument::typology()
-                    .classify(&hit.passage)
+                    .classify(&hit.text)
                     .iter()
                     .map(|t| t.explain())
                     .collect(),
@@ -747,7 +747,7 @@ fn explain_hit(
     let mut parts = prepared.explain(searcher, address);
     for p in &mut parts {
         if p.part.starts_with(plan::CONTENT_PART) {
-            let content = crate::extract::content::assess(&hit.passage, hit.targets.len());
+            let content = crate::extract::content::assess(&hit.text, hit.targets.len());
             if !content.signals.is_empty() {
                 p.part = format!("{}: {}", p.part, content.signals.join(", "));
             }
@@ -995,7 +995,7 @@ pub fn hit_from_doc(
         doc_type: text_of(doc, fields.doc_type),
         sectors,
         heading: text_of(doc, fields.heading).unwrap_or_default(),
-        passage,
+        text: passage,
         passage_no: doc
             .get_first(fields.passage_no)
             .and_then(|v| v.as_u64())

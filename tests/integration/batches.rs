@@ -119,7 +119,7 @@ fn a_saved_query_lists_the_new_hits_of_each_batch_and_new_finds_only_them() {
     let new = search_json(&corpus, &index, &["冷链物流", "--new"]);
     assert!(paths(&all).len() > paths(&new).len(), "{all}");
     assert_eq!(paths(&new), ["documents/00003.txt"]);
-    let snippet = new["hits"][0]["passage"].as_str().unwrap();
+    let snippet = new["hits"][0]["text"].as_str().unwrap();
     assert!(
         snippet.contains("4个国家骨干冷链物流基地提质升级"),
         "{snippet}"
@@ -274,7 +274,7 @@ fn a_changed_file_brings_only_its_changed_passages_into_the_new_batch() {
     let new = search_json(&corpus, &index, &["冷链物流", "--new"]);
     assert_eq!(paths(&new), ["documents/00001.txt"]);
     assert!(
-        new["hits"][0]["passage"]
+        new["hits"][0]["text"]
             .as_str()
             .unwrap()
             .contains("建设9万亩高标准农田"),

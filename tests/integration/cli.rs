@@ -31,7 +31,7 @@ fn cattle_farming_finds_the_seed_passage_in_the_top_three() {
     assert!(
         top3.iter()
             .any(|h| h["path"] == "seeds/000_cca008fd74b9d59b.txt"
-                && h["passage"].as_str().unwrap().contains("千头肉牛养殖场")),
+                && h["text"].as_str().unwrap().contains("千头肉牛养殖场")),
         "{top3:#?}"
     );
 }
@@ -45,7 +45,7 @@ fn search_json_has_the_documented_shape() {
     assert!(!hits.is_empty() && hits.len() <= 5);
     for hit in hits {
         for key in [
-            "id", "path", "title", "region", "year", "doc_type", "sectors", "heading", "passage",
+            "id", "path", "title", "region", "year", "doc_type", "sectors", "heading", "text",
             "snippet", "score",
         ] {
             assert!(hit.get(key).is_some(), "missing {key} in {hit}");
@@ -402,7 +402,7 @@ fn an_exclusion_can_be_its_own_shell_word() {
     let hits = v["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
     for h in hits {
-        for field in ["passage", "title", "heading"] {
+        for field in ["text", "title", "heading"] {
             assert!(!h[field].as_str().unwrap().contains("北京"), "{h}");
         }
     }
@@ -461,7 +461,7 @@ fn synonyms_find_what_the_shorthand_stands_for() {
     let hits = v["hits"].as_array().unwrap();
     assert!(
         hits.iter().any(|h| {
-            let p = h["passage"].as_str().unwrap();
+            let p = h["text"].as_str().unwrap();
             !p.contains("双创") && p.contains("大众创业") && p.contains("万众创新")
         }),
         "{v}"
@@ -469,7 +469,7 @@ fn synonyms_find_what_the_shorthand_stands_for() {
     // A quoted phrase is never expanded.
     let quoted = search_json(&["\"双创\"", "--limit", "0"]);
     for h in quoted["hits"].as_array().unwrap() {
-        let text = format!("{}{}{}", h["title"], h["heading"], h["passage"]);
+        let text = format!("{}{}{}", h["title"], h["heading"], h["text"]);
         assert!(text.contains("双创"), "{h}");
     }
 }

@@ -40,7 +40,7 @@ fn csv_holds_every_hit_with_all_its_fields() {
     // line breaks in passages survive).
     for (row, hit) in rows.iter().zip(&hits) {
         assert_eq!(&row[col("id")], hit.id);
-        assert_eq!(&row[col("passage")], hit.passage);
+        assert_eq!(&row[col("text")], hit.text);
         assert_eq!(&row[col("heading")], hit.heading);
     }
     let seed = rows
@@ -176,7 +176,7 @@ fn group_by_exports_one_row_a_group_with_its_best_passage() {
         );
         assert_eq!(&row[col("id")], g.best.id);
         // The best passage in full, as the hit export writes it.
-        assert_eq!(&row[col("passage")], g.best.passage);
+        assert_eq!(&row[col("text")], g.best.text);
         assert_eq!(
             &row[col("province")],
             g.best.region.province.as_deref().unwrap_or("")
@@ -338,10 +338,7 @@ fn formula_cells_are_exported_as_text() {
     let col = |name: &str| header.iter().position(|c| c == name).unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(&rows[0][col("title")], format!("'{title}"));
-    assert!(
-        rows[0][col("passage")].starts_with("'-2+3+cmd|"),
-        "{rows:?}"
-    );
+    assert!(rows[0][col("text")].starts_with("'-2+3+cmd|"), "{rows:?}");
     let (header, rows) = read_csv(&run(&["--csv", "--group-by", "city"]));
     let title_col = header.iter().rposition(|c| c == "title").unwrap();
     assert_eq!(&rows[0][title_col], format!("'{title}"));

@@ -58,7 +58,7 @@ fn snippets_hold_about_120_characters_not_bytes() {
     for hit in &r.hits {
         let n = hit.snippet.chars().count();
         assert!(n <= 122, "{n}");
-        if hit.passage.chars().count() > 122 {
+        if hit.text.chars().count() > 122 {
             assert!(n >= 100, "a long passage gives a full snippet, got {n}");
         }
     }

@@ -272,6 +272,67 @@ fn every_endpoint_serves_the_json_of_the_cli() {
     assert!(csv.lines().count() > 10);
 }
 
+/// The keys every passage has, wherever it is given (docs/usage.md, "One
+/// passage shape").
+const PASSAGE_KEYS: &[&str] = &[
+    "passage_no",
+    "heading",
+    "text",
+    "pages",
+    "sectors",
+    "instruments",
+    "target_years",
+    "targets",
+];
+
+#[test]
+fn a_passage_has_one_shape_in_hits_similar_the_document_and_inspect() {
+    let (server, _) = shipped();
+    let hits = server.json("/api/search", &[("q", "肉牛养殖"), ("limit", "1")]);
+    let hit = &hits["hits"][0];
+    let id = hit["id"].as_str().unwrap();
+    let similar = server.json("/api/similar", &[("ref", id), ("limit", "1")]);
+    let doc = server.json(&format!("/api/doc/{id}"), &[]);
+    let in_doc = doc["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == hit["id"])
+        .expect("the hit's passage on its document's page")
+        .clone();
+    let path = crate::common::root()
+        .join("corpus")
+        .join(hit["path"].as_str().unwrap());
+    let inspect = cli_json(&["inspect", "--json", path.to_str().unwrap()]);
+    let in_inspect = inspect["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["passage_no"] == hit["passage_no"])
+        .expect("the hit's passage in inspect")
+        .clone();
+    for (what, passage) in [
+        ("search hit", hit),
+        ("similar hit", &similar["hits"][0]),
+        ("document passage", &in_doc),
+        ("inspect passage", &in_inspect),
+    ] {
+        let object = passage.as_object().unwrap();
+        for key in PASSAGE_KEYS {
+            // `pages` is left out of a document's passages when unpaged.
+            if *key == "pages" && what == "document passage" {
+                continue;
+            }
+            assert!(object.contains_key(*key), "{what} lacks {key}: {passage}");
+        }
+        assert!(!object.contains_key("passage"), "{what} still says passage");
+    }
+    for key in ["text", "heading", "sectors", "target_years"] {
+        assert_eq!(hit[key], in_doc[key], "{key}");
+        assert_eq!(hit[key], in_inspect[key], "{key}");
+    }
+}
+
 #[test]
 fn pages_follow_each_other() {
     let (server, _) = shipped();

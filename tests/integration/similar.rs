@@ -40,11 +40,11 @@ fn seed_003_finds_agricultural_processing_before_shared_verbs() {
     // The best hits are about processing farm produce.
     for h in &r.hits[..3] {
         assert!(
-            h.hit.passage.contains("加工")
-                && (h.hit.passage.contains("农产品") || h.hit.passage.contains("农畜产品")),
+            h.hit.text.contains("加工")
+                && (h.hit.text.contains("农产品") || h.hit.text.contains("农畜产品")),
             "{}: {}",
             h.hit.id,
-            h.hit.passage
+            h.hit.text
         );
     }
     for h in &r.hits {
@@ -167,7 +167,7 @@ fn pasted_text_finds_passages_on_the_same_measure() {
     .expect("similar runs");
     assert!(r.source.is_none());
     for h in &r.hits[..3] {
-        let p = &h.hit.passage;
+        let p = &h.hit.text;
         assert!(
             ["冷链", "冷藏", "保鲜"].iter().any(|w| p.contains(w)),
             "{}: {p}",
