@@ -422,7 +422,7 @@ fn rank_hits(index: &OpenIndex, hits: &[Hit], judged: &[Judgment]) -> Result<Vec
         }
         let mut paths = paths_of[&key].clone();
         paths.push(hit.path.clone());
-        let matched = match_judgment(&hit.passage, &paths, judged);
+        let matched = match_judgment(&hit.text, &paths, judged);
         let judgment = matched.iter().copied().max_by_key(|&j| judged[j].grade);
         if matched.len() > 1 {
             let grades: HashSet<u8> = matched.iter().map(|&j| judged[j].grade).collect();
@@ -442,7 +442,7 @@ fn rank_hits(index: &OpenIndex, hits: &[Hit], judged: &[Judgment]) -> Result<Vec
             heading: hit.heading.clone(),
             grade: judgment.map(|j| judged[j].grade),
             reason: judgment.and_then(|j| judged[j].reason.clone()),
-            passage: hit.passage.clone(),
+            passage: hit.text.clone(),
             judgment,
         });
     }
