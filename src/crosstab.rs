@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::indexer::OpenIndex;
 use crate::query::FilterSpec;
-use crate::search::{Hit, HitUnit, SearchRequest, for_each_hit};
+use crate::search::{Hit, SearchRequest, for_each_hit};
 
 /// What the rows are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -296,15 +296,7 @@ pub fn crosstab(
     rows: Rows,
     columns: Columns,
 ) -> Result<CrossTab> {
-    let request = SearchRequest {
-        query: query.to_string(),
-        filters: filters.clone(),
-        limit: None,
-        unit: HitUnit::Passage,
-        max_per_doc: Some(0),
-        max_per_region: Some(0),
-        ..SearchRequest::default()
-    };
+    let request = SearchRequest::every_passage(query, filters);
     let mut counts = Counts::default();
     for_each_hit(index, &request, &mut |hit| {
         counts.add(rows, columns, hit);

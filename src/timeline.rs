@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::indexer::OpenIndex;
 use crate::query::FilterSpec;
 use crate::schema::names;
-use crate::search::{HitUnit, SearchRequest, for_each_hit};
+use crate::search::{SearchRequest, for_each_hit};
 
 /// The administrative level regions are counted at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -176,16 +176,7 @@ pub fn timeline(
     filters: &FilterSpec,
     level: Level,
 ) -> Result<Timeline> {
-    let request = SearchRequest {
-        query: query.to_string(),
-        filters: filters.clone(),
-        limit: None,
-        unit: HitUnit::Passage,
-        facets: false,
-        max_per_doc: Some(0),
-        max_per_region: Some(0),
-        ..SearchRequest::default()
-    };
+    let request = SearchRequest::every_passage(query, filters);
     let (first, skipped) = first_mentions(index, &request, level)?;
     let mut earliest = earliest_years(index, level)?;
     keep_filtered_regions(&mut earliest, &filters.regions);

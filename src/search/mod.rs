@@ -81,6 +81,23 @@ pub struct SearchRequest {
     pub scope: Scope,
 }
 
+impl SearchRequest {
+    /// Every passage `query` finds under `filters`, best first, with no page
+    /// and none folded away: what the views that count passages (timeline,
+    /// crosstab) walk.
+    pub fn every_passage(query: &str, filters: &FilterSpec) -> SearchRequest {
+        SearchRequest {
+            query: query.to_string(),
+            filters: filters.clone(),
+            limit: None,
+            unit: HitUnit::Passage,
+            max_per_doc: Some(0),
+            max_per_region: Some(0),
+            ..SearchRequest::default()
+        }
+    }
+}
+
 /// Where a query's words must stand together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
