@@ -99,7 +99,6 @@ pub struct DocPassage {
     /// Heading path.
     pub heading: String,
     /// The pages it stands on, `[first, last]`, for paged formats (as in hits).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<[u64; 2]>,
     /// The passage text.
     pub text: String,

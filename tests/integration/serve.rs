@@ -319,15 +319,11 @@ fn a_passage_has_one_shape_in_hits_similar_the_document_and_inspect() {
     ] {
         let object = passage.as_object().unwrap();
         for key in PASSAGE_KEYS {
-            // `pages` is left out of a document's passages when unpaged.
-            if *key == "pages" && what == "document passage" {
-                continue;
-            }
             assert!(object.contains_key(*key), "{what} lacks {key}: {passage}");
         }
         assert!(!object.contains_key("passage"), "{what} still says passage");
     }
-    for key in ["text", "heading", "sectors", "target_years"] {
+    for key in ["text", "heading", "sectors", "target_years", "pages"] {
         assert_eq!(hit[key], in_doc[key], "{key}");
         assert_eq!(hit[key], in_inspect[key], "{key}");
     }
