@@ -181,6 +181,9 @@ pub(super) fn written_date(
     (written, session_place)
 }
 
+/// Why the date written is unknown when no witness of it was found.
+const NO_WRITTEN_DATE: &str = "no signature date, 成文日期 or session date";
+
 /// A 成文日期 line, in the page's meta or the header.
 fn labelled_written(src: &Sources) -> Evidence<Date> {
     let rules = &*RULES;
@@ -196,7 +199,7 @@ fn labelled_written(src: &Sources) -> Evidence<Date> {
             return Evidence::found(d, 0.9, format!("labelled: \"{}\"", truncate(m)));
         }
     }
-    Evidence::unknown("no signature date, 成文日期 or session date")
+    Evidence::unknown(NO_WRITTEN_DATE)
 }
 
 /// A report's session line (——2020年1月21日在…人民代表大会第四次会议上): the
@@ -269,7 +272,7 @@ fn signature_written(src: &Sources) -> Evidence<Date> {
     }
     match printed {
         Some((d, line)) => Evidence::found(d, 0.6, format!("printed (印发): \"{line}\"")),
-        None => Evidence::unknown("no signature date, 成文日期 or session date"),
+        None => Evidence::unknown(NO_WRITTEN_DATE),
     }
 }
 
@@ -284,7 +287,7 @@ fn header_date_line(src: &Sources) -> Evidence<Date> {
             return Evidence::found(d, 0.8, format!("header date line: \"{line}\""));
         }
     }
-    Evidence::unknown("no signature date, 成文日期 or session date")
+    Evidence::unknown(NO_WRITTEN_DATE)
 }
 
 /// The issuing bodies, from the most telling witness down: the body that
