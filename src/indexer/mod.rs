@@ -448,7 +448,8 @@ struct DocumentValues<'a> {
     /// path's, resolved when a hit is shown, so a rename changes no passage.
     title: Option<&'a str>,
     names: RegionNames,
-    region_facet: Option<String>,
+    /// Parsed once: every passage of the document carries it.
+    region_facet: Option<Facet>,
 }
 
 impl DocumentValues<'_> {
@@ -462,7 +463,8 @@ impl DocumentValues<'_> {
         let region_facet = match region_code {
             Some(c) => Some(gazetteer().facet_path(c)),
             None => national.then(|| format!("/{NATIONAL}")),
-        };
+        }
+        .map(|path| Facet::from_text(&path).unwrap_or_else(|_| Facet::root()));
         DocumentValues {
             key: &doc.content_hash,
             num: schema::doc_num(&doc.content_hash),
@@ -508,11 +510,8 @@ fn add_document_values(
     doc: &Document,
     shared: &DocumentValues,
 ) {
-    if let Some(f) = &shared.region_facet {
-        t.add_facet(
-            fields.region,
-            Facet::from_text(f).unwrap_or_else(|_| Facet::root()),
-        );
+    if let Some(facet) = &shared.region_facet {
+        t.add_facet(fields.region, facet.clone());
     }
     let names = &shared.names;
     for (field, value) in [
