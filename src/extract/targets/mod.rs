@@ -231,6 +231,10 @@ struct Reading {
     indicator_before: bool,
     /// It stands alone (a list member with no words of its own).
     bare: bool,
+    /// The year its clause promises it for, and whether a 力争 governs
+    /// that year ([`governing_year`]).
+    year: Option<u16>,
+    year_strive: bool,
 }
 
 fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
@@ -250,7 +254,7 @@ fn sentence_targets(chars: &[char], start: usize, end: usize) -> Vec<Target> {
     promote_measures(&mut readings, &quantities);
     let mut out = Vec::new();
     for group in list_groups(chars, &quantities, &readings) {
-        group_targets(chars, &clauses, &quantities, &readings, &group, &mut out);
+        group_targets(chars, &quantities, &readings, &group, &mut out);
     }
     out
 }
@@ -301,6 +305,7 @@ fn read_quantities(
             r.to = q.span_end;
         }
         r.strive |= year_strive;
+        (r.year, r.year_strive) = (year, year_strive);
         // 实施100项重大工程和1000个重大项目: a value after a joiner continues
         // the list of the value before it.
         if !r.target
@@ -356,7 +361,6 @@ fn list_groups(chars: &[char], quantities: &[Quantity], readings: &[Reading]) ->
 /// The targets of one list group: its head's reading carried to the others.
 fn group_targets(
     chars: &[char],
-    clauses: &[(usize, usize)],
     quantities: &[Quantity],
     readings: &[Reading],
     group: &[usize],
@@ -394,7 +398,7 @@ fn group_targets(
         if !r.target || r.indicator.is_empty() {
             continue;
         }
-        let (year, year_strive) = governing_year(chars, clauses, q.clause, q.start);
+        let (year, year_strive) = (r.year, r.year_strive);
         let strive_word = r
             .strive_word
             .or_else(|| (r.strive && year_strive).then_some("力争"));
@@ -403,10 +407,11 @@ fn group_targets(
             r.comparator_word,
             q.suffix_word.or(trailing_word),
         );
+        let (value, value_max) = parse_value(&q.value_text);
         out.push(Target {
             indicator: r.indicator,
-            value: parse_value(&q.value_text).0,
-            value_max: parse_value(&q.value_text).1,
+            value,
+            value_max,
             redacted: q.value_text == "X",
             value_text: q.value_text.clone(),
             unit: q.unit.clone(),
