@@ -40,7 +40,7 @@ fn indexing(c: &mut Criterion) {
     let corpus = work.path().join("corpus");
     let bytes = subset(&corpus);
     // The dictionary is built once per process, as in `plansearch index`.
-    let _ = plansearch::tokenizer::dictionary().jieba();
+    let _ = plansearch::tokenizer::Dictionary::builtin().jieba();
     let mut group = c.benchmark_group("indexing");
     group
         .throughput(Throughput::Bytes(bytes))

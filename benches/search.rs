@@ -46,7 +46,7 @@ fn searches(c: &mut Criterion) {
         searcher,
         fields,
         &snapshot.paths,
-        &PreparedSearch::new(fields, &request(false)).expect("query"),
+        &PreparedSearch::new(&index, &request(false)).expect("query"),
     )
     .expect("search");
     assert!(!first.hits.is_empty(), "{QUERY} finds something");
@@ -58,7 +58,7 @@ fn searches(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3));
     group.bench_function("top10_ids", |b| {
         b.iter(|| {
-            let prepared = PreparedSearch::new(fields, &request(false)).expect("query");
+            let prepared = PreparedSearch::new(&index, &request(false)).expect("query");
             searcher
                 .search(
                     prepared.query(),
@@ -70,7 +70,7 @@ fn searches(c: &mut Criterion) {
     for (name, facets) in [("top10", false), ("facets", true)] {
         group.bench_function(name, |b| {
             b.iter(|| {
-                let prepared = PreparedSearch::new(fields, &request(facets)).expect("query");
+                let prepared = PreparedSearch::new(&index, &request(facets)).expect("query");
                 search::run(searcher, fields, &snapshot.paths, &prepared).expect("search")
             })
         });

@@ -16,7 +16,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use plansearch::corpus::walk;
 use plansearch::document;
 use plansearch::extract::Overrides;
-use plansearch::tokenizer::{BigramTokenizer, WordTokenizer, dictionary};
+use plansearch::tokenizer::{BigramTokenizer, Dictionary, WordTokenizer};
 use tantivy::tokenizer::{TokenStream, Tokenizer};
 
 const DOCUMENTS: usize = 40;
@@ -46,7 +46,7 @@ fn count_tokens(tokenizer: &mut impl Tokenizer, passages: &[String]) -> usize {
 fn tokenizers(c: &mut Criterion) {
     let passages = passages();
     let bytes: usize = passages.iter().map(String::len).sum();
-    let mut words = WordTokenizer::new(dictionary().jieba().clone());
+    let mut words = WordTokenizer::new(Dictionary::builtin().jieba().clone());
     let mut bigrams = BigramTokenizer::default();
     let mut group = c.benchmark_group("tokenizer");
     group
@@ -61,7 +61,7 @@ fn tokenizers(c: &mut Criterion) {
         b.iter(|| count_tokens(&mut bigrams, &passages))
     });
     group.bench_function("raw_jieba_cut_for_search", |b| {
-        let jieba = dictionary().jieba();
+        let jieba = Dictionary::builtin().jieba();
         b.iter(|| {
             passages
                 .iter()

@@ -92,7 +92,7 @@ fn main() -> Result<()> {
                 let start = Instant::now();
                 match *mode {
                     "top10-ids" => {
-                        let prepared = PreparedSearch::new(fields, &request(q, false))?;
+                        let prepared = PreparedSearch::new(&index, &request(q, false))?;
                         let (top, count) = searcher.search(
                             prepared.query(),
                             &(TopDocs::with_limit(10).order_by_score(), Count),
@@ -101,7 +101,7 @@ fn main() -> Result<()> {
                         hits_of[qi] = count as u64;
                     }
                     _ => {
-                        let prepared = PreparedSearch::new(fields, &request(q, mi == 2))?;
+                        let prepared = PreparedSearch::new(&index, &request(q, mi == 2))?;
                         let results = search::run(searcher, fields, &snapshot.paths, &prepared)?;
                         std::hint::black_box(&results);
                     }

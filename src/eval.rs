@@ -32,7 +32,7 @@ use crate::schema::{self, names};
 use crate::search::{self, Hit, HitUnit, PreparedSearch, SearchRequest};
 use crate::synonyms::synonyms;
 use crate::text::fold_str;
-use crate::tokenizer;
+use crate::tokenizer::Dictionary;
 
 /// Text as literal containment compares it: folded, whitespace removed.
 pub fn normalize(text: &str) -> String {
@@ -260,7 +260,7 @@ fn every_returned_passage(index: &OpenIndex, query_text: &str) -> Result<HashSet
         query: query_text.to_string(),
         ..Default::default()
     };
-    let prepared = PreparedSearch::new(&index.fields, &request)?;
+    let prepared = PreparedSearch::new(index, &request)?;
     let searcher = index.index.reader()?.searcher();
     let addresses = searcher.search(prepared.query(), &DocSetCollector)?;
     let mut returned: HashSet<PassageKey> = HashSet::new();
@@ -321,7 +321,7 @@ fn whole_query(root: &Node) -> Option<String> {
             phrase: false,
             field: None,
             ..
-        } if tokenizer::cut(text).len() > 1 => vec![text],
+        } if Dictionary::builtin().cut(text).len() > 1 => vec![text],
         Node::And(children) if children.len() > 1 => children
             .iter()
             .map(|c| match c {
@@ -345,7 +345,12 @@ struct HitFields {
 
 impl HitFields {
     fn new(title: &str, heading: &str, passage: &str) -> HitFields {
-        let words = |t: &str| tokenizer::words(t).into_iter().collect::<HashSet<_>>();
+        let words = |t: &str| {
+            Dictionary::builtin()
+                .words(t)
+                .into_iter()
+                .collect::<HashSet<_>>()
+        };
         HitFields {
             texts: [normalize(title), normalize(heading), normalize(passage)],
             words: [words(title), words(heading), words(passage)],
@@ -386,13 +391,16 @@ impl HitFields {
         if phrase {
             return false;
         }
-        let parts = tokenizer::cut(term);
+        let parts = Dictionary::builtin().cut(term);
         !parts.is_empty()
             && self.words.iter().any(|words| {
                 parts.iter().all(|p| {
                     words.contains(p) || {
-                        let subwords: Vec<String> =
-                            tokenizer::words(p).into_iter().filter(|w| w != p).collect();
+                        let subwords: Vec<String> = Dictionary::builtin()
+                            .words(p)
+                            .into_iter()
+                            .filter(|w| w != p)
+                            .collect();
                         subwords.len() >= 2 && subwords.iter().all(|w| words.contains(w))
                     }
                 })

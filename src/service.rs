@@ -80,7 +80,7 @@ pub struct FacetsResult {
 pub fn facets(index: &OpenIndex, request: &SearchRequest) -> Result<FacetsResult> {
     let snapshot = index.snapshot()?;
     let request = &search::resolve_new(request, &snapshot.state)?;
-    let prepared = PreparedSearch::new(&index.fields, request)?;
+    let prepared = PreparedSearch::new(index, request)?;
     let facet_tree =
         cancel::search(&snapshot.searcher, prepared.query(), &BreakdownCollector)?.tree();
     Ok(FacetsResult {

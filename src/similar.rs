@@ -38,7 +38,7 @@ use crate::search::compile::literal_query;
 use crate::search::records::ContentScaled;
 use crate::search::{Filters, Hit, hit_from_doc};
 use crate::text::fold_str;
-use crate::tokenizer::{self, literal_runs};
+use crate::tokenizer::{Dictionary, literal_runs};
 
 /// The generic words, compiled in.
 const GENERIC_WORDS: &str = include_str!("../data/similar/generic_words.txt");
@@ -148,7 +148,13 @@ pub fn similar(index: &OpenIndex, request: &SimilarRequest) -> Result<SimilarRes
     let searcher = &snapshot.searcher;
     let filters = Filters::resolve(&request.filters)?;
     let source = Source::of(&snapshot, fields, request)?;
-    let key_terms = key_terms(searcher, fields, &source.text, source.doc.is_some())?;
+    let key_terms = key_terms(
+        searcher,
+        fields,
+        &index.dictionary,
+        &source.text,
+        source.doc.is_some(),
+    )?;
     if key_terms.is_empty() {
         return Err(Error::Invalid(format!(
             "no distinctive words in {}: it holds only generic policy wording, place names or numbers; pick a passage that says what is done",
@@ -369,15 +375,17 @@ fn min_shared(key_terms: usize) -> usize {
 
 /// The key terms of `text`, weighted by their distinctiveness in the index,
 /// heaviest first. `in_index`: the text is a passage of the index, which
-/// itself counts in every document frequency.
+/// itself counts in every document frequency. Words are cut with
+/// `dictionary`, the index's.
 pub fn key_terms(
     searcher: &Searcher,
     fields: &Fields,
+    dictionary: &Dictionary,
     text: &str,
     in_index: bool,
 ) -> Result<Vec<KeyTerm>> {
     let mut counts: Vec<(String, u32, bool)> = Vec::new();
-    for (word, verb) in tokenizer::tagged_words(text) {
+    for (word, verb) in dictionary.tagged_words(text) {
         if !is_key_candidate(&word) {
             continue;
         }
@@ -396,7 +404,7 @@ pub fn key_terms(
         if df <= own {
             // Nobody else says it so (肉牛养殖): its parts may be said (肉牛).
             if split_once.insert(term.clone()) {
-                for part in tokenizer::cut_small(&term) {
+                for part in dictionary.cut_small(&term) {
                     if part != term && is_key_candidate(&part) {
                         pending.push((part, tf, verb));
                     }

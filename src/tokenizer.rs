@@ -1,4 +1,8 @@
-//! The two analyzers of plansearch and the one jieba dictionary they share.
+//! The two analyzers of plansearch and the jieba dictionary as a value.
+//!
+//! Extraction cuts with the built-in jieba (`builtin_jieba`: embedded word
+//! lists only); query words are cut with a [`Dictionary`], the built-in one
+//! plus a researcher's own words, which an index records and opens with.
 //!
 //! * `jieba` (word fields): jieba-rs search-mode words with **ordinal** positions.
 //!   A long word's dictionary sub-words (农业 in 中国农业发展银行) share its
@@ -17,7 +21,7 @@
 //! of jieba-rs pins the version we build on (see the README).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use jieba_rs::Jieba;
 use tantivy::Index;
@@ -45,25 +49,41 @@ const POLICY_TERMS: &str = include_str!("../data/dict/policy_terms.txt");
 /// to keep 临泽县 whole, low enough not to pull 范县 out of 示范县.
 const PLACE_NAME_FREQ: usize = 20;
 
-/// The jieba dictionary of this process: jieba's default, the policy terms, the
-/// sector keywords, the place names and the user's own words.
-///
-/// The digest is computed from those inputs alone, so checking an index's
-/// compatibility does not build jieba; jieba itself (most of a cold search's
-/// time) is built on first use, or ahead of it by [`Dictionary::warm_up`] on
-/// another thread while the index opens.
-pub struct Dictionary {
-    jieba: OnceLock<Arc<Jieba>>,
-    digest: String,
-    user_words: Vec<String>,
+/// The jieba built from the embedded word lists alone: jieba's default, the
+/// policy terms, the sector keywords and the place names. Extraction's
+/// boundary checks use it, so that a document's labels depend on the rule
+/// tables and never on a researcher's own words; a [`Dictionary`] without
+/// user words shares it.
+pub(crate) fn builtin_jieba() -> &'static Arc<Jieba> {
+    static BUILTIN: LazyLock<Arc<Jieba>> = LazyLock::new(|| Arc::new(build_builtin_jieba()));
+    &BUILTIN
 }
 
-static DICTIONARY: OnceLock<Dictionary> = OnceLock::new();
+fn build_builtin_jieba() -> Jieba {
+    let mut jieba = Jieba::new();
+    for line in dictionary_lines(POLICY_TERMS.lines()) {
+        add_dictionary_line(&mut jieba, &line);
+    }
+    let taxonomy = crate::extract::sector::taxonomy();
+    for keyword in taxonomy.all_keywords() {
+        let keyword = crate::text::fold_str(keyword);
+        if keyword.chars().count() >= 2 && !jieba.has_word(&keyword) {
+            jieba.add_word(&keyword, None, None);
+        }
+    }
+    for form in sorted_place_forms() {
+        if form.chars().count() >= 2 && !jieba.has_word(form) {
+            jieba.add_word(form, Some(PLACE_NAME_FREQ), Some("ns"));
+        }
+    }
+    jieba
+}
 
 /// The dictionary lines that count: trimmed, neither empty nor comments.
-fn dictionary_lines(text: &[String]) -> Vec<String> {
-    text.iter()
-        .map(|line| line.trim())
+fn dictionary_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    lines
+        .into_iter()
+        .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .map(str::to_string)
         .collect()
@@ -76,9 +96,35 @@ fn sorted_place_forms() -> Vec<&'static str> {
     forms
 }
 
+/// The jieba dictionary a query is cut with: the embedded word lists plus a
+/// researcher's own words. A value, made from explicit inputs
+/// ([`Dictionary::for_corpus`]) and carried by what needs it: an index
+/// records the words it was built with and opens with them
+/// ([`crate::indexer::OpenIndex::dictionary`]).
+///
+/// The digest is computed from those inputs alone, so checking an index's
+/// compatibility does not build jieba; jieba itself (most of a cold search's
+/// time) is built on first use, or ahead of it by [`Dictionary::warm_up`] on
+/// another thread while the index opens.
+pub struct Dictionary {
+    jieba: OnceLock<Arc<Jieba>>,
+    digest: String,
+    user_words: Vec<String>,
+}
+
+impl Default for Dictionary {
+    /// The embedded word lists, no user words.
+    fn default() -> Dictionary {
+        Dictionary::new(Vec::<String>::new())
+    }
+}
+
 impl Dictionary {
-    fn new(user_words: &[String]) -> Dictionary {
-        let user = dictionary_lines(user_words);
+    /// The embedded word lists plus `user_words` (lines `word [freq [tag]]`;
+    /// blank lines and `#` comments are ignored).
+    pub fn new<S: AsRef<str>>(user_words: impl IntoIterator<Item = S>) -> Dictionary {
+        let lines: Vec<S> = user_words.into_iter().collect();
+        let user = dictionary_lines(lines.iter().map(AsRef::as_ref));
         let mut digest = blake3::Hasher::new();
         digest.update(b"jieba-rs 0.11 default dictionary\n");
         digest.update(POLICY_TERMS.as_bytes());
@@ -97,58 +143,123 @@ impl Dictionary {
         }
     }
 
-    fn build_jieba(user_words: &[String]) -> Jieba {
-        let mut jieba = Jieba::new();
-        for line in POLICY_TERMS.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            add_dictionary_line(&mut jieba, line);
-        }
-        let taxonomy = crate::extract::sector::taxonomy();
-        for keyword in taxonomy.all_keywords() {
-            let keyword = crate::text::fold_str(keyword);
-            if keyword.chars().count() >= 2 && !jieba.has_word(&keyword) {
-                jieba.add_word(&keyword, None, None);
-            }
-        }
-        for form in sorted_place_forms() {
-            if form.chars().count() >= 2 && !jieba.has_word(form) {
-                jieba.add_word(form, Some(PLACE_NAME_FREQ), Some("ns"));
-            }
-        }
-        for line in user_words {
-            add_dictionary_line(&mut jieba, line);
-        }
-        jieba
+    /// The embedded word lists alone, made once (for evaluation and tests,
+    /// which use no user words).
+    pub fn builtin() -> &'static Dictionary {
+        static BUILTIN: LazyLock<Dictionary> = LazyLock::new(Dictionary::default);
+        &BUILTIN
+    }
+
+    /// The words of a user dictionary file (one `word [freq [tag]]` a line),
+    /// or none.
+    pub fn from_file(file: Option<&Path>) -> crate::error::Result<Dictionary> {
+        let Some(path) = file else {
+            return Ok(Dictionary::default());
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| crate::error::Error::io(path, e))?;
+        Ok(Dictionary::new(text.lines()))
+    }
+
+    /// The dictionary of a corpus: the file given, else the corpus's own
+    /// `dict.txt` ([`user_dictionary_file`]). Every front end and the
+    /// library's indexer read it this way.
+    pub fn for_corpus(corpus: &Path, given: Option<&Path>) -> crate::error::Result<Dictionary> {
+        Dictionary::from_file(user_dictionary_file(corpus, given).as_deref())
     }
 
     /// Builds jieba on another thread now, so that it is ready (or nearly)
     /// when first needed; whoever needs it earlier waits for that build.
-    pub fn warm_up(&'static self) {
+    pub fn warm_up(self: &Arc<Self>) {
         if self.jieba.get().is_none() {
+            let this = Arc::clone(self);
             std::thread::spawn(move || {
-                self.jieba();
+                this.jieba();
             });
         }
     }
 
-    /// The shared jieba instance.
+    /// The jieba of this dictionary: the built-in one when there are no
+    /// user words, else a copy of it with the user's words added.
     pub fn jieba(&self) -> &Arc<Jieba> {
-        self.jieba
-            .get_or_init(|| Arc::new(Dictionary::build_jieba(&self.user_words)))
+        self.jieba.get_or_init(|| {
+            let builtin = builtin_jieba();
+            if self.user_words.is_empty() {
+                return Arc::clone(builtin);
+            }
+            let mut jieba = Jieba::clone(builtin);
+            for line in &self.user_words {
+                add_dictionary_line(&mut jieba, line);
+            }
+            Arc::new(jieba)
+        })
     }
 
-    /// A short digest of everything that went into the dictionary; an index built
-    /// with another digest must be rebuilt.
+    /// A short digest of everything that went into the dictionary; an index
+    /// built with another digest must be rebuilt.
     pub fn digest(&self) -> &str {
         &self.digest
     }
 
-    /// The user's own words in use.
+    /// The user's own words in use (the lines that count, trimmed).
     pub fn user_words(&self) -> &[String] {
         &self.user_words
+    }
+
+    /// True for a word of the researcher's own dictionary: one term to
+    /// them, never searched by its parts.
+    pub fn is_user_word(&self, word: &str) -> bool {
+        self.user_words.iter().any(|line| {
+            line.split_whitespace()
+                .next()
+                .is_some_and(|w| crate::text::fold_str(w) == word)
+        })
+    }
+
+    /// Word tokens of `text` as plain strings (search mode, for tests,
+    /// evaluation and `--explain`).
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        word_tokens(self.jieba(), text, &mut tokens);
+        tokens.into_iter().map(|t| t.text).collect()
+    }
+
+    /// The words of a text (jieba's default mode, folded), each with whether
+    /// jieba tags it a verb: for `similar`, where verbs weigh less.
+    pub fn tagged_words(&self, text: &str) -> Vec<(String, bool)> {
+        let folded = fold(text);
+        self.jieba()
+            .tag(&folded.text, true)
+            .into_iter()
+            .filter(|t| t.word.chars().any(is_word_char))
+            .map(|t| (t.word.to_string(), t.tag.starts_with('v')))
+            .collect()
+    }
+
+    /// A word's own parts: what jieba's search mode finds inside it
+    /// (肉牛养殖 → 肉牛, 养殖), the word itself left out.
+    pub fn cut_small(&self, word: &str) -> Vec<String> {
+        let folded = fold(word);
+        let mut out: Vec<String> = self
+            .jieba()
+            .cut_for_search(&folded.text, false)
+            .into_iter()
+            .map(|t| t.word.to_string())
+            .filter(|w| *w != *folded.text && w.chars().count() >= 2)
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// Coarse segmentation (jieba's default mode) of folded text: what a
+    /// query's words are, before search-mode expansion.
+    pub fn cut(&self, text: &str) -> Vec<String> {
+        let folded = fold(text);
+        self.jieba()
+            .cut(&folded.text, true)
+            .into_iter()
+            .map(|t| t.word.to_string())
+            .filter(|w| w.chars().any(is_word_char))
+            .collect()
     }
 }
 
@@ -159,18 +270,6 @@ fn add_dictionary_line(jieba: &mut Jieba, line: &str) {
     let word = crate::text::fold_str(word);
     let freq = parts.next().and_then(|f| f.parse().ok());
     jieba.add_word(&word, freq, parts.next());
-}
-
-/// Sets this process's dictionary, with the user's words; call before anything
-/// tokenizes. Fails if the dictionary was already built with other words.
-pub fn init_dictionary(user_words: &[String]) -> crate::error::Result<&'static Dictionary> {
-    let dict = DICTIONARY.get_or_init(|| Dictionary::new(user_words));
-    if dict.user_words != dictionary_lines(user_words) {
-        return Err(crate::error::Error::Invalid(
-            "the jieba dictionary of this process was already built with other user words: load the user dictionary before anything is indexed or searched".into(),
-        ));
-    }
-    Ok(dict)
 }
 
 /// The name of a corpus's own user dictionary, used when no other is given.
@@ -186,35 +285,22 @@ pub fn user_dictionary_file(corpus: &Path, given: Option<&Path>) -> Option<PathB
     })
 }
 
-/// Sets this process's dictionary with the words of a user dictionary file
-/// (one `word [freq [tag]]` a line), or with none.
-pub fn load_user_dictionary(file: Option<&Path>) -> crate::error::Result<&'static Dictionary> {
-    let words: Vec<String> = match file {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| crate::error::Error::io(path, e))?
-            .lines()
-            .map(str::to_string)
-            .collect(),
-        None => Vec::new(),
-    };
-    init_dictionary(&words)
-}
-
-/// This process's dictionary (built without user words if nobody set it).
-pub fn dictionary() -> &'static Dictionary {
-    DICTIONARY.get_or_init(|| Dictionary::new(&[]))
-}
-
-/// Registers both analyzers on an index; needed every time an index is opened,
-/// since tantivy does not persist tokenizers.
-pub fn register(index: &Index) {
-    let jieba = dictionary().jieba().clone();
-    index
-        .tokenizers()
-        .register(WORDS, TextAnalyzer::from(WordTokenizer::new(jieba)));
+/// Registers the literal analyzer, all that writing an index needs; needed
+/// every time an index is opened, since tantivy does not persist tokenizers.
+pub fn register_literal(index: &Index) {
     index
         .tokenizers()
         .register(BIGRAMS, TextAnalyzer::from(BigramTokenizer::default()));
+}
+
+/// Registers both analyzers on an index opened for searching, the word
+/// analyzer over `dictionary`.
+pub fn register(index: &Index, dictionary: &Dictionary) {
+    register_literal(index);
+    let jieba = dictionary.jieba().clone();
+    index
+        .tokenizers()
+        .register(WORDS, TextAnalyzer::from(WordTokenizer::new(jieba)));
 }
 
 /// jieba words with ordinal positions; clones share the dictionary.
@@ -340,8 +426,6 @@ struct GroupedWord<'a> {
     byte_start: usize,
     byte_end: usize,
     position: usize,
-    /// True for the whole word of its group (not one of its grams).
-    head: bool,
 }
 
 /// jieba search-mode words of folded text, kept if they hold a letter or digit,
@@ -352,7 +436,7 @@ fn grouped_words<'a>(jieba: &Jieba, folded: &'a str) -> Vec<GroupedWord<'a>> {
     // cut_for_search emits a long word's 2- and 3-character grams just before the
     // word itself; walking backwards, each word opens a group its grams join.
     // Group numbers count from the end (0: whitespace, in no group).
-    let mut group_of = vec![(0usize, false); words.len()];
+    let mut group_of = vec![0usize; words.len()];
     let mut groups = 0usize;
     let mut span = (usize::MAX, usize::MAX);
     for (i, w) in words.iter().enumerate().rev() {
@@ -364,34 +448,20 @@ fn grouped_words<'a>(jieba: &Jieba, folded: &'a str) -> Vec<GroupedWord<'a>> {
             groups += 1;
             span = (w.byte_start, w.byte_end);
         }
-        group_of[i] = (groups, head);
+        group_of[i] = groups;
     }
     words
         .iter()
         .zip(group_of)
-        .filter(|(w, (group, _))| {
+        .filter(|(w, group)| {
             *group != 0 && w.end - w.start <= MAX_TOKEN_CHARS && w.word.chars().any(is_word_char)
         })
-        .map(|(w, (group, head))| GroupedWord {
+        .map(|(w, group)| GroupedWord {
             word: w.word,
             byte_start: w.byte_start,
             byte_end: w.byte_end,
             position: groups - group,
-            head,
         })
-        .collect()
-}
-
-/// The whole words of a phrase with their positions (gaps at punctuation), as
-/// the word fields index them: what a phrase query must find in order.
-pub fn phrase_terms(text: &str) -> Vec<(usize, String)> {
-    let folded = fold(text);
-    let words = grouped_words(dictionary().jieba(), &folded.text);
-    let first = words.first().map_or(0, |w| w.position);
-    words
-        .into_iter()
-        .filter(|w| w.head)
-        .map(|w| (w.position - first, w.word.to_string()))
         .collect()
 }
 
@@ -571,54 +641,6 @@ impl TokenStream for BufferedTokens<'_> {
     }
 }
 
-/// Word tokens of `text` as plain strings (for extraction, tests and `--explain`).
-pub fn words(text: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
-    word_tokens(dictionary().jieba(), text, &mut tokens);
-    tokens.into_iter().map(|t| t.text).collect()
-}
-
-/// The words of a text (jieba's default mode, folded), each with whether
-/// jieba tags it a verb: for `similar`, where verbs weigh less.
-pub fn tagged_words(text: &str) -> Vec<(String, bool)> {
-    let folded = fold(text);
-    dictionary()
-        .jieba()
-        .tag(&folded.text, true)
-        .into_iter()
-        .filter(|t| t.word.chars().any(is_word_char))
-        .map(|t| (t.word.to_string(), t.tag.starts_with('v')))
-        .collect()
-}
-
-/// A word's own parts: what jieba's search mode finds inside it
-/// (肉牛养殖 → 肉牛, 养殖), the word itself left out.
-pub fn cut_small(word: &str) -> Vec<String> {
-    let folded = fold(word);
-    let mut out: Vec<String> = dictionary()
-        .jieba()
-        .cut_for_search(&folded.text, false)
-        .into_iter()
-        .map(|t| t.word.to_string())
-        .filter(|w| *w != *folded.text && w.chars().count() >= 2)
-        .collect();
-    out.dedup();
-    out
-}
-
-/// Coarse segmentation (jieba's default mode) of folded text: what a query's
-/// words are, before search-mode expansion.
-pub fn cut(text: &str) -> Vec<String> {
-    let folded = fold(text);
-    dictionary()
-        .jieba()
-        .cut(&folded.text, true)
-        .into_iter()
-        .map(|t| t.word.to_string())
-        .filter(|w| w.chars().any(is_word_char))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -632,8 +654,16 @@ mod tests {
         out
     }
 
+    fn words(text: &str) -> Vec<String> {
+        Dictionary::default().words(text)
+    }
+
+    fn cut(text: &str) -> Vec<String> {
+        Dictionary::default().cut(text)
+    }
+
     fn word_tokenizer() -> WordTokenizer {
-        WordTokenizer::new(dictionary().jieba().clone())
+        WordTokenizer::new(builtin_jieba().clone())
     }
 
     #[test]

@@ -53,7 +53,6 @@ pub struct IndexArgs {
 }
 
 pub(super) fn run(args: IndexArgs) -> Result<ExitCode> {
-    super::load_user_dictionary(args.location.dict_file().as_deref())?;
     let mut config = IndexConfig::new(&args.location.corpus, &args.location.index);
     if let Some(t) = args.threads {
         config.threads = t.max(1);

@@ -23,13 +23,9 @@ pub struct InspectArgs {
     /// Only the document fields, not every passage.
     #[arg(long)]
     brief: bool,
-    /// User dictionary (one word a line), as given to `plansearch index`.
-    #[arg(long, env = "PLANSEARCH_DICT")]
-    dict: Option<PathBuf>,
 }
 
 pub(super) fn run(args: InspectArgs) -> Result<ExitCode> {
-    super::load_user_dictionary(args.dict.as_deref())?;
     if !args.file.is_file() {
         bail!(
             "{} is not a file; give the path of a document (text, PDF, Word, OFD, a web page or a spreadsheet)",

@@ -12,7 +12,7 @@ mod timeline;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -148,16 +148,21 @@ impl Location {
     }
 }
 
-/// Sets this process's jieba dictionary with the user's words, before anything
-/// tokenizes. Index and search must use the same words: the index records the
-/// dictionary's digest and refuses to open with another.
-pub(crate) fn load_user_dictionary(file: Option<&Path>) -> Result<()> {
-    crate::tokenizer::load_user_dictionary(file)
-        .with_context(|| match file {
+/// Refuses an index built with other user words than the location asks for
+/// now (`--dict`, else the corpus's dict.txt): the index cuts query words
+/// with the words it was built with, and an edited dict.txt takes effect
+/// once `plansearch index` has rebuilt it.
+pub(crate) fn check_dictionary(
+    location: &Location,
+    open: &crate::indexer::OpenIndex,
+) -> Result<()> {
+    let file = location.dict_file();
+    let wanted =
+        crate::tokenizer::Dictionary::from_file(file.as_deref()).with_context(|| match &file {
             Some(path) => format!("loading the user dictionary {}", path.display()),
             None => "loading the dictionary".into(),
-        })?
-        .warm_up();
+        })?;
+    open.check_dictionary(&wanted)?;
     Ok(())
 }
 
@@ -287,21 +292,25 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Opens the index for a query command, after loading the user dictionary;
-/// with no index yet, builds it from the corpus first and says so.
+/// Opens the index for a query command, checking it was built with the
+/// user dictionary the location asks for; with no index yet, builds it from
+/// the corpus first and says so.
 pub(crate) fn open_or_build(location: &Location) -> Result<crate::indexer::OpenIndex> {
     use crate::indexer::{IndexConfig, open_index};
-    load_user_dictionary(location.dict_file().as_deref())?;
     let _ = OPENED_INDEX.set(location.index.clone());
     match open_index(&location.index) {
-        Ok(open) => Ok(open),
+        Ok(open) => {
+            check_dictionary(location, &open)?;
+            Ok(open)
+        }
         Err(crate::error::Error::NoIndex(_)) => {
             say!(
                 "no index at {} yet: building it from {} first",
                 safe(&location.index.display().to_string()),
                 safe(&location.corpus.display().to_string())
             );
-            let config = IndexConfig::new(&location.corpus, &location.index);
+            let mut config = IndexConfig::new(&location.corpus, &location.index);
+            config.dict = location.dict.clone();
             let summary = index::index_with_progress(&config, false)?;
             index::print_summary(&summary, &config);
             Ok(open_index(&location.index)?)

@@ -59,7 +59,6 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
             filters,
         } => {
             let query = super::query_string(&query);
-            super::load_user_dictionary(location.dict_file().as_deref())?;
             let q = SavedQuery::new(&name, &query, filters.into());
             let described = q.describe();
             saved::add(&location.corpus, q)?;
@@ -81,7 +80,6 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode> {
             // With an index, how many hits each has in the last batch.
             let last = match crate::indexer::open_index(&location.index) {
                 Ok(open) => {
-                    super::load_user_dictionary(location.dict_file().as_deref())?;
                     let batch = open.snapshot()?.state.batches.last().copied();
                     batch.map(|b| (b, saved::new_hits(&open, &queries, b.number, 1)))
                 }

@@ -26,9 +26,11 @@ pub struct StatsArgs {
 /// minutes indexing to report on what it has just made.
 pub(super) fn run(args: StatsArgs) -> Result<ExitCode> {
     let location = &args.location;
-    super::load_user_dictionary(location.dict_file().as_deref())?;
     let open = match crate::indexer::open_index(&location.index) {
-        Ok(open) => open,
+        Ok(open) => {
+            super::check_dictionary(location, &open)?;
+            open
+        }
         Err(crate::error::Error::NoIndex(_)) => anyhow::bail!(
             "no index at {} yet, so no statistics: build it with `plansearch index --corpus {} --index {}` (or run a search, which builds it first)",
             location.index.display(),

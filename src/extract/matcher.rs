@@ -6,7 +6,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use crate::tokenizer::dictionary;
+use crate::tokenizer::builtin_jieba;
 
 /// A set of words to look for, each with a payload index.
 pub struct WordMatcher {
@@ -88,7 +88,7 @@ fn is_token_span_glued<S: AsRef<str>>(text: &str, start: usize, end: usize, glue
         to += 1;
     }
     let window = &text[from..to];
-    let tokens = dictionary().jieba().cut(window, true);
+    let tokens = builtin_jieba().cut(window, true);
     let (s, e) = (start - from, end - from);
     let starts = tokens.iter().any(|t| t.byte_start == s);
     let ends = tokens.iter().any(|t| {

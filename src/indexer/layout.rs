@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::schema::SCHEMA_VERSION;
-use crate::tokenizer;
+use crate::tokenizer::{self, Dictionary};
 
 /// File in the index folder that records what built the live index.
 pub const INFO_FILE: &str = "plansearch.json";
@@ -44,6 +44,10 @@ pub struct IndexInfo {
     pub tokenizer: String,
     /// Digest of the jieba dictionary (default + policy terms + places + user words).
     pub dictionary_digest: String,
+    /// The user's own words the index was built with: searches cut query
+    /// words with them ([`IndexInfo::dictionary`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_words: Vec<String>,
     /// Digest of the embedded rule tables ([`crate::lexicon::rules_digest`]).
     #[serde(default)]
     pub rules_digest: String,
@@ -56,20 +60,28 @@ pub struct IndexInfo {
 }
 
 impl IndexInfo {
-    /// This program's build, for a generation.
-    pub fn current(generation: Option<String>) -> IndexInfo {
+    /// This program's build with `dictionary`, for a generation.
+    pub fn current(generation: Option<String>, dictionary: &Dictionary) -> IndexInfo {
         IndexInfo {
             schema_version: SCHEMA_VERSION,
             tokenizer: tokenizer::TOKENIZER_VERSION.to_string(),
-            dictionary_digest: tokenizer::dictionary().digest().to_string(),
+            dictionary_digest: dictionary.digest().to_string(),
+            user_words: dictionary.user_words().to_vec(),
             rules_digest: crate::lexicon::rules_digest().to_string(),
             plansearch_version: env!("CARGO_PKG_VERSION").to_string(),
             generation,
         }
     }
 
-    /// Why an index built with this info cannot be searched by this program, if so.
-    pub fn incompatibility(&self) -> Option<String> {
+    /// The dictionary the index was built with, as this program makes it
+    /// (an index whose built-in word lists were other has another digest).
+    pub fn dictionary(&self) -> Dictionary {
+        Dictionary::new(&self.user_words)
+    }
+
+    /// Why an index built with this info cannot be searched by this program
+    /// with `dictionary`, if so.
+    pub fn incompatibility(&self, dictionary: &Dictionary) -> Option<String> {
         if self.schema_version != SCHEMA_VERSION {
             return Some(format!(
                 "with schema version {} (this plansearch uses {SCHEMA_VERSION})",
@@ -83,7 +95,7 @@ impl IndexInfo {
                 tokenizer::TOKENIZER_VERSION
             ));
         }
-        let digest = tokenizer::dictionary().digest();
+        let digest = dictionary.digest();
         if self.dictionary_digest != digest {
             return Some(format!(
                 "with another dictionary ({}, now {digest}): the user dictionary or the built-in word lists changed",
@@ -93,14 +105,14 @@ impl IndexInfo {
         None
     }
 
-    /// Why the indexer must rebuild an index built with this info, if so: any
-    /// incompatibility, other rule tables (the index's labels would differ
+    /// Why the indexer, with `dictionary`, must rebuild an index built with
+    /// this info, if so: any incompatibility, other rule tables (the index's labels would differ
     /// from what this program extracts; searching it still works), or another
     /// version of plansearch (whose analysis may differ).
-    pub fn rebuild_reason(&self) -> Option<String> {
+    pub fn rebuild_reason(&self, dictionary: &Dictionary) -> Option<String> {
         let version = env!("CARGO_PKG_VERSION");
         let rules = crate::lexicon::rules_digest();
-        self.incompatibility()
+        self.incompatibility(dictionary)
             .or_else(|| {
                 (self.rules_digest != rules).then(|| {
                     format!(
@@ -406,7 +418,10 @@ mod tests {
         layout.remove_leftovers(&["gen-1"]).unwrap();
         assert!(old.iter().all(|f| dir.path().join(f).exists()));
         layout
-            .start_building(&IndexInfo::current(Some("gen-1".into())))
+            .start_building(&IndexInfo::current(
+                Some("gen-1".into()),
+                Dictionary::builtin(),
+            ))
             .unwrap();
         layout.publish_building().unwrap();
         layout.remove_leftovers(&["gen-1"]).unwrap();

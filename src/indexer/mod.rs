@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 use crate::extract::{OverrideProblem, PassageMeta, RegionNames, versions};
 use crate::gazetteer::gazetteer;
 use crate::schema::{self, Fields};
-use crate::tokenizer;
+use crate::tokenizer::{self, Dictionary};
 
 pub use changes::Changes;
 pub use layout::{BUILDING_FILE, INFO_FILE, IndexInfo, LOCK_FILE};
@@ -54,6 +54,8 @@ pub struct OpenIndex {
     pub fields: Fields,
     /// What built it.
     pub info: IndexInfo,
+    /// The dictionary it was built with, which query words are cut with.
+    pub dictionary: Arc<Dictionary>,
     /// The index folder.
     pub dir: PathBuf,
     /// The last snapshot taken, with the commit it was taken of: a server
@@ -101,20 +103,24 @@ pub fn open_index(dir: &Path) -> Result<OpenIndex> {
         let info = layout
             .live()?
             .ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
-        if let Some(why) = info.incompatibility() {
+        let dictionary = Arc::new(info.dictionary());
+        if let Some(why) = info.incompatibility(&dictionary) {
             return Err(Error::StaleIndex {
                 path: dir.to_path_buf(),
                 why,
             });
         }
+        // jieba is built while the index opens.
+        dictionary.warm_up();
         match directory::open(&layout.generation_dir(info.generation.as_deref())) {
             Ok(index) => {
-                tokenizer::register(&index);
+                tokenizer::register(&index, &dictionary);
                 let fields = Fields::new(&index.schema())?;
                 return Ok(OpenIndex {
                     index,
                     fields,
                     info,
+                    dictionary,
                     dir: dir.to_path_buf(),
                     last_snapshot: Mutex::new(None),
                 });
@@ -131,6 +137,18 @@ pub fn open_index(dir: &Path) -> Result<OpenIndex> {
 }
 
 impl OpenIndex {
+    /// Refuses `wanted` if the index was built with another dictionary: a
+    /// caller whose user words changed since must rebuild first.
+    pub fn check_dictionary(&self, wanted: &Dictionary) -> Result<()> {
+        match self.info.incompatibility(wanted) {
+            Some(why) => Err(Error::StaleIndex {
+                path: self.dir.clone(),
+                why,
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// What is wrong with the files of the index, if anything (every file
     /// of the last commit is read).
     pub fn damage(&self) -> Option<Error> {
@@ -257,12 +275,10 @@ pub struct IndexConfig {
 }
 
 impl IndexConfig {
-    /// Sets this process's dictionary as the corpus asks (its user
-    /// dictionary), so that a library caller builds the index the command
-    /// line searches; fails if the process already tokenized with other words.
-    pub fn load_dictionary(&self) -> Result<()> {
-        let file = tokenizer::user_dictionary_file(&self.corpus, self.dict.as_deref());
-        tokenizer::load_user_dictionary(file.as_deref()).map(|_| ())
+    /// The dictionary the corpus asks for (`dict`, else its `dict.txt`),
+    /// read as every front end reads it: the index records its words.
+    pub fn dictionary(&self) -> Result<Dictionary> {
+        Dictionary::for_corpus(&self.corpus, self.dict.as_deref())
     }
 
     /// Defaults: one thread per core (at most 4), 256 MB writer budget, a
@@ -375,10 +391,10 @@ pub fn build_index(config: &IndexConfig, on_event: &mut dyn FnMut(Event)) -> Res
     if !config.corpus.is_dir() {
         return Err(Error::NoCorpus(config.corpus.clone()));
     }
-    config.load_dictionary()?;
+    let dictionary = config.dictionary()?;
     let layout = Layout::claim(&config.index)?;
     let _lock = IndexLock::acquire(&layout)?;
-    update::run(config, &layout, on_event)
+    update::run(config, &dictionary, &layout, on_event)
 }
 
 /// The region of a national document: a facet value of its own beside the

@@ -18,7 +18,7 @@ use crate::document;
 use crate::error::{Error, Result};
 use crate::extract::Overrides;
 use crate::schema::{self, Fields};
-use crate::tokenizer;
+use crate::tokenizer::{self, Dictionary};
 
 use super::carry;
 use super::changes::Changes;
@@ -43,6 +43,7 @@ enum Target {
 /// Brings the index up to date with the corpus; the caller holds the lock.
 pub(crate) fn run(
     config: &IndexConfig,
+    dictionary: &Dictionary,
     layout: &Layout,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<Summary> {
@@ -55,7 +56,7 @@ pub(crate) fn run(
         Err(Error::StaleIndex { why, .. }) => Err(why),
         Err(e) => return Err(e),
     };
-    let target = match choose_target(config, layout, &live) {
+    let target = match choose_target(config, dictionary, layout, &live) {
         // An update would build on the damage (and report success): rebuild.
         Target::Live(info) => match live_damage(layout, &info) {
             Some(why) => Target::Rebuild {
@@ -88,6 +89,7 @@ pub(crate) fn run(
     }
     let job = Job {
         config,
+        dictionary,
         layout,
         overrides: &overrides,
     };
@@ -110,6 +112,7 @@ pub(crate) fn run(
 /// What one run works with.
 struct Job<'a> {
     config: &'a IndexConfig,
+    dictionary: &'a Dictionary,
     layout: &'a Layout,
     overrides: &'a Overrides,
 }
@@ -171,8 +174,8 @@ impl Job<'_> {
                 (generation, index, committed)
             }
             None => {
-                let (generation, index) =
-                    start_rebuild(layout).map_err(|e| out_of_space(layout, None, e))?;
+                let (generation, index) = start_rebuild(layout, self.dictionary)
+                    .map_err(|e| out_of_space(layout, None, e))?;
                 on_event(Event::Rebuilding {
                     why: &why,
                     dir: &layout.generation_dir(Some(&generation)),
@@ -209,6 +212,7 @@ impl Job<'_> {
 
 fn choose_target(
     config: &IndexConfig,
+    dictionary: &Dictionary,
     layout: &Layout,
     live: &std::result::Result<Option<IndexInfo>, String>,
 ) -> Target {
@@ -222,7 +226,7 @@ fn choose_target(
         .building()
         .ok()
         .flatten()
-        .filter(|b| b.rebuild_reason().is_none());
+        .filter(|b| b.rebuild_reason(dictionary).is_none());
     if let Some(building) = building {
         return Target::Rebuild {
             why: "an earlier rebuild was interrupted".into(),
@@ -234,7 +238,7 @@ fn choose_target(
             why: "there is no index yet".into(),
             resume: None,
         },
-        Ok(Some(info)) => match info.rebuild_reason() {
+        Ok(Some(info)) => match info.rebuild_reason(dictionary) {
             Some(why) => Target::Rebuild {
                 why: format!("the index was built {why}"),
                 resume: None,
@@ -338,16 +342,16 @@ fn live_damage(layout: &Layout, info: &IndexInfo) -> Option<String> {
 }
 
 /// A new, empty generation, recorded as the rebuild in progress.
-fn start_rebuild(layout: &Layout) -> Result<(String, Index)> {
+fn start_rebuild(layout: &Layout, dictionary: &Dictionary) -> Result<(String, Index)> {
     layout.abandon_building()?;
     let generation = layout.new_generation()?;
     let dir = layout.generation_dir(Some(&generation));
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let index = super::directory::create(&dir, schema::build(), schema::settings())?;
-    tokenizer::register(&index);
+    tokenizer::register_literal(&index);
     // Recorded only once the generation exists: a crash before this leaves a
     // folder that the next run removes.
-    layout.start_building(&IndexInfo::current(Some(generation.clone())))?;
+    layout.start_building(&IndexInfo::current(Some(generation.clone()), dictionary))?;
     Ok((generation, index))
 }
 
@@ -388,7 +392,7 @@ fn live_state(layout: &Layout, generation: Option<&str>) -> IndexState {
 
 fn open_tantivy(dir: &Path) -> Result<Index> {
     let index = super::directory::open(dir)?;
-    tokenizer::register(&index);
+    tokenizer::register_literal(&index);
     Ok(index)
 }
 

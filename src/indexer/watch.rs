@@ -44,7 +44,8 @@ pub fn watch(
     if !config.corpus.is_dir() {
         return Err(Error::NoCorpus(config.corpus.clone()));
     }
-    config.load_dictionary()?;
+    // A dictionary that cannot be read stops the watch before it starts.
+    config.dictionary()?;
     let layout = Layout::claim(&config.index)?;
     let _lock = IndexLock::acquire(&layout)?;
     let (tx, rx) = channel();
@@ -56,7 +57,10 @@ pub fn watch(
     let index_dir = std::fs::canonicalize(layout.root()).unwrap_or_default();
     let news = |event: &FsEvent| is_change(&event.kind) && !is_only_under(event, &index_dir);
     let mut run = |on_event: &mut dyn FnMut(Event)| -> bool {
-        let outcome = update::run(config, &layout, on_event);
+        // Read on every run: an edited dict.txt rebuilds, as `index` would.
+        let outcome = config
+            .dictionary()
+            .and_then(|dictionary| update::run(config, &dictionary, &layout, on_event));
         let interrupted = matches!(&outcome, Ok(s) if s.interrupted);
         on_run(outcome.as_ref());
         !interrupted

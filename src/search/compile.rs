@@ -30,7 +30,7 @@ use crate::schema::{self, Fields};
 use crate::search::Scope;
 use crate::synonyms::synonyms;
 use crate::text::fold_str;
-use crate::tokenizer::{self, literal_phrase, literal_runs};
+use crate::tokenizer::{Dictionary, literal_phrase, literal_runs};
 
 /// A word's parts (as jieba cuts the query word) standing close together,
 /// in order, count for less than the word as typed: 新质 … 生产力 within a few
@@ -306,10 +306,18 @@ pub struct Compiled {
     pub context_only: Option<Box<dyn Query>>,
 }
 
-/// Compiles a parsed expression plus filters into one query.
-pub fn compile(fields: &Fields, root: Option<&Node>, filters: &Filters, scope: Scope) -> Compiled {
+/// Compiles a parsed expression plus filters into one query; query words
+/// are cut with `dictionary`, the one the index was built with.
+pub fn compile(
+    fields: &Fields,
+    dictionary: &Dictionary,
+    root: Option<&Node>,
+    filters: &Filters,
+    scope: Scope,
+) -> Compiled {
     let mut builder = Builder {
         fields,
+        dictionary,
         wanted: Wanted::default(),
         context: false,
     };
@@ -334,6 +342,7 @@ pub fn compile(fields: &Fields, root: Option<&Node>, filters: &Filters, scope: S
         // The same words, each also found through a title or heading.
         let mut with_context = Builder {
             fields,
+            dictionary,
             wanted: Wanted::default(),
             context: true,
         };
@@ -395,6 +404,7 @@ fn compile_doc_scope(builder: &mut Builder, children: &[Node], filters: &Filters
 
 struct Builder<'a> {
     fields: &'a Fields,
+    dictionary: &'a Dictionary,
     wanted: Wanted,
     /// Words match through titles and headings too (for the count of
     /// passages that hold them only there).
@@ -473,7 +483,7 @@ impl Builder<'_> {
             text.to_string()
         };
         let mut reading = format!("{shown}: literally {}", literal_form(text));
-        let parts = word_parts(text);
+        let parts = word_parts(self.dictionary, text);
         if let Some(slop) = slop {
             reading.push_str(&format!(
                 " · or its words {} within {slop} characters",
@@ -571,7 +581,7 @@ impl Builder<'_> {
                 Box::new(BoostQuery::new(q, weight)),
             ));
         }
-        let parts = word_parts(text);
+        let parts = word_parts(self.dictionary, text);
         let parts_slop = match (phrase, slop) {
             (_, Some(s)) => Some(s),
             (false, None) if parts.len() > 1 => Some(PARTS_SLOP),
@@ -691,16 +701,6 @@ impl RecordKind {
     }
 }
 
-/// True for a word of the researcher's own dictionary: one term to them,
-/// never searched by its parts.
-fn is_user_word(word: &str) -> bool {
-    tokenizer::dictionary().user_words().iter().any(|line| {
-        line.split_whitespace()
-            .next()
-            .is_some_and(|w| fold_str(w) == word)
-    })
-}
-
 /// `word` cut left to right into the longest of `pieces` that start where
 /// the last one ended, single characters where none does.
 fn covering_pieces(word: &str, pieces: &[String]) -> Vec<String> {
@@ -722,15 +722,15 @@ fn covering_pieces(word: &str, pieces: &[String]) -> Vec<String> {
 /// The parts jieba cuts a query word into, with single characters kept with
 /// their neighbour (新 + 质 + 生产力 is 新质 + 生产力: a lone character stands
 /// anywhere).
-fn word_parts(text: &str) -> Vec<String> {
-    let mut cut = tokenizer::cut(text);
+fn word_parts(dictionary: &Dictionary, text: &str) -> Vec<String> {
+    let mut cut = dictionary.cut(text);
     if let [whole] = cut.as_slice()
         && whole.chars().count() >= 4
-        && !is_user_word(whole)
+        && !dictionary.is_user_word(whole)
     {
         // A compound jieba keeps whole (乡村振兴) still has parts a passage
         // may say apart (乡村全面振兴): its search-mode pieces, left to right.
-        cut = covering_pieces(whole, &tokenizer::cut_small(whole));
+        cut = covering_pieces(whole, &dictionary.cut_small(whole));
     }
     let mut out: Vec<String> = Vec::new();
     let mut pending = String::new();
@@ -846,10 +846,11 @@ mod tests {
             ("农业发展", &["农业", "发展"]),
             ("冷链", &["冷链"]),
         ];
+        let dictionary = Dictionary::default();
         for (word, want) in cases {
-            assert_eq!(word_parts(word), *want, "{word}");
+            assert_eq!(word_parts(&dictionary, word), *want, "{word}");
         }
-        let parts = word_parts("新质生产力");
+        let parts = word_parts(&dictionary, "新质生产力");
         assert!(
             parts.len() >= 2 && parts.iter().all(|p| p.chars().count() >= 2),
             "{parts:?}"

@@ -106,7 +106,7 @@ pub struct GroupResults {
 pub fn group(index: &OpenIndex, request: &SearchRequest, by: GroupBy) -> Result<GroupResults> {
     let snapshot = index.snapshot()?;
     let request = &super::resolve_new(request, &snapshot.state)?;
-    let prepared = PreparedSearch::new(&index.fields, request)?;
+    let prepared = PreparedSearch::new(index, request)?;
     run_group(
         &snapshot.searcher,
         &index.fields,

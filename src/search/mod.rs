@@ -246,10 +246,16 @@ pub struct PreparedSearch {
 impl PreparedSearch {
     /// Parses the query and resolves the filters; every problem is an error
     /// message for the user.
-    pub fn new(fields: &Fields, request: &SearchRequest) -> Result<PreparedSearch> {
+    pub fn new(index: &OpenIndex, request: &SearchRequest) -> Result<PreparedSearch> {
         let parsed = query::parse(&request.query).map_err(|e| Error::Query(e.0))?;
         let filters = Filters::resolve(&request.filters.and(&parsed.filters))?;
-        let compiled = compile::compile(fields, parsed.root.as_ref(), &filters, request.scope);
+        let compiled = compile::compile(
+            &index.fields,
+            &index.dictionary,
+            parsed.root.as_ref(),
+            &filters,
+            request.scope,
+        );
         Ok(PreparedSearch {
             compiled,
             filters,
@@ -336,7 +342,7 @@ pub fn facet_counts_both(
 ) -> Result<(FacetCounts, FacetCounts)> {
     let snapshot = index.snapshot()?;
     let request = &resolve_new(request, &snapshot.state)?;
-    let prepared = PreparedSearch::new(&index.fields, request)?;
+    let prepared = PreparedSearch::new(index, request)?;
     let searcher = &snapshot.searcher;
     let passages = crate::cancel::search(
         searcher,
@@ -356,7 +362,7 @@ pub fn search(index: &OpenIndex, request: &SearchRequest) -> Result<SearchResult
     // The last commit's passages and file table together.
     let snapshot = index.snapshot()?;
     let request = &resolve_new(request, &snapshot.state)?;
-    let prepared = PreparedSearch::new(&index.fields, request)?;
+    let prepared = PreparedSearch::new(index, request)?;
     run(
         &snapshot.searcher,
         &index.fields,
@@ -805,7 +811,7 @@ pub fn for_each_hit(
 ) -> Result<u64> {
     let snapshot = index.snapshot()?;
     let request = &resolve_new(request, &snapshot.state)?;
-    let prepared = PreparedSearch::new(&index.fields, request)?;
+    let prepared = PreparedSearch::new(index, request)?;
     let searcher = &snapshot.searcher;
     let limit = request.limit.unwrap_or(usize::MAX);
     let mut ranked: Vec<(f32, DocAddress, Option<u64>)> = match request.unit {

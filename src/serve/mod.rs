@@ -648,7 +648,7 @@ fn checked_index(
     let index = state.index()?;
     let snapshot = index.snapshot()?;
     let resolved = crate::search::resolve_new(request, &snapshot.state)?;
-    PreparedSearch::new(&index.fields, &resolved)?;
+    PreparedSearch::new(&index, &resolved)?;
     Ok(index)
 }
 

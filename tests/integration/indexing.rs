@@ -8,6 +8,7 @@ use std::time::Duration;
 use plansearch::error::Error;
 use plansearch::indexer::{Event, INFO_FILE, Summary, build_index, open_index};
 use plansearch::search::{SearchRequest, search};
+use plansearch::tokenizer::Dictionary;
 use tempfile::TempDir;
 
 use crate::common::{
@@ -382,26 +383,33 @@ fn a_run_that_would_empty_the_index_is_refused_until_allowed() {
     assert_eq!((summary.changes.removed.len(), summary.documents), (3, 0));
 }
 
-/// The library reads a corpus's `dict.txt` as the command line does: an
-/// index it builds is one the CLI searches. A process that already tokenized
-/// without those words is refused (with the reason) rather than building an
-/// index that every search would then call stale.
+/// The library reads a corpus's `dict.txt` as the command line does, in any
+/// process: the index records the words, opens with them, and a run after
+/// the file changed rebuilds.
 #[test]
 fn the_library_reads_the_corpus_dictionary_as_the_command_line_does() {
-    // This test process's dictionary has no user words.
-    assert!(plansearch::tokenizer::dictionary().user_words().is_empty());
     let (_dir, corpus, index) = small_corpus(2);
-    std::fs::write(corpus.join("dict.txt"), "百千工程\n").unwrap();
-    let err = build_index(&test_config(&corpus, &index), &mut |_| {}).unwrap_err();
-    assert!(err.to_string().contains("other user words"), "{err}");
-    assert!(
-        !index.join(INFO_FILE).exists(),
-        "no index built with the wrong words"
-    );
-    // Without the file, it builds.
+    std::fs::write(corpus.join("dict.txt"), "# a programme\n百千工程\n").unwrap();
+    assert!(index_once(&corpus, &index).rebuilt.is_some());
+    let open = open_index(&index).unwrap();
+    assert_eq!(open.dictionary.user_words(), ["百千工程"]);
+    assert_eq!(open.dictionary.cut("百千工程"), ["百千工程"]);
+    let asked = Dictionary::for_corpus(&corpus, None).unwrap();
+    assert!(open.check_dictionary(&asked).is_ok());
+    // Without the words the dictionary is another one: refused, with the reason.
+    let err = open.check_dictionary(&Dictionary::default()).unwrap_err();
+    assert!(err.to_string().contains("another dictionary"), "{err}");
+    // The file removed, the next run rebuilds without the words.
     std::fs::remove_file(corpus.join("dict.txt")).unwrap();
-    index_once(&corpus, &index);
-    assert!(index.join(INFO_FILE).exists());
+    let rebuilt = index_once(&corpus, &index).rebuilt.unwrap_or_default();
+    assert!(rebuilt.contains("another dictionary"), "{rebuilt}");
+    assert!(
+        open_index(&index)
+            .unwrap()
+            .dictionary
+            .user_words()
+            .is_empty()
+    );
 }
 
 #[test]

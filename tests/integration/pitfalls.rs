@@ -6,7 +6,7 @@ use std::sync::Arc;
 use plansearch::error::Error;
 use plansearch::indexer::{INFO_FILE, IndexConfig, build_index, open_index};
 use plansearch::search::{SearchRequest, search};
-use plansearch::tokenizer::{WORDS, dictionary};
+use plansearch::tokenizer::{Dictionary, WORDS, register};
 
 use crate::common::{open, ranking_index, shipped_index};
 
@@ -14,19 +14,26 @@ use crate::common::{open, ranking_index, shipped_index};
 fn analyzer_clones_share_one_dictionary() {
     // tantivy clones the analyzer on every tokenizers().get(); with tantivy-jieba's
     // with_jieba that copies the dictionary (2.4 ms each). Ours clones an Arc.
-    let index = open(ranking_index());
-    let before = Arc::strong_count(dictionary().jieba());
+    // (A dictionary of this test's own, so that no other test counts with it.)
+    let index = tantivy::Index::create_in_ram(plansearch::schema::build());
+    let dictionary = Dictionary::new(["百千工程"]);
+    register(&index, &dictionary);
+    let before = Arc::strong_count(dictionary.jieba());
     let analyzers: Vec<_> = (0..10)
-        .map(|_| index.index.tokenizers().get(WORDS).unwrap())
+        .map(|_| index.tokenizers().get(WORDS).unwrap())
         .collect();
     assert_eq!(
-        Arc::strong_count(dictionary().jieba()),
+        Arc::strong_count(dictionary.jieba()),
         before + analyzers.len()
     );
-    assert!(
-        std::ptr::eq(dictionary(), dictionary()),
-        "one dictionary per process"
-    );
+    // Without user words, an index's dictionary is the built-in jieba that
+    // extraction uses: one per process.
+    let open = open(ranking_index());
+    assert!(open.dictionary.user_words().is_empty());
+    assert!(Arc::ptr_eq(
+        open.dictionary.jieba(),
+        Dictionary::builtin().jieba()
+    ));
 }
 
 #[test]

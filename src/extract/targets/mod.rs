@@ -1132,8 +1132,7 @@ fn noun_after(after: &str) -> Option<String> {
 
 /// Whether jieba tags a verb in `text`.
 fn has_verb(text: &str) -> bool {
-    crate::tokenizer::dictionary()
-        .jieba()
+    crate::tokenizer::builtin_jieba()
         .tag(text, true)
         .iter()
         .any(|t| t.tag.starts_with('v'))
