@@ -64,8 +64,7 @@ fn build_builtin_jieba() -> Jieba {
     for line in dictionary_lines(POLICY_TERMS.lines()) {
         add_dictionary_line(&mut jieba, &line);
     }
-    let taxonomy = crate::extract::sector::taxonomy();
-    for keyword in taxonomy.all_keywords() {
+    for keyword in crate::lexicon::sectors::sector_table().all_keywords() {
         let keyword = crate::text::fold_str(keyword);
         if keyword.chars().count() >= 2 && !jieba.has_word(&keyword) {
             jieba.add_word(&keyword, None, None);
@@ -128,7 +127,7 @@ impl Dictionary {
         let mut digest = blake3::Hasher::new();
         digest.update(b"jieba-rs 0.11 default dictionary\n");
         digest.update(POLICY_TERMS.as_bytes());
-        digest.update(crate::extract::sector::TAXONOMY_TOML.as_bytes());
+        digest.update(crate::lexicon::sectors::TAXONOMY_TOML.as_bytes());
         for form in sorted_place_forms() {
             digest.update(form.as_bytes());
         }

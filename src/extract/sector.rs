@@ -7,48 +7,11 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use serde::Deserialize;
-
 use super::matcher::WordMatcher;
+use crate::lexicon::sectors::{SectorTable, sector_table};
 use crate::text::fold_str;
 
-/// The taxonomy as embedded.
-pub const TAXONOMY_TOML: &str = include_str!("../../data/sectors/taxonomy.toml");
-
-/// A top-level sector.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Sector {
-    /// Stable id, e.g. `agriculture`.
-    pub id: String,
-    /// Display name, e.g. 农业农村.
-    pub name: String,
-    /// Phrases that, in a heading, put the whole section in this sector.
-    #[serde(default)]
-    pub headings: Vec<String>,
-    /// Keywords counted in passages.
-    #[serde(default)]
-    pub keywords: Vec<String>,
-    /// Subsectors.
-    #[serde(default)]
-    pub sub: Vec<SubSector>,
-}
-
-/// A second-level sector.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SubSector {
-    /// Stable id, e.g. `agriculture.specialty_farming`.
-    pub id: String,
-    /// Display name, e.g. 特色种养业.
-    pub name: String,
-    /// Keywords that choose this subsector within its sector.
-    #[serde(default)]
-    pub keywords: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct TaxonomyFile {
-    sector: Vec<Sector>,
-}
+pub use crate::lexicon::sectors::{Sector, SubSector, TAXONOMY_TOML};
 
 /// What a matched word counts for.
 #[derive(Debug, Clone, Copy)]
@@ -65,8 +28,7 @@ pub struct Taxonomy {
     hits: Vec<Vec<Hit>>,
 }
 
-static TAXONOMY: LazyLock<Taxonomy> =
-    LazyLock::new(|| Taxonomy::parse(TAXONOMY_TOML).expect("data/sectors/taxonomy.toml is valid"));
+static TAXONOMY: LazyLock<Taxonomy> = LazyLock::new(|| Taxonomy::new(sector_table().clone()));
 
 /// The embedded taxonomy.
 pub fn taxonomy() -> &'static Taxonomy {
@@ -113,9 +75,13 @@ const TRUSTED_CHARS: usize = 3;
 impl Taxonomy {
     /// Parses a taxonomy file.
     pub fn parse(toml_text: &str) -> Result<Taxonomy, String> {
-        let file: TaxonomyFile = toml::from_str(toml_text).map_err(|e| e.to_string())?;
+        Ok(Taxonomy::new(SectorTable::parse(toml_text)?))
+    }
+
+    /// The taxonomy of a parsed table.
+    pub fn new(table: SectorTable) -> Taxonomy {
         let mut index: HashMap<String, Vec<Hit>> = HashMap::new();
-        for (si, s) in file.sector.iter().enumerate() {
+        for (si, s) in table.sectors.iter().enumerate() {
             let mut add = |word: &str, hit: Hit| {
                 let list = index.entry(fold_str(word)).or_default();
                 list.push(hit);
@@ -156,22 +122,11 @@ impl Taxonomy {
         let mut words: Vec<String> = index.keys().cloned().collect();
         words.sort();
         let hits = words.iter().map(|w| index[w].clone()).collect();
-        Ok(Taxonomy {
-            sectors: file.sector,
+        Taxonomy {
+            sectors: table.sectors,
             matcher: WordMatcher::new(words),
             hits,
-        })
-    }
-
-    /// Every keyword and heading phrase (for the jieba dictionary).
-    pub fn all_keywords(&self) -> impl Iterator<Item = &str> {
-        self.sectors.iter().flat_map(|s| {
-            s.keywords
-                .iter()
-                .chain(&s.headings)
-                .chain(s.sub.iter().flat_map(|u| &u.keywords))
-                .map(String::as_str)
-        })
+        }
     }
 
     /// Tags a passage given its text and heading path.

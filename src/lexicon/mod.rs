@@ -9,6 +9,8 @@
 
 use std::sync::OnceLock;
 
+pub mod sectors;
+
 macro_rules! table {
     ($path:literal) => {
         (
