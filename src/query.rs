@@ -104,7 +104,51 @@ impl NewSince {
     }
 }
 
+/// Where a value filter's values are kept in a [`FilterSpec`].
+type ValuesOf = fn(&mut FilterSpec) -> &mut Vec<String>;
+
+/// The filters that take values, by every name they go by: inline
+/// (`region:甘肃`), as API parameters and as flags (`--region`, whose
+/// clap fields are the first names). One table, so that a new filter is
+/// added once for every front end.
+const LIST_FILTERS: &[(&[&str], ValuesOf)] = &[
+    (&["region"], |f| &mut f.regions),
+    (&["year"], |f| &mut f.years),
+    (&["sector"], |f| &mut f.sectors),
+    (&["type", "doc_type"], |f| &mut f.types),
+    (&["target-year", "target_year"], |f| &mut f.target_years),
+    (&["issuer"], |f| &mut f.issuers),
+    (&["force"], |f| &mut f.forces),
+    (&["docno"], |f| &mut f.doc_numbers),
+    (&["instrument"], |f| &mut f.instruments),
+];
+
+/// The filters that are flags or options, never inline: `has_target`,
+/// `current`, `sort` (and `new`, `new_since`, which the front ends parse).
+pub const FLAG_FILTERS: &[&str] = &["has_target", "current", "sort"];
+
 impl FilterSpec {
+    /// Every name a value filter goes by (the API's parameter names among them).
+    pub fn list_filter_names() -> impl Iterator<Item = &'static str> {
+        LIST_FILTERS
+            .iter()
+            .flat_map(|(names, _)| names.iter().copied())
+    }
+
+    /// True if `name` is a name of a value filter.
+    pub fn is_list_filter(name: &str) -> bool {
+        LIST_FILTERS.iter().any(|(names, _)| names.contains(&name))
+    }
+
+    /// The values of the filter called `name` (any of its names), to add to;
+    /// `None` for a name that is no value filter.
+    pub fn values_mut(&mut self, name: &str) -> Option<&mut Vec<String>> {
+        LIST_FILTERS
+            .iter()
+            .find(|(names, _)| names.contains(&name))
+            .map(|(_, values)| values(self))
+    }
+
     /// These filters and `more`, together (values of a kind: any of them).
     pub fn and(&self, more: &FilterSpec) -> FilterSpec {
         let cat = |a: &[String], b: &[String]| a.iter().chain(b).cloned().collect();
@@ -170,19 +214,6 @@ enum Lexeme {
 }
 
 const FIELDS: &[&str] = &["title", "heading", "body"];
-const FILTERS: &[&str] = &[
-    "region",
-    "year",
-    "sector",
-    "type",
-    "target-year",
-    "target_year",
-    "issuer",
-    "force",
-    "docno",
-    "instrument",
-];
-
 /// Parses a query string.
 pub fn parse(input: &str) -> Result<ParsedQuery, QueryError> {
     let chars = input.chars().count();
@@ -345,7 +376,7 @@ fn lex_after_colon(
     out: &mut Vec<Lexeme>,
 ) -> Result<usize, QueryError> {
     let name = word.to_lowercase();
-    if FIELDS.contains(&name.as_str()) || FILTERS.contains(&name.as_str()) {
+    if FIELDS.contains(&name.as_str()) || FilterSpec::is_list_filter(&name) {
         out.push(Lexeme::Prefix(name));
         return Ok(colon + 1);
     }
@@ -596,16 +627,8 @@ impl Parser {
         if let Some(field) = field {
             return Ok(Some(self.term(value.0, value.1, Some(field))?));
         }
-        let list = match name {
-            "region" => &mut self.filters.regions,
-            "year" => &mut self.filters.years,
-            "sector" => &mut self.filters.sectors,
-            "type" => &mut self.filters.types,
-            "issuer" => &mut self.filters.issuers,
-            "force" => &mut self.filters.forces,
-            "docno" => &mut self.filters.doc_numbers,
-            "instrument" => &mut self.filters.instruments,
-            _ => &mut self.filters.target_years,
+        let Some(list) = self.filters.values_mut(name) else {
+            return err(format!("{name}: is no filter"));
         };
         list.push(value.0);
         Ok(None)

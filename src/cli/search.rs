@@ -128,11 +128,7 @@ pub(super) fn run(args: SearchArgs) -> Result<ExitCode> {
 /// The request the arguments ask for; exports and groups have no limit
 /// unless one is given.
 fn request_of(args: SearchArgs, export: bool) -> Result<SearchRequest> {
-    let default_limit = if export || args.group_by.is_some() {
-        None
-    } else {
-        Some(10)
-    };
+    let default_limit = crate::search::default_limit(args.group_by.is_some(), export);
     Ok(SearchRequest {
         query: super::query_string(&args.query),
         filters: crate::query::FilterSpec {

@@ -33,7 +33,7 @@ pub struct SimilarArgs {
     #[command(flatten)]
     filters: FilterArgs,
     /// Passages to show.
-    #[arg(long, short = 'n', default_value_t = 10)]
+    #[arg(long, short = 'n', default_value_t = crate::search::DEFAULT_LIMIT)]
     limit: usize,
     /// One JSON object on stdout.
     #[arg(long)]

@@ -118,6 +118,17 @@ impl crate::vocabulary::Named for Scope {
 /// Passages of one document on a page of hits unless asked otherwise.
 pub const DEFAULT_PER_DOC: usize = 2;
 
+/// Hits (or similar passages) a page shows when no limit is given: a first
+/// screen, the same on the command line and in the API.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// How many hits a request without a limit returns, for every front end:
+/// a first screen of hits, but every group of `--group-by` and every hit
+/// of an export (`None`; the API caps both).
+pub fn default_limit(grouped: bool, export: bool) -> Option<usize> {
+    (!grouped && !export).then_some(DEFAULT_LIMIT)
+}
+
 /// Region names of a hit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HitRegion {

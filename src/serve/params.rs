@@ -7,7 +7,7 @@ use futures_core::Stream;
 
 use super::ApiError;
 use crate::export::ExportView;
-use crate::query::{FilterSpec, NewSince};
+use crate::query::{FLAG_FILTERS, FilterSpec, NewSince};
 use crate::search::group::GroupBy;
 use crate::search::{HitUnit, SearchRequest};
 use crate::service::{DocPage, SearchQuery};
@@ -48,21 +48,12 @@ pub struct Params {
     pairs: Vec<(String, String)>,
 }
 
-const FILTERS: &[&str] = &[
-    "region",
-    "year",
-    "sector",
-    "type",
-    "doc_type",
-    "target_year",
-    "has_target",
-    "current",
-    "issuer",
-    "force",
-    "docno",
-    "sort",
-    "instrument",
-];
+/// Every filter parameter's name (`target-year` is read as `target_year`).
+fn filter_names() -> impl Iterator<Item = &'static str> {
+    FilterSpec::list_filter_names()
+        .filter(|name| !name.contains('-'))
+        .chain(FLAG_FILTERS.iter().copied())
+}
 
 /// What selects new passages: `new=1` (the last batch), `new_since=DATE`.
 /// Search, facets and exports take them.
@@ -230,22 +221,20 @@ impl Params {
     }
 
     fn filters(&self) -> Result<FilterSpec, ApiError> {
-        Ok(FilterSpec {
-            regions: self.all("region"),
-            years: self.all("year"),
-            sectors: self.all("sector"),
-            types: [self.all("type"), self.all("doc_type")].concat(),
-            target_years: self.all("target_year"),
+        let mut spec = FilterSpec {
             has_target: self.flag("has_target")?,
-            issuers: self.all("issuer"),
-            forces: self.all("force"),
-            doc_numbers: self.all("docno"),
             sort: self.one("sort"),
-            instruments: self.all("instrument"),
             current: self.flag("current")?,
             new: self.new_since()?,
-            batches: None,
-        })
+            ..FilterSpec::default()
+        };
+        for name in FilterSpec::list_filter_names() {
+            let values = self.all(name);
+            if let Some(list) = spec.values_mut(name) {
+                list.extend(values);
+            }
+        }
+        Ok(spec)
     }
 
     /// What a search and its export share: `q`, the filters and `by`.
@@ -266,16 +255,13 @@ impl Params {
         let mut known = vec![
             "q", "by", "group_by", "limit", "offset", "page", "facets", "explain",
         ];
-        known.extend_from_slice(FILTERS);
+        known.extend(filter_names());
         known.extend_from_slice(NEW);
         self.known(&known)?;
         let mut request = self.query_and_filters()?;
         let group_by = self.named::<GroupBy>("group_by")?;
-        let limit = self.limit(if group_by.is_some() {
-            Caps::MAX_LIMIT
-        } else {
-            10
-        })?;
+        let default = crate::search::default_limit(group_by.is_some(), false);
+        let limit = self.limit(default.unwrap_or(Caps::MAX_LIMIT))?;
         let offset = match (self.number("offset")?, self.number("page")?) {
             (Some(_), Some(_)) => {
                 return Err(ApiError::bad_request(
@@ -325,7 +311,7 @@ impl Params {
         &self,
     ) -> Result<(String, FilterSpec, crate::timeline::Level), ApiError> {
         let mut known = vec!["q", "level"];
-        known.extend_from_slice(FILTERS);
+        known.extend(filter_names());
         self.known(&known)?;
         let q = self
             .one("q")
@@ -352,7 +338,7 @@ impl Params {
     > {
         use crate::crosstab::{Columns, Rows};
         let mut known = vec!["q", "group_by", "by"];
-        known.extend_from_slice(FILTERS);
+        known.extend(filter_names());
         self.known(&known)?;
         let q = self
             .one("q")
@@ -366,7 +352,7 @@ impl Params {
     /// `/api/facets`: `q` and the filters.
     pub fn facets_request(&self) -> Result<SearchRequest, ApiError> {
         let mut known = vec!["q"];
-        known.extend_from_slice(FILTERS);
+        known.extend(filter_names());
         known.extend_from_slice(NEW);
         self.known(&known)?;
         Ok(SearchRequest {
@@ -382,7 +368,7 @@ impl Params {
     /// facet value).
     pub fn export_request(&self) -> Result<(SearchRequest, ExportView), ApiError> {
         let mut known = vec!["q", "by", "limit", "group_by", "view"];
-        known.extend_from_slice(FILTERS);
+        known.extend(filter_names());
         known.extend_from_slice(NEW);
         self.known(&known)?;
         let mut request = self.query_and_filters()?;
@@ -416,7 +402,7 @@ impl Params {
     /// filters, `limit`.
     pub fn similar_request(&self) -> Result<SimilarRequest, ApiError> {
         let mut known = vec!["ref", "text", "other_regions", "limit"];
-        known.extend_from_slice(FILTERS);
+        known.extend(filter_names());
         self.known(&known)?;
         let to = match (self.one("ref"), self.one("text")) {
             (Some(_), Some(_)) => {
@@ -451,7 +437,7 @@ impl Params {
         Ok(SimilarRequest {
             filters: self.filters()?,
             other_regions: self.flag("other_regions")?,
-            limit: self.limit(10)?,
+            limit: self.limit(crate::search::DEFAULT_LIMIT)?,
             // Never a path on disk from a request.
             corpus: None,
             ..SimilarRequest::new(to)
@@ -597,6 +583,36 @@ mod tests {
         assert_eq!(q.request.offset, 40);
         assert!(q.request.facets && !q.request.facet_tree);
         assert!(q.group_by.is_none());
+    }
+
+    #[test]
+    fn a_filter_is_the_same_as_a_parameter_and_inline() {
+        // (name, value as typed by a researcher): one vocabulary for the
+        // query's inline filters and the API's parameters.
+        let cases = [
+            ("region", "甘肃"),
+            ("year", "2021-2023"),
+            ("sector", "农业农村"),
+            ("type", "政府工作报告"),
+            ("target-year", "2025"),
+            ("issuer", "发改委"),
+            ("force", "地方性法规"),
+            ("docno", "鲁政发〔2021〕5号"),
+            ("instrument", "税收优惠"),
+        ];
+        for (name, value) in cases {
+            let inline = crate::query::parse(&format!("{name}:{value} 肉牛"))
+                .unwrap()
+                .filters;
+            let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            let param = params(&format!("q=%E8%82%89%E7%89%9B&{name}={encoded}"))
+                .search_query()
+                .unwrap()
+                .request
+                .filters;
+            assert_eq!(inline, param, "{name}");
+            assert_ne!(inline, FilterSpec::default(), "{name}");
+        }
     }
 
     #[test]
