@@ -49,16 +49,6 @@ impl Synonyms {
             .flat_map(|g| g.iter().filter(|m| !(m.len() == 1 && m[0] == word)))
             .collect()
     }
-
-    /// Number of groups.
-    pub fn len(&self) -> usize {
-        self.groups.len()
-    }
-
-    /// True if the table has no groups.
-    pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
-    }
 }
 
 /// The built-in table.
@@ -104,7 +94,7 @@ mod tests {
     #[test]
     fn parses_groups_and_skips_comments() {
         let t = Synonyms::parse("# comment\n\nA = b c = D\nlonely\n");
-        assert_eq!(t.len(), 1);
+        assert_eq!(t.groups.len(), 1);
         assert_eq!(joined(t.expansions("a")), ["b c", "d"]);
         assert_eq!(joined(t.expansions("D")), ["a", "b c"]);
     }
