@@ -258,6 +258,35 @@ if jieba:
           f"cut {m['cut']:.1f} MB/s, cut_for_search {m['cut_for_search']:.1f} MB/s; "
           f"plansearch indexing = {100 * mb / base['index_s'] / (m['cut_for_search'] * cores):.1f}% of "
           f"cut_for_search × {cores} cores")
+
+# Issue 17's goals, each met or its shortfall (the query goals are in-process
+# times with facet counts; 10x has its own p99 goal and the memory goal).
+def goal(name, measured, limit, unit, at_most=True):
+    met = measured <= limit if at_most else measured >= limit
+    if met:
+        verdict = "yes"
+    else:
+        verdict = f"**no**: {measured / limit:.2f}x the goal" if at_most else f"**no**: {measured / limit:.2f} of the goal"
+    print(f"| {name} | {measured:.3f} {unit} | {'≤' if at_most else '≥'} {limit:.3f} {unit} | {verdict} |")
+
+peers_ok = {n: r for n, r in rows.items() if n != "plansearch" and "error" not in r}
+print(f"\ngoals at {scale}x:\n")
+print("| goal | measured | goal | met? |")
+print("|---|---|---|---|")
+if peers_ok:
+    fastest = min(peers_ok, key=lambda n: peers_ok[n]["index_s"])
+    goal(f"indexing MB/s, ≥ 2x the fastest peer ({fastest}, {mb / peers_ok[fastest]['index_s']:.2f} MB/s)",
+         mb / base["index_s"], 2 * mb / peers_ok[fastest]["index_s"], "MB/s", at_most=False)
+else:
+    print("| indexing MB/s, ≥ 2x the fastest peer | no peer ran | | not measured |")
+goal("index size ÷ corpus, everything included", base["index_bytes"] / corpus_bytes, 0.6, "×")
+if scale == 1:
+    goal("query p50 with facets", base["facets_p50"], 0.5, "ms")
+    goal("query p99 with facets", base["facets_p99"], 5.0, "ms")
+    goal("cold CLI search", base["cold_s"] * 1000, 150.0, "ms")
+else:
+    goal("query p99 with facets", base["facets_p99"], 15.0, "ms")
+    goal("indexing peak RSS", base["index_rss"] / 1e6, 600.0, "MB")
 if env["OUT"]:
     with open(env["OUT"], "w") as fh:
         json.dump({"corpus": src, "bytes": corpus_bytes, "documents": docs, "runs": runs, "rows": rows,
