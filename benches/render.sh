@@ -73,27 +73,23 @@ STAMPED=0
         echo '```'
         echo "($(( $(date +%s) - start )) s)" >&2
         ;;
-      "<!-- sh: "*)
-        command="${line#<!-- sh: }"
+      "<!-- sh: "*|"<!-- text: "*)
+        kind="${line#<!-- }"
+        kind="${kind%%:*}"
+        command="${line#<!-- "$kind": }"
         command="${command% -->}"
         echo "running $command" >&2
         from="$(date -u '+%H:%M')"
         output="$(sh -c "$command")" || { echo "render.sh: \`$command\` failed" >&2; exit 1; }
         echo "\`$command\`, $from–$(date -u '+%H:%M') UTC, as printed:"
         echo
-        echo "$output"
-        ;;
-      "<!-- text: "*)
-        command="${line#<!-- text: }"
-        command="${command% -->}"
-        echo "running $command" >&2
-        from="$(date -u '+%H:%M')"
-        output="$(sh -c "$command")" || { echo "render.sh: \`$command\` failed" >&2; exit 1; }
-        echo "\`$command\`, $from–$(date -u '+%H:%M') UTC:"
-        echo
-        echo '```text'
-        echo "$output"
-        echo '```'
+        if [ "$kind" = text ]; then
+          echo '```text'
+          echo "$output"
+          echo '```'
+        else
+          echo "$output"
+        fi
         ;;
       "# "*)
         echo "$line"
