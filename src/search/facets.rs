@@ -102,34 +102,64 @@ fn tally_at(tallies: &mut Vec<Tally>, ord: u64) -> &mut Tally {
 }
 
 /// The facet paths (`/甘肃省/张掖市`) of the ordinals with at least one hit,
-/// and their tallies; the ordinals are resolved in one pass over the facet
-/// dictionary (they are sorted), not one lookup each.
+/// and their tallies.
 fn counted_paths(reader: &FacetReader, tallies: Vec<Tally>) -> Vec<(String, Tally)> {
+    let mut facet = Facet::root();
+    resolve_counted(
+        reader.facet_dict(),
+        tallies,
+        |bytes| {
+            Facet::from_encoded(bytes.to_vec())
+                .map(|f| f.to_path_string())
+                .unwrap_or_default()
+        },
+        |ord| {
+            reader.facet_from_ord(ord, &mut facet).ok()?;
+            Some(facet.to_path_string())
+        },
+    )
+}
+
+/// The values of a string column (type, issuer, force) of the ordinals with
+/// at least one hit, and their tallies.
+fn counted_values(column: &StrColumn, tallies: Vec<Tally>) -> Vec<(String, Tally)> {
+    let mut value = String::new();
+    resolve_counted(
+        column.dictionary(),
+        tallies,
+        |bytes| String::from_utf8_lossy(bytes).into_owned(),
+        |ord| {
+            column
+                .ord_to_str(ord, &mut value)
+                .ok()?
+                .then(|| value.clone())
+        },
+    )
+}
+
+/// The terms of the ordinals with at least one hit, with their tallies. The
+/// ordinals are resolved in one pass over the dictionary (they are sorted):
+/// one lookup each decompresses a dictionary block per ordinal, which was
+/// most of a query's time. `one_by_one` is the fallback, not expected.
+fn resolve_counted(
+    dictionary: &tantivy::columnar::Dictionary,
+    tallies: Vec<Tally>,
+    decode: impl Fn(&[u8]) -> String,
+    mut one_by_one: impl FnMut(u64) -> Option<String>,
+) -> Vec<(String, Tally)> {
     let counted: Vec<(u64, Tally)> = counted(tallies).collect();
     let ords: Vec<u64> = counted.iter().map(|(ord, _)| *ord).collect();
-    let mut paths: Vec<String> = Vec::with_capacity(ords.len());
-    let all_found = reader
-        .facet_dict()
-        .sorted_ords_to_term_cb(&ords, |bytes| {
-            paths.push(
-                Facet::from_encoded(bytes.to_vec())
-                    .map(|f| f.to_path_string())
-                    .unwrap_or_default(),
-            )
-        })
+    let mut terms: Vec<String> = Vec::with_capacity(ords.len());
+    let all_found = dictionary
+        .sorted_ords_to_term_cb(&ords, |bytes| terms.push(decode(bytes)))
         .unwrap_or(false);
-    if !all_found || paths.len() != counted.len() {
-        // Not expected; fall back to one lookup per ordinal.
-        let mut facet = Facet::root();
+    if !all_found || terms.len() != counted.len() {
         return counted
             .into_iter()
-            .filter_map(|(ord, t)| {
-                reader.facet_from_ord(ord, &mut facet).ok()?;
-                Some((facet.to_path_string(), t))
-            })
+            .filter_map(|(ord, t)| Some((one_by_one(ord)?, t)))
             .collect();
     }
-    paths
+    terms
         .into_iter()
         .zip(counted.into_iter().map(|(_, t)| t))
         .collect()
@@ -315,11 +345,8 @@ impl SegmentCollector for SegmentTally {
             (&self.force, self.force_ords, &mut fruit.force),
         ] {
             if let Some(col) = col {
-                let mut s = String::new();
-                for (ord, t) in counted(ords) {
-                    if col.ord_to_str(ord, &mut s).unwrap_or(false) {
-                        add(map, s.clone(), t);
-                    }
+                for (value, t) in counted_values(col, ords) {
+                    add(map, value, t);
                 }
             }
         }
