@@ -149,6 +149,19 @@ impl FilterSpec {
             .map(|(_, values)| values(self))
     }
 
+    /// The value filters as the query would say them inline
+    /// (`region:甘肃`, `target-year:2025`), in the table's order.
+    pub fn inline_form(&self) -> Vec<String> {
+        let mut copy = self.clone();
+        let mut out = Vec::new();
+        for (names, values) in LIST_FILTERS {
+            for value in values(&mut copy).iter() {
+                out.push(format!("{}:{value}", names[0]));
+            }
+        }
+        out
+    }
+
     /// These filters and `more`, together (values of a kind: any of them).
     pub fn and(&self, more: &FilterSpec) -> FilterSpec {
         let cat = |a: &[String], b: &[String]| a.iter().chain(b).cloned().collect();
@@ -749,6 +762,27 @@ mod tests {
             slop: None,
             boost: None,
         }
+    }
+
+    #[test]
+    fn the_inline_form_of_filters_parses_back_to_them() {
+        // Every value filter once, as a saved query describes itself.
+        let mut spec = FilterSpec::default();
+        for (name, value) in [
+            ("region", "甘肃"),
+            ("year", "2020.."),
+            ("sector", "农业农村"),
+            ("type", "政府工作报告"),
+            ("target-year", "2025"),
+            ("issuer", "发改委"),
+            ("force", "地方性法规"),
+            ("docno", "鲁政发〔2021〕5号"),
+            ("instrument", "税收优惠"),
+        ] {
+            spec.values_mut(name).unwrap().push(value.into());
+        }
+        let line = format!("肉牛 {}", spec.inline_form().join(" "));
+        assert_eq!(parse(&line).unwrap().filters, spec, "{line}");
     }
 
     #[test]

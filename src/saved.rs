@@ -118,21 +118,7 @@ impl SavedQuery {
     /// inline: `冷链物流 region:甘肃 year:2020..`.
     pub fn describe(&self) -> String {
         let mut parts = vec![self.query.clone()];
-        for (prefix, values) in [
-            ("region", &self.region),
-            ("year", &self.year),
-            ("sector", &self.sector),
-            ("type", &self.doc_type),
-            ("target-year", &self.target_year),
-            ("issuer", &self.issuer),
-            ("force", &self.force),
-            ("docno", &self.docno),
-            ("instrument", &self.instrument),
-        ] {
-            for v in values {
-                parts.push(format!("{prefix}:{v}"));
-            }
-        }
+        parts.extend(self.filters().inline_form());
         if self.has_target {
             parts.push("--has-target".into());
         }

@@ -106,9 +106,10 @@ impl IndexInfo {
     }
 
     /// Why the indexer, with `dictionary`, must rebuild an index built with
-    /// this info, if so: any incompatibility, other rule tables (the index's labels would differ
-    /// from what this program extracts; searching it still works), or another
-    /// version of plansearch (whose analysis may differ).
+    /// this info, if so: any incompatibility, other rule tables (the index's
+    /// labels would differ from what this program extracts; searching it
+    /// still works), user words it does not record, or another version of
+    /// plansearch (whose analysis may differ).
     pub fn rebuild_reason(&self, dictionary: &Dictionary) -> Option<String> {
         let version = env!("CARGO_PKG_VERSION");
         let rules = crate::lexicon::rules_digest();
@@ -120,6 +121,12 @@ impl IndexInfo {
                         self.rules_digest
                     )
                 })
+            })
+            .or_else(|| {
+                // An index of an earlier plansearch, built with the same
+                // words but without a record of them, would open with none.
+                (self.user_words != dictionary.user_words())
+                    .then(|| "without a record of its user dictionary's words".to_string())
             })
             .or_else(|| {
                 (self.plansearch_version != version).then(|| {

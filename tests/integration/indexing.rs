@@ -399,6 +399,23 @@ fn the_library_reads_the_corpus_dictionary_as_the_command_line_does() {
     // Without the words the dictionary is another one: refused, with the reason.
     let err = open.check_dictionary(&Dictionary::default()).unwrap_err();
     assert!(err.to_string().contains("another dictionary"), "{err}");
+    // An index of an earlier plansearch recorded the digest but not the
+    // words: it cannot open with them, and the next run rebuilds it.
+    let info_file = index.join(INFO_FILE);
+    let mut info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&info_file).unwrap()).unwrap();
+    info.as_object_mut().unwrap().remove("user_words");
+    std::fs::write(&info_file, info.to_string()).unwrap();
+    let Err(err) = open_index(&index) else {
+        panic!("an index without its words opened");
+    };
+    assert!(err.to_string().contains("another dictionary"), "{err}");
+    let rebuilt = index_once(&corpus, &index).rebuilt.unwrap_or_default();
+    assert!(rebuilt.contains("user dictionary"), "{rebuilt}");
+    assert_eq!(
+        open_index(&index).unwrap().dictionary.user_words(),
+        ["百千工程"]
+    );
     // The file removed, the next run rebuilds without the words.
     std::fs::remove_file(corpus.join("dict.txt")).unwrap();
     let rebuilt = index_once(&corpus, &index).rebuilt.unwrap_or_default();
