@@ -107,20 +107,25 @@ impl NewSince {
 /// Where a value filter's values are kept in a [`FilterSpec`].
 type ValuesOf = fn(&mut FilterSpec) -> &mut Vec<String>;
 
-/// The filters that take values, by every name they go by: inline
+/// The filters that take values, by every name they go by, with an example
+/// value (for messages and tests): inline
 /// (`region:甘肃`), as API parameters and as flags (`--region`, whose
 /// clap fields are the first names). One table, so that a new filter is
 /// added once for every front end.
-const LIST_FILTERS: &[(&[&str], ValuesOf)] = &[
-    (&["region"], |f| &mut f.regions),
-    (&["year"], |f| &mut f.years),
-    (&["sector"], |f| &mut f.sectors),
-    (&["type", "doc_type"], |f| &mut f.types),
-    (&["target-year", "target_year"], |f| &mut f.target_years),
-    (&["issuer"], |f| &mut f.issuers),
-    (&["force"], |f| &mut f.forces),
-    (&["docno"], |f| &mut f.doc_numbers),
-    (&["instrument"], |f| &mut f.instruments),
+const LIST_FILTERS: &[(&[&str], &str, ValuesOf)] = &[
+    (&["region"], "甘肃", |f| &mut f.regions),
+    (&["year"], "2018..2023", |f| &mut f.years),
+    (&["sector"], "农业农村", |f| &mut f.sectors),
+    (&["type", "doc_type"], "规划", |f| &mut f.types),
+    (&["target-year", "target_year"], "2025", |f| {
+        &mut f.target_years
+    }),
+    (&["issuer"], "发改委", |f| &mut f.issuers),
+    (&["force"], "地方性法规", |f| &mut f.forces),
+    (&["docno"], "鲁政发〔2021〕5号", |f| {
+        &mut f.doc_numbers
+    }),
+    (&["instrument"], "税收优惠", |f| &mut f.instruments),
 ];
 
 /// The filters that are flags or options, never inline: `has_target`,
@@ -132,12 +137,20 @@ impl FilterSpec {
     pub fn list_filter_names() -> impl Iterator<Item = &'static str> {
         LIST_FILTERS
             .iter()
-            .flat_map(|(names, _)| names.iter().copied())
+            .flat_map(|(names, ..)| names.iter().copied())
+    }
+
+    /// Each value filter by its first name, with an example value
+    /// (`region`, 甘肃).
+    pub fn examples() -> impl Iterator<Item = (&'static str, &'static str)> {
+        LIST_FILTERS
+            .iter()
+            .map(|(names, example, _)| (names[0], *example))
     }
 
     /// True if `name` is a name of a value filter.
     pub fn is_list_filter(name: &str) -> bool {
-        LIST_FILTERS.iter().any(|(names, _)| names.contains(&name))
+        LIST_FILTERS.iter().any(|(names, ..)| names.contains(&name))
     }
 
     /// The values of the filter called `name` (any of its names), to add to;
@@ -145,8 +158,8 @@ impl FilterSpec {
     pub fn values_mut(&mut self, name: &str) -> Option<&mut Vec<String>> {
         LIST_FILTERS
             .iter()
-            .find(|(names, _)| names.contains(&name))
-            .map(|(_, values)| values(self))
+            .find(|(names, ..)| names.contains(&name))
+            .map(|(.., values)| values(self))
     }
 
     /// The value filters as the query would say them inline
@@ -154,7 +167,7 @@ impl FilterSpec {
     pub fn inline_form(&self) -> Vec<String> {
         let mut copy = self.clone();
         let mut out = Vec::new();
-        for (names, values) in LIST_FILTERS {
+        for (names, _, values) in LIST_FILTERS {
             for value in values(&mut copy).iter() {
                 out.push(format!("{}:{value}", names[0]));
             }
@@ -674,18 +687,10 @@ fn in_field(node: Node, field: TextField) -> Node {
 }
 
 fn example_value(name: &str) -> &'static str {
-    match name {
-        "region" => "甘肃",
-        "year" => "2018..2023",
-        "sector" => "农业农村",
-        "type" => "规划",
-        "target-year" | "target_year" => "2025",
-        "issuer" => "发改委",
-        "force" => "地方性法规",
-        "docno" => "\"鲁政发〔2021〕5号\"",
-        "instrument" => "税收优惠",
-        _ => "营商环境",
-    }
+    LIST_FILTERS
+        .iter()
+        .find(|(names, ..)| names.contains(&name))
+        .map_or("营商环境", |(_, example, _)| example)
 }
 
 /// A year or an inclusive range of years.
@@ -768,17 +773,7 @@ mod tests {
     fn the_inline_form_of_filters_parses_back_to_them() {
         // Every value filter once, as a saved query describes itself.
         let mut spec = FilterSpec::default();
-        for (name, value) in [
-            ("region", "甘肃"),
-            ("year", "2020.."),
-            ("sector", "农业农村"),
-            ("type", "政府工作报告"),
-            ("target-year", "2025"),
-            ("issuer", "发改委"),
-            ("force", "地方性法规"),
-            ("docno", "鲁政发〔2021〕5号"),
-            ("instrument", "税收优惠"),
-        ] {
+        for (name, value) in FilterSpec::examples() {
             spec.values_mut(name).unwrap().push(value.into());
         }
         let line = format!("肉牛 {}", spec.inline_form().join(" "));

@@ -589,18 +589,7 @@ mod tests {
     fn a_filter_is_the_same_as_a_parameter_and_inline() {
         // (name, value as typed by a researcher): one vocabulary for the
         // query's inline filters and the API's parameters.
-        let cases = [
-            ("region", "甘肃"),
-            ("year", "2021-2023"),
-            ("sector", "农业农村"),
-            ("type", "政府工作报告"),
-            ("target-year", "2025"),
-            ("issuer", "发改委"),
-            ("force", "地方性法规"),
-            ("docno", "鲁政发〔2021〕5号"),
-            ("instrument", "税收优惠"),
-        ];
-        for (name, value) in cases {
+        for (name, value) in FilterSpec::examples() {
             let inline = crate::query::parse(&format!("{name}:{value} 肉牛"))
                 .unwrap()
                 .filters;
