@@ -79,12 +79,11 @@ fn build_builtin_jieba() -> Jieba {
 }
 
 /// The dictionary lines that count: trimmed, neither empty nor comments.
-fn dictionary_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+fn dictionary_lines<S: AsRef<str>>(lines: impl IntoIterator<Item = S>) -> Vec<String> {
     lines
         .into_iter()
-        .map(str::trim)
+        .map(|line| line.as_ref().trim().to_string())
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(str::to_string)
         .collect()
 }
 
@@ -122,8 +121,7 @@ impl Dictionary {
     /// The embedded word lists plus `user_words` (lines `word [freq [tag]]`;
     /// blank lines and `#` comments are ignored).
     pub fn new<S: AsRef<str>>(user_words: impl IntoIterator<Item = S>) -> Dictionary {
-        let lines: Vec<S> = user_words.into_iter().collect();
-        let user = dictionary_lines(lines.iter().map(AsRef::as_ref));
+        let user = dictionary_lines(user_words);
         let mut digest = blake3::Hasher::new();
         digest.update(b"jieba-rs 0.11 default dictionary\n");
         digest.update(POLICY_TERMS.as_bytes());

@@ -136,16 +136,9 @@ impl Job<'_> {
             committed,
             history: &history,
         };
-        let applied = apply(
-            self.config,
-            &index,
-            base,
-            scan,
-            self.overrides,
-            false,
-            on_event,
-        )
-        .map_err(|e| out_of_space(layout, None, e))?;
+        let applied = self
+            .apply(&index, base, scan, false, on_event)
+            .map_err(|e| out_of_space(layout, None, e))?;
         Ok(applied.into_summary(None, true))
     }
 
@@ -190,15 +183,7 @@ impl Job<'_> {
             committed,
             history: live_files,
         };
-        let applied = apply(
-            self.config,
-            &index,
-            base,
-            scan,
-            self.overrides,
-            true,
-            on_event,
-        );
+        let applied = self.apply(&index, base, scan, true, on_event);
         drop(index);
         let applied = applied.map_err(|e| out_of_space(layout, Some(&generation), e))?;
         let finished = !applied.interrupted;
@@ -207,6 +192,88 @@ impl Job<'_> {
             layout.remove_leftovers(&[generation.as_str()])?;
         }
         Ok(applied.into_summary(Some(why), finished))
+    }
+
+    /// Updates `index` (whose last commit holds `base.committed`) to the scanned
+    /// corpus. With `checkpoints` (a rebuild), commits now and then.
+    fn apply(
+        &self,
+        index: &Index,
+        base: Base,
+        scan: Scan,
+        checkpoints: bool,
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<Applied> {
+        let (config, overrides) = (self.config, self.overrides);
+        let fields = Fields::new(&index.schema())?;
+        let Base { committed, history } = base;
+        let mut state = carried_state(config, &committed, history);
+        let batch = this_batch(&committed, history);
+        let (to_analyse, bytes_to_analyse) = plan(&mut state, &committed, &scan);
+        let mut skipped = scan.skipped;
+        for s in &mut skipped {
+            note_kept(s, &committed);
+            on_event(Event::Skipped(s));
+        }
+        on_event(Event::Start {
+            files: to_analyse.len(),
+            bytes: bytes_to_analyse,
+        });
+
+        // A rebuild (the run that commits checkpoints) merges no segments while
+        // it writes: merging re-reads and rewrites what was just written, which
+        // cost a 10x corpus a quarter of its indexing speed and most of its peak
+        // memory (the merged segments are read through mmap). Later runs merge.
+        let mut writer = Writer::new(index, config, fields, committed.clone(), checkpoints);
+        writer.batch = batch;
+        let mut analysed_bytes = 0;
+        let mut last_commit = Instant::now();
+        let finished = pool::for_each(
+            &to_analyse,
+            config.threads,
+            &config.stop,
+            |file| analyse(file, overrides),
+            |outcome| {
+                match outcome {
+                    Ok((rel, docs)) => {
+                        replace_entries_of_file(&mut state, &rel, &docs);
+                        for doc in docs {
+                            add_document(&mut state, &mut writer, &fields, history, batch.0, &doc)?;
+                            analysed_bytes += doc.bytes;
+                            log::info!("indexed {}", doc.path);
+                            on_event(Event::Indexed(&doc));
+                            if checkpoints && last_commit.elapsed() >= config.checkpoint {
+                                writer.commit(&mut state)?;
+                                last_commit = Instant::now();
+                                log::info!("checkpoint: {} documents committed", state.docs.len());
+                                on_event(Event::Checkpoint {
+                                    documents: state.docs.len(),
+                                });
+                            }
+                        }
+                    }
+                    Err(mut s) => {
+                        forget_skipped(&mut state, &committed, &mut s);
+                        on_event(Event::Skipped(&s));
+                        skipped.push(s);
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        let interrupted = !finished;
+        on_event(Event::Committing);
+        let committed_now = writer.commit(&mut state)?;
+        writer.finish()?;
+        Ok(Applied {
+            before: committed,
+            after: state,
+            skipped,
+            interrupted,
+            analysed_bytes,
+            committed: committed_now,
+            batch: batch.0,
+        })
     }
 }
 
@@ -446,88 +513,6 @@ fn analyse(
             path: file.rel.clone(),
             reason,
         })
-}
-
-/// Updates `index` (whose last commit holds `base.committed`) to the scanned
-/// corpus. With `checkpoints` (a rebuild), commits now and then.
-fn apply(
-    config: &IndexConfig,
-    index: &Index,
-    base: Base,
-    scan: Scan,
-    overrides: &Overrides,
-    checkpoints: bool,
-    on_event: &mut dyn FnMut(Event),
-) -> Result<Applied> {
-    let fields = Fields::new(&index.schema())?;
-    let Base { committed, history } = base;
-    let mut state = carried_state(config, &committed, history);
-    let batch = this_batch(&committed, history);
-    let (to_analyse, bytes_to_analyse) = plan(&mut state, &committed, &scan);
-    let mut skipped = scan.skipped;
-    for s in &mut skipped {
-        note_kept(s, &committed);
-        on_event(Event::Skipped(s));
-    }
-    on_event(Event::Start {
-        files: to_analyse.len(),
-        bytes: bytes_to_analyse,
-    });
-
-    // A rebuild (the run that commits checkpoints) merges no segments while
-    // it writes: merging re-reads and rewrites what was just written, which
-    // cost a 10x corpus a quarter of its indexing speed and most of its peak
-    // memory (the merged segments are read through mmap). Later runs merge.
-    let mut writer = Writer::new(index, config, fields, committed.clone(), checkpoints);
-    writer.batch = batch;
-    let mut analysed_bytes = 0;
-    let mut last_commit = Instant::now();
-    let finished = pool::for_each(
-        &to_analyse,
-        config.threads,
-        &config.stop,
-        |file| analyse(file, overrides),
-        |outcome| {
-            match outcome {
-                Ok((rel, docs)) => {
-                    replace_entries_of_file(&mut state, &rel, &docs);
-                    for doc in docs {
-                        add_document(&mut state, &mut writer, &fields, history, batch.0, &doc)?;
-                        analysed_bytes += doc.bytes;
-                        log::info!("indexed {}", doc.path);
-                        on_event(Event::Indexed(&doc));
-                        if checkpoints && last_commit.elapsed() >= config.checkpoint {
-                            writer.commit(&mut state)?;
-                            last_commit = Instant::now();
-                            log::info!("checkpoint: {} documents committed", state.docs.len());
-                            on_event(Event::Checkpoint {
-                                documents: state.docs.len(),
-                            });
-                        }
-                    }
-                }
-                Err(mut s) => {
-                    forget_skipped(&mut state, &committed, &mut s);
-                    on_event(Event::Skipped(&s));
-                    skipped.push(s);
-                }
-            }
-            Ok(())
-        },
-    )?;
-    let interrupted = !finished;
-    on_event(Event::Committing);
-    let committed_now = writer.commit(&mut state)?;
-    writer.finish()?;
-    Ok(Applied {
-        before: committed,
-        after: state,
-        skipped,
-        interrupted,
-        analysed_bytes,
-        committed: committed_now,
-        batch: batch.0,
-    })
 }
 
 /// The new file table's start: the documents and batches of the last
